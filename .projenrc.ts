@@ -1,0 +1,68 @@
+import { cdktf, javascript } from 'projen';
+
+const project = new cdktf.ConstructLibraryCdktf({
+  name: 'cdktf-wsgi',
+  description: 'CDK for Terraform constructs that turn a Python WSGI app into a generated Dockerfile, a staged build context, a docker_image and a hardened docker_container',
+  author: 'cdktf-wsgi developers',
+  authorAddress: 'cdktf-wsgi@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdktf-wsgi/cdktf-wsgi.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.9.0',
+  cdktfVersion: '^0.21.0',
+  // projen's default (^10.3.0) is below the range cdktf 0.21 and provider-docker 12 accept.
+  constructsVersion: '^10.4.2',
+  peerDeps: ['@cdktf/provider-docker@^12.0.3'],
+  jsiiVersion: '~5.9.0',
+  keywords: ['cdktf', 'docker', 'wsgi', 'gunicorn', 'flask', 'django', 'python'],
+  // Docker's own .dockerignore semantics (moby's pattern matcher), bundled as jsii requires.
+  bundledDeps: ['@balena/dockerignore'],
+  devDeps: [
+    'cdktf-cli@0.21.0',
+    'dockerode@^4',
+    '@types/dockerode@^3',
+    'tar-fs@^3',
+    '@types/tar-fs@^2',
+    'dockerfile-ast@^0.7',
+  ],
+  jestOptions: {
+    // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+      testTimeout: 30_000,
+      // The engine suite builds images and starts containers: one file at a time on 2 cores.
+      maxWorkers: 1,
+    },
+  },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts'] },
+  eslintOptions: { dirs: ['src', 'test', 'examples'] },
+  sampleCode: false,
+  githubOptions: { mergify: false },
+  buildWorkflow: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+});
+
+// Reserved-word warnings back on: a prop named like a keyword breaks the Python binding.
+project.compileTask.reset('jsii');
+// ts-jest only transpiles under projen's isolatedModules; type-check the tests separately.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src, test and examples',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
+
+project.addTask('synth:example', {
+  description: 'Synthesize the example stack with the cdktf CLI (what `npx cdktf synth` does)',
+  exec: 'cdktf synth',
+  env: { CHECKPOINT_DISABLE: '1' },
+});
+
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/cdktf.json');
+project.addPackageIgnore('/.ci/');
+project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo');
+project.synth();

@@ -1,0 +1,5 @@
+export * from './duration';
+export * from './gunicorn';
+export * from './health-check';
+export * from './wsgi-image';
+export * from './wsgi-container';

@@ -1,0 +1,210 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import ignore from '@balena/dockerignore';
+
+/**
+ * Paths never sent to the image, whatever `.dockerignore` says: version control, virtualenvs,
+ * caches, secrets in `.env` files and cdktf's own output. Applied after the user's patterns, so a
+ * `!` re-include cannot bring them back.
+ */
+export const BUILT_IN_EXCLUDES = [
+  '.git', '.hg', '.svn',
+  '.venv', '**/.venv',
+  '**/__pycache__', '**/*.pyc', '**/*.pyo',
+  '**/node_modules',
+  'cdktf.out', '**/cdktf.out',
+  '**/.env', '**/.env.*',
+  '**/.pytest_cache', '**/.mypy_cache', '**/.tox',
+  '**/.DS_Store',
+  '.dockerignore',
+];
+
+/** A file selected for the build context. */
+export interface ContextFile {
+  /** Path relative to the source directory, with `/` separators. */
+  readonly relativePath: string;
+  /** Absolute path to read (a symlink inside the source resolves to its target). */
+  readonly absolutePath: string;
+  /** Whether any execute bit is set; COPY keeps modes, so this is part of the image. */
+  readonly executable: boolean;
+}
+
+/** Why the walk could not select the context; the caller turns it into a construct error. */
+export class ContextError extends Error {
+  constructor(public readonly relativePath: string, public readonly problem: string, public readonly fix: string) {
+    super(problem);
+  }
+}
+
+/** Reads `.dockerignore` patterns the way Docker does: `#` lines are comments, blank lines skipped. */
+export function readDockerignore(sourceDir: string): string[] {
+  const file = path.join(sourceDir, '.dockerignore');
+  if (!fs.existsSync(file)) {
+    return [];
+  }
+  return fs.readFileSync(file, 'utf-8')
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line.length > 0 && !line.startsWith('#'));
+}
+
+/**
+ * Selects the files of the build context in sorted order.
+ *
+ * Ignored directories are pruned without being read, unless a `!` pattern could re-include
+ * something below them (Docker's rule). Symlinks are followed only inside the source directory;
+ * a link that leaves it, or loops, is an error rather than a silent copy of unrelated files.
+ */
+export function selectContextFiles(sourceDir: string, userPatterns: string[]): ContextFile[] {
+  const root = fs.realpathSync(sourceDir);
+  const userMatcher = ignore().add(userPatterns);
+  const builtIn = ignore().add(BUILT_IN_EXCLUDES);
+  const negations = userPatterns.filter(p => p.startsWith('!')).map(p => p.slice(1).replace(/^\/+/, ''));
+  const selected: ContextFile[] = [];
+  const activeDirs = new Set<string>();
+
+  const isIgnored = (rel: string) => userMatcher.ignores(rel);
+  const mayReinclude = (relDir: string) => negations.some(n => n.startsWith(`${relDir}/`) || /[*?[]/.test(n.split('/')[0]));
+
+  const walk = (absDir: string, relDir: string) => {
+    const real = fs.realpathSync(absDir);
+    if (activeDirs.has(real)) {
+      throw new ContextError(relDir, 'is a symlink loop: a directory links back to one of its parents',
+        'remove the link or add its path to .dockerignore');
+    }
+    activeDirs.add(real);
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(absDir).sort(byCodePoint);
+    } catch (e) {
+      throw new ContextError(relDir || '.', `cannot be read (${(e as NodeJS.ErrnoException).code})`,
+        'make the directory readable or add it to .dockerignore');
+    }
+    for (const name of entries) {
+      const rel = relDir ? `${relDir}/${name}` : name;
+      const abs = path.join(absDir, name);
+      let stat = fs.lstatSync(abs);
+      let target = abs;
+      if (stat.isSymbolicLink()) {
+        if (builtIn.ignores(rel) || (isIgnored(rel) && !mayReinclude(rel))) {
+          continue;
+        }
+        try {
+          target = fs.realpathSync(abs);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          throw new ContextError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
+            'remove the link or add its path to .dockerignore');
+        }
+        if (target !== root && !target.startsWith(root + path.sep)) {
+          throw new ContextError(rel, 'is a symlink to a path outside the source directory, which the image build cannot see',
+            'copy the target into the source directory, or add the link to .dockerignore');
+        }
+        stat = fs.statSync(target);
+      }
+      if (stat.isDirectory()) {
+        if (builtIn.ignores(rel) || isVirtualenv(target)) {
+          continue;
+        }
+        if (isIgnored(rel) && !mayReinclude(rel)) {
+          continue;
+        }
+        walk(target, rel);
+      } else if (stat.isFile()) {
+        if (builtIn.ignores(rel) || isIgnored(rel)) {
+          continue;
+        }
+        try {
+          fs.accessSync(target, fs.constants.R_OK);
+        } catch {
+          throw new ContextError(rel, 'cannot be read', 'make the file readable or add it to .dockerignore');
+        }
+        selected.push({ relativePath: rel, absolutePath: target, executable: (stat.mode & 0o111) !== 0 });
+      }
+      // Sockets, FIFOs and devices never belong in an image; Docker skips them too.
+    }
+    activeDirs.delete(real);
+  };
+
+  walk(root, '');
+  return selected;
+}
+
+/** A directory holding a virtualenv, whatever its name. */
+function isVirtualenv(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'pyvenv.cfg'));
+}
+
+/** Sorts by code point, independent of locale, so every machine walks in the same order. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A file the library writes into the context (Dockerfile, gunicorn config, requirements). */
+export interface GeneratedFile {
+  readonly relativePath: string;
+  readonly content: string;
+}
+
+/**
+ * SHA-256 over delimited fields, so no two different inputs can concatenate to the same stream:
+ * the format salt, the build options, every generated file, then every source file's relative
+ * path, mode and content. Absolute paths, timestamps and the walk's order on disk never enter it.
+ */
+export function fingerprint(options: Record<string, unknown>, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string): string {
+  const hash = crypto.createHash('sha256');
+  const field = (name: string, value: string | Buffer) => {
+    hash.update(`\x01${name}\x02`);
+    hash.update(value);
+    hash.update('\x03');
+  };
+  field('salt', 'cdktf-wsgi/context/v1');
+  field('options', stableJson(options));
+  for (const file of [...generated].sort((a, b) => byCodePoint(a.relativePath, b.relativePath))) {
+    field(`generated:${file.relativePath}`, file.content);
+  }
+  for (const file of files) {
+    field(`file:${sourcePrefix}${file.relativePath}:${file.executable ? 'x' : '-'}`, fs.readFileSync(file.absolutePath));
+  }
+  return hash.digest('hex');
+}
+
+/** JSON with sorted keys at every level. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.keys(v).sort(byCodePoint).map(k => [k, (v as Record<string, unknown>)[k]]));
+    }
+    return v;
+  });
+}
+
+/**
+ * Writes the context: generated files plus the selected source files under `sourcePrefix`.
+ * Writes into a temporary sibling and renames it into place, so an interrupted synth never leaves
+ * a half-written context under the final name.
+ */
+export function writeContext(targetDir: string, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string): void {
+  const parent = path.dirname(targetDir);
+  fs.mkdirSync(parent, { recursive: true });
+  const temp = fs.mkdtempSync(path.join(parent, '.staging-'));
+  try {
+    for (const file of generated) {
+      const dest = path.join(temp, file.relativePath);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, file.content, { mode: 0o644 });
+    }
+    for (const file of files) {
+      const dest = path.join(temp, sourcePrefix, file.relativePath);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.copyFileSync(file.absolutePath, dest, fs.constants.COPYFILE_FICLONE);
+      fs.chmodSync(dest, file.executable ? 0o755 : 0o644);
+    }
+    fs.rmSync(targetDir, { recursive: true, force: true });
+    fs.renameSync(temp, targetDir);
+  } catch (e) {
+    fs.rmSync(temp, { recursive: true, force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A requirements file and the files it pulls in with `-r` / `-c`, all inside the source directory. */
+export interface RequirementsTree {
+  /** Relative paths (from the source directory, `/`-separated) of every file read, in read order. */
+  readonly files: string[];
+  /** Normalized names (PEP 503) of every distribution the files require. */
+  readonly distributions: Set<string>;
+}
+
+/** Raised for an unreadable or escaping include; the caller names the construct and property. */
+export class RequirementsError extends Error {
+  constructor(public readonly file: string, public readonly problem: string, public readonly fix: string) {
+    super(problem);
+  }
+}
+
+/** PEP 503 normalization: case-insensitive, runs of `-`, `_`, `.` are one `-`. */
+export function normalizeDistribution(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+const INCLUDE = /^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=[^-\s]))(\S+)/;
+const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[|[<>=!~;@\s]|$)/;
+const EGG = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/;
+
+/**
+ * Reads a pip requirements file and its includes. Only what decides the image is parsed: which
+ * files must be in the dependency layer, and which distributions are named (to tell whether
+ * gunicorn is there). pip itself does the real resolution at build time.
+ */
+export function readRequirements(sourceDir: string, relativeFile: string): RequirementsTree {
+  const root = path.resolve(sourceDir);
+  const files: string[] = [];
+  const distributions = new Set<string>();
+
+  const visit = (rel: string, from?: string) => {
+    if (files.includes(rel)) {
+      return;
+    }
+    const abs = path.resolve(root, rel);
+    if (abs !== root && !abs.startsWith(root + path.sep)) {
+      throw new RequirementsError(rel, `is included${from ? ` by ${from}` : ''} but lies outside the source directory, so the image build cannot see it`,
+        'move the file into the source directory');
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf-8');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new RequirementsError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
+        from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `requirements` at the right one');
+    }
+    files.push(rel);
+    // Backslash-newline continues a line in pip's format.
+    for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+      const line = raw.replace(/(^|\s)#.*$/, '').trim();
+      if (!line) {
+        continue;
+      }
+      const include = INCLUDE.exec(line);
+      if (include) {
+        visit(path.posix.normalize(path.posix.join(path.posix.dirname(rel), include[1])), rel);
+        continue;
+      }
+      if (line.startsWith('-')) {
+        const editable = /^(?:-e|--editable)\s+(\S+)/.exec(line);
+        const egg = editable && EGG.exec(editable[1]);
+        if (egg) {
+          distributions.add(normalizeDistribution(egg[1]));
+        }
+        continue;
+      }
+      const egg = EGG.exec(line);
+      const name = egg ? egg[1] : NAME.exec(line)?.[1];
+      if (name) {
+        distributions.add(normalizeDistribution(name));
+      }
+    }
+  };
+
+  visit(path.posix.normalize(relativeFile.split(path.sep).join('/')));
+  return { files, distributions };
+}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds an offline stand-in for the official python:3.11-slim image from Debian bookworm packages,
+# with a wheelhouse of Debian's Python libraries repacked as wheels. The image sets PIP_NO_INDEX and
+# PIP_FIND_LINKS, so the unmodified Dockerfile that cdktf-wsgi generates installs offline.
+# Idempotent: an image carrying the current recipe hash is reused.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tag=${OFFLINE_BASE_TAG:-python:3.11-slim}
+# Debian packages whose Python libraries go into the wheelhouse (one repacked wheel each).
+wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous python3-click python3-markupsafe python3-gunicorn)
+recipe=$(cat "$0" "$here/repack_wheels.py" | sha256sum | cut -c1-16)
+
+if [ "$(docker image inspect -f '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}' "$tag" 2>/dev/null)" = "$recipe" ]; then
+  echo "offline base $tag is current ($recipe)"
+  exit 0
+fi
+
+work=$(mktemp -d /var/tmp/cdktf-wsgi-base.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+echo "building offline base $tag ($recipe) in $work"
+
+mkdir -p "$work/debs" "$work/extracted" "$work/rootfs"
+(cd "$work/debs" && apt-get download "${wheel_debs[@]}" >/dev/null)
+for deb in "$work"/debs/*.deb; do
+  name=$(basename "$deb" .deb)
+  dpkg-deb -x "$deb" "$work/extracted/$name"
+done
+python3 "$here/repack_wheels.py" "$work/extracted" "$work/wheels"
+
+mmdebstrap --quiet --variant=apt \
+  --include=python3,python3-pip,python3-venv,python3-setuptools,passwd,ca-certificates \
+  bookworm "$work/rootfs"
+# The official image's pip installs into the system interpreter; Debian marks it externally managed.
+rm -f "$work"/rootfs/usr/lib/python3*/EXTERNALLY-MANAGED
+ln -sf python3 "$work/rootfs/usr/bin/python"
+ln -sf pip3 "$work/rootfs/usr/bin/pip"
+rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
+mkdir -p "$work/rootfs/wheels"
+cp "$work"/wheels/*.whl "$work/rootfs/wheels/"
+
+tar -C "$work/rootfs" -c . | docker import \
+  --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+  --change 'ENV LANG=C.UTF-8' \
+  --change 'ENV PIP_NO_INDEX=1' \
+  --change 'ENV PIP_FIND_LINKS=/wheels' \
+  --change "LABEL cdktf-wsgi.offline-base=$recipe" \
+  --change 'CMD ["python3"]' \
+  - "$tag" >/dev/null
+echo "offline base $tag ready"
