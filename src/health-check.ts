@@ -33,20 +33,38 @@ export interface HealthCheckOptions {
   readonly retries?: number;
 }
 
+/** Options of an HTTP health check. */
+export interface HttpHealthCheckOptions extends HealthCheckOptions {
+  /**
+   * Answers with a status below this are healthy. 400 accepts 2xx and 3xx (redirects are followed);
+   * 500 also accepts 4xx, which still proves the app imported and serves.
+   *
+   * @default 400
+   */
+  readonly healthyBelowStatus?: number;
+}
+
 /**
- * The script an HTTP check runs with the image's own Python: slim images have no curl. The port and
- * path arrive as arguments, so no user value is ever part of the code. A 4xx/5xx answer raises,
- * which exits 1 (unhealthy).
+ * The script an HTTP check runs with the image's own Python: slim images have no curl. Port, path,
+ * timeout and status limit arrive as arguments, so no user value is ever part of the code. No
+ * answer at all raises, which exits 1 (unhealthy).
  */
-const HTTP_PROBE = 'import sys, urllib.request; urllib.request.urlopen("http://127.0.0.1:" + sys.argv[1] + sys.argv[2], timeout=float(sys.argv[3]))';
+const HTTP_PROBE = [
+  'import sys, urllib.error, urllib.request',
+  'try:',
+  '    urllib.request.urlopen("http://127.0.0.1:" + sys.argv[1] + sys.argv[2], timeout=float(sys.argv[3]))',
+  'except urllib.error.HTTPError as e:',
+  '    sys.exit(0 if e.code < int(sys.argv[4]) else 1)',
+].join('\n');
 
 /** How Docker decides whether the app container is healthy. */
 export abstract class HealthCheck {
   /**
-   * An HTTP GET from inside the container to the port gunicorn binds; healthy on a 2xx or 3xx answer.
+   * An HTTP GET from inside the container to the port gunicorn binds; healthy on a 2xx or 3xx
+   * answer (see `healthyBelowStatus`).
    * @param path the request path, starting with `/`
    */
-  public static http(path: string, options: HealthCheckOptions = {}): HealthCheck {
+  public static http(path: string, options: HttpHealthCheckOptions = {}): HealthCheck {
     return new HttpHealthCheck(path, options);
   }
 
@@ -70,7 +88,7 @@ export abstract class HealthCheck {
    * The user value to validate, for error messages: the path or the command.
    * @internal
    */
-  public abstract _describe(): { property: string; values: string[] };
+  public abstract _describe(): { property: string; values: string[]; healthyBelowStatus?: number };
 }
 
 function timing(options: HealthCheckOptions) {
@@ -83,7 +101,7 @@ function timing(options: HealthCheckOptions) {
 }
 
 class HttpHealthCheck extends HealthCheck {
-  constructor(private readonly path: string, private readonly options: HealthCheckOptions) {
+  constructor(private readonly path: string, private readonly options: HttpHealthCheckOptions) {
     super();
   }
 
@@ -91,11 +109,12 @@ class HttpHealthCheck extends HealthCheck {
     const t = timing(this.options);
     // The probe gives up just before Docker would kill it, so a slow answer reports as a failure.
     const probeSeconds = Math.max(1, t.timeout.toSeconds() - 0.5);
-    return { test: ['CMD', 'python', '-c', HTTP_PROBE, String(port), this.path, String(probeSeconds)], ...t };
+    const below = this.options.healthyBelowStatus ?? 400;
+    return { test: ['CMD', 'python', '-c', HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };
   }
 
   public _describe() {
-    return { property: 'healthCheck.path', values: [this.path] };
+    return { property: 'healthCheck.path', values: [this.path], healthyBelowStatus: this.options.healthyBelowStatus };
   }
 }
 

@@ -109,9 +109,11 @@ export interface WsgiContainerProps {
   readonly restartPolicy?: RestartPolicy;
 
   /**
-   * How Docker checks the app. The default probes over HTTP with the image's own Python (no curl needed).
+   * How Docker checks the app. Probes run with the image's own Python (no curl needed). The
+   * default asks for `/` and accepts any answer below 500, so apps without a `/` route are healthy
+   * as long as they serve; set a real health endpoint with `HealthCheck.http('/healthz')`.
    *
-   * @default HealthCheck.http('/')
+   * @default HealthCheck.http('/', { healthyBelowStatus: 500 })
    */
   readonly healthCheck?: HealthCheck;
 
@@ -246,11 +248,14 @@ export class WsgiContainer extends Construct {
       return `${name}=${value}`;
     });
 
-    const healthCheck = props.healthCheck ?? HealthCheck.http('/');
+    const healthCheck = props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 });
     const described = healthCheck._describe();
     described.values.forEach(v => requireSingleLine(this, described.property, v));
     if (described.property === 'healthCheck.path' && !described.values[0].startsWith('/')) {
       fail(this, 'healthCheck.path', described.values[0], 'does not start with "/"', 'use a request path such as "/healthz"');
+    }
+    if (described.healthyBelowStatus !== undefined) {
+      requireInteger(this, 'healthCheck.healthyBelowStatus', described.healthyBelowStatus, 200, 600, 'use 400 (2xx and 3xx are healthy) or 500 (any answer but a server error)');
     }
     if (described.property === 'healthCheck.command' && described.values.length === 0) {
       fail(this, 'healthCheck.command', [], 'is empty', 'give the program and its arguments, e.g. ["python", "-c", "..."]');

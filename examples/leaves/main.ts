@@ -2,7 +2,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { WsgiContainer, WsgiImage } from '../../src';
+import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
 /** The seed app: a Flask package served by gunicorn on port 8123. */
 export class LeavesStack extends TerraformStack {
@@ -20,6 +20,7 @@ export class LeavesStack extends TerraformStack {
     this.web = new WsgiContainer(this, 'Web', {
       image: this.image,
       publish: [{ hostPort: 8123 }],
+      healthCheck: HealthCheck.http('/api/leaves'),
     });
   }
 }

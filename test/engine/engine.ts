@@ -1,0 +1,42 @@
+/** Shared set-up of the engine suites: is there a daemon, and the offline base image. */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+function daemonAnswers(): boolean {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the engine suites run: a daemon answers. In CI a missing daemon is a failure, not a skip. */
+export const ENGINE_AVAILABLE = daemonAnswers();
+
+if (!ENGINE_AVAILABLE) {
+  if (process.env.CI) {
+    throw new Error('CI=true but no Docker daemon answers: the engine tests are mandatory in CI (see .ci/run)');
+  }
+  process.stderr.write('\n*** Engine tests SKIPPED: no Docker daemon answers `docker info`. Start dockerd to run them (see .ci/run). ***\n\n');
+}
+
+/** `describe` when the engine is there, `describe.skip` otherwise (reported as skipped). */
+export const describeEngine = ENGINE_AVAILABLE ? describe : describe.skip;
+
+/**
+ * Makes sure `python:3.11-slim` exists. No registry is reachable here, so an offline stand-in is
+ * built from Debian packages; a real python:3.11-slim already present is left alone.
+ */
+export function ensureBaseImage(): void {
+  let label = '';
+  try {
+    label = execFileSync('docker', ['image', 'inspect', '-f', '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}', 'python:3.11-slim'], { encoding: 'utf-8' }).trim();
+  } catch {
+    label = 'missing';
+  }
+  if (label === '' || label === '<no value>') {
+    return; // an official image: use it as it is
+  }
+  execFileSync('bash', [path.join(__dirname, 'offline-base', 'build.sh')], { stdio: 'inherit', timeout: 600_000 });
+}

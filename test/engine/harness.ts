@@ -1,0 +1,333 @@
+/**
+ * Applies the docker_* resources of a synthesized cdk.tf.json to a real Docker engine with the
+ * meaning kreuzwerker/docker 3.6.2 gives each attribute. Terraform cannot be installed here, so this
+ * stands in for `cdktf deploy`. Any attribute it does not model is refused, never dropped.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Docker from 'dockerode';
+import * as tar from 'tar-fs';
+
+export const docker = new Docker();
+
+type Attrs = Record<string, any>;
+
+/** Attributes modelled per resource type; anything else in the configuration is an error. */
+const MODELLED: Record<string, string[]> = {
+  docker_image: ['name', 'build', 'triggers', 'keep_locally', 'force_remove'],
+  docker_container: [
+    'name', 'image', 'ports', 'env', 'restart', 'max_retry_count', 'healthcheck', 'wait', 'wait_timeout',
+    'stop_signal', 'stop_timeout', 'destroy_grace_seconds', 'user', 'read_only', 'tmpfs', 'security_opts',
+    'capabilities', 'memory', 'cpus', 'networks_advanced', 'volumes', 'init', 'must_run', 'labels', 'command',
+    'entrypoint', 'working_dir', 'depends_on',
+  ],
+  docker_volume: ['name', 'driver', 'labels'],
+  docker_network: ['name', 'driver', 'internal', 'labels'],
+};
+const BUILD_MODELLED = ['context', 'dockerfile', 'build_args', 'platform', 'target', 'labels', 'no_cache'];
+
+export interface AppliedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Computed attributes (image_id, id, name, ...). */
+  readonly attrs: Attrs;
+  /** The configuration after references were resolved. */
+  readonly config: Attrs;
+}
+
+export interface ApplyResult {
+  readonly resources: AppliedResource[];
+  /** Output of each image build, by resource name. */
+  readonly buildLogs: Record<string, string>;
+}
+
+/** Refuses configuration the harness would otherwise ignore. */
+export function checkModelled(type: string, name: string, config: Attrs): void {
+  const allowed = MODELLED[type];
+  if (!allowed) {
+    throw new Error(`harness: resource type ${type} (${name}) is not modelled`);
+  }
+  for (const key of Object.keys(config)) {
+    if (key === '//') continue;
+    if (!allowed.includes(key)) {
+      throw new Error(`harness: ${type}.${name}: attribute "${key}" is not modelled`);
+    }
+  }
+  if (type === 'docker_image' && config.build) {
+    for (const key of Object.keys(config.build)) {
+      if (!BUILD_MODELLED.includes(key)) throw new Error(`harness: ${type}.${name}: build.${key} is not modelled`);
+    }
+  }
+}
+
+const REF = /\$\{([a-z_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
+
+function references(value: unknown, out: Set<string>): void {
+  if (typeof value === 'string') {
+    for (const m of value.matchAll(REF)) out.add(`${m[1]}.${m[2]}`);
+  } else if (Array.isArray(value)) {
+    value.forEach(v => references(v, out));
+  } else if (value && typeof value === 'object') {
+    Object.values(value).forEach(v => references(v, out));
+  }
+}
+
+function resolve(value: any, applied: Map<string, AppliedResource>): any {
+  if (typeof value === 'string') {
+    if (value.replace(REF, '').includes('${')) {
+      throw new Error(`harness: unsupported expression ${value}`);
+    }
+    return value.replace(REF, (_m, type, name, attr) => {
+      const r = applied.get(`${type}.${name}`);
+      if (!r || r.attrs[attr] === undefined) throw new Error(`harness: cannot resolve ${type}.${name}.${attr}`);
+      return String(r.attrs[attr]);
+    });
+  }
+  if (Array.isArray(value)) return value.map(v => resolve(v, applied));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, applied)]));
+  }
+  return value;
+}
+
+/** Go duration string ("10s", "1500ms", "1m") to nanoseconds. */
+export function goDurationToNs(d: string | undefined): number {
+  if (!d) return 0;
+  const m = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(d);
+  if (!m) throw new Error(`harness: cannot parse duration ${d}`);
+  const unit: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  return Math.round(Number(m[1]) * unit[m[2]]);
+}
+
+async function followBuild(stream: NodeJS.ReadableStream): Promise<string> {
+  const output: string[] = [];
+  await new Promise<void>((ok, ko) => {
+    docker.modem.followProgress(stream, (err: Error | null, res: any[]) => {
+      if (err) return ko(err);
+      const failure = res.find(r => r.error);
+      if (failure) return ko(new Error(`${failure.error}\n${output.join('')}`));
+      return ok();
+    }, (event: any) => { if (event.stream) output.push(event.stream); });
+  });
+  return output.join('');
+}
+
+/**
+ * 3.6.2 on the Engine API path: a relative `dockerfile` is looked up from Terraform's working
+ * directory; when it exists there and lies inside the context it is sent relative to the context;
+ * when it does not exist it is sent unchanged and the daemon looks inside the context.
+ */
+export function dockerfileForBuild(workDir: string, context: string, dockerfile: string | undefined): string {
+  const file = dockerfile ?? 'Dockerfile';
+  const fromCwd = path.resolve(workDir, file);
+  if (fs.existsSync(fromCwd)) {
+    const rel = path.relative(context, fromCwd);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      throw new Error(`harness: dockerfile ${file} lies outside the context ${context}; 3.6.2 would upload it under a random name, which is not modelled`);
+    }
+    return rel.split(path.sep).join('/');
+  }
+  if (!fs.existsSync(path.join(context, file))) {
+    throw new Error(`harness: dockerfile ${file} exists neither from the working directory nor in the context`);
+  }
+  return file;
+}
+
+async function applyImage(workDir: string, name: string, config: Attrs, logs: Record<string, string>): Promise<Attrs> {
+  const build = config.build;
+  if (!build) throw new Error(`harness: docker_image.${name} without build (pulls are not modelled)`);
+  const context = path.resolve(workDir, build.context);
+  const dockerfile = dockerfileForBuild(workDir, context, build.dockerfile);
+  const stream = await docker.buildImage(tar.pack(context) as any, {
+    t: config.name,
+    dockerfile,
+    buildargs: build.build_args,
+    platform: build.platform,
+    target: build.target,
+    labels: build.labels,
+    nocache: build.no_cache,
+    rm: true,
+  } as any);
+  logs[name] = await followBuild(stream);
+  const info = await docker.getImage(config.name).inspect();
+  return { image_id: info.Id, id: `${info.Id}${config.name}`, name: config.name };
+}
+
+function bytesFromMb(mb: number | undefined): number | undefined {
+  return mb === undefined ? undefined : mb * 1024 * 1024;
+}
+
+async function containerLogs(id: string): Promise<string> {
+  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 40 }) as unknown as Buffer;
+  // Strip the 8-byte stream headers of a non-TTY log.
+  const out: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const size = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + size).toString());
+    i += 8 + size;
+  }
+  return out.join('');
+}
+
+async function applyContainer(name: string, c: Attrs): Promise<Attrs> {
+  const exposed: Record<string, {}> = {};
+  const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+  for (const p of c.ports ?? []) {
+    const key = `${p.internal}/${p.protocol ?? 'tcp'}`;
+    exposed[key] = {};
+    (bindings[key] ??= []).push({ HostIp: p.ip ?? '0.0.0.0', HostPort: p.external !== undefined ? String(p.external) : '' });
+  }
+  const hc = c.healthcheck;
+  const networks: string[] = (c.networks_advanced ?? []).map((n: Attrs) => n.name);
+  const binds = (c.volumes ?? []).map((v: Attrs) => `${v.volume_name ?? v.host_path}:${v.container_path}${v.read_only ? ':ro' : ''}`);
+  const created = await docker.createContainer({
+    name: c.name,
+    Image: c.image,
+    Env: c.env,
+    Cmd: c.command,
+    Entrypoint: c.entrypoint,
+    User: c.user,
+    WorkingDir: c.working_dir,
+    Labels: Object.fromEntries((c.labels ?? []).map((l: Attrs) => [l.label, l.value])),
+    ExposedPorts: exposed,
+    StopSignal: c.stop_signal,
+    StopTimeout: c.stop_timeout,
+    Healthcheck: hc && {
+      Test: hc.test,
+      Interval: goDurationToNs(hc.interval),
+      Timeout: goDurationToNs(hc.timeout),
+      StartPeriod: goDurationToNs(hc.start_period),
+      Retries: hc.retries ?? 0,
+    },
+    HostConfig: {
+      PortBindings: bindings,
+      RestartPolicy: { Name: c.restart ?? 'no', MaximumRetryCount: c.max_retry_count ?? 0 },
+      ReadonlyRootfs: c.read_only ?? false,
+      Tmpfs: c.tmpfs,
+      SecurityOpt: c.security_opts,
+      CapAdd: c.capabilities?.add,
+      CapDrop: c.capabilities?.drop,
+      Memory: bytesFromMb(c.memory),
+      NanoCpus: c.cpus !== undefined ? Math.round(Number(c.cpus) * 1e9) : undefined,
+      Init: c.init,
+      Binds: binds.length ? binds : undefined,
+      NetworkMode: networks[0] ?? 'bridge',
+    },
+  });
+  for (const extra of networks.slice(1)) {
+    await docker.getNetwork(extra).connect({ Container: created.id });
+  }
+  try {
+    await startAndWait(created, c);
+  } catch (e) {
+    // 3.6.2 leaves a tainted container behind; the harness removes it so tests start clean.
+    await created.remove({ force: true }).catch(() => undefined);
+    throw e;
+  }
+  return { id: created.id, name: c.name };
+}
+
+async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> {
+  await created.start();
+  if (c.wait) {
+    const deadline = Date.now() + (c.wait_timeout ?? 60) * 1000;
+    for (;;) {
+      const state = (await created.inspect()).State;
+      const health = state.Health?.Status;
+      if (!state.Health) throw new Error(`harness: container ${c.name} has no health check to wait for`);
+      if (health === 'healthy') break;
+      if (health === 'unhealthy' || !state.Running || Date.now() > deadline) {
+        throw new Error(`container ${c.name} did not become healthy (status ${health}, running ${state.Running}); last log lines:\n${await containerLogs(created.id)}`);
+      }
+      await new Promise(r => setTimeout(r, 500));
+    }
+  } else if (c.must_run ?? true) {
+    await new Promise(r => setTimeout(r, 1000));
+    const state = (await created.inspect()).State;
+    if (!state.Running) {
+      throw new Error(`container ${c.name} is not running; last log lines:\n${await containerLogs(created.id)}`);
+    }
+  }
+}
+
+/** Applies every docker_* resource of one synthesized stack, in dependency order. */
+export async function applyStack(stackDir: string): Promise<ApplyResult> {
+  const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf-8'));
+  for (const key of Object.keys(tf)) {
+    if (!['//', 'terraform', 'provider', 'resource'].includes(key)) throw new Error(`harness: top-level block "${key}" is not modelled`);
+  }
+  const pending = new Map<string, { type: string; name: string; config: Attrs }>();
+  for (const [type, byName] of Object.entries<Record<string, Attrs>>(tf.resource ?? {})) {
+    for (const [name, config] of Object.entries(byName)) {
+      checkModelled(type, name, config);
+      pending.set(`${type}.${name}`, { type, name, config });
+    }
+  }
+  const applied = new Map<string, AppliedResource>();
+  const result: ApplyResult = { resources: [], buildLogs: {} };
+  try {
+    while (pending.size > 0) {
+      const ready = [...pending.entries()].find(([, r]) => {
+        const deps = new Set<string>();
+        references(r.config, deps);
+        (r.config.depends_on ?? []).forEach((d: string) => deps.add(d.replace(/^\$\{|\}$/g, '')));
+        return [...deps].every(d => applied.has(d));
+      });
+      if (!ready) throw new Error(`harness: unresolvable references among ${[...pending.keys()].join(', ')}`);
+      const [key, r] = ready;
+      pending.delete(key);
+      const config = resolve(r.config, applied);
+      let attrs: Attrs;
+      switch (r.type) {
+        case 'docker_image': attrs = await applyImage(stackDir, r.name, config, result.buildLogs); break;
+        case 'docker_container': attrs = await applyContainer(r.name, config); break;
+        case 'docker_volume': attrs = { name: (await docker.createVolume({ Name: config.name, Driver: config.driver, Labels: config.labels })).name }; break;
+        case 'docker_network': {
+          await docker.createNetwork({ Name: config.name, Driver: config.driver, Internal: config.internal, Labels: config.labels });
+          attrs = { name: config.name };
+          break;
+        }
+        default: throw new Error(`harness: ${r.type} not modelled`);
+      }
+      const res = { type: r.type, name: r.name, attrs: { ...config, ...attrs }, config };
+      applied.set(key, res);
+      result.resources.push(res);
+    }
+  } catch (e) {
+    await destroyStack(result);
+    throw e;
+  }
+  return result;
+}
+
+/** Destroys what applyStack created, in reverse order, as 3.6.2 does on `terraform destroy`. */
+export async function destroyStack(result: ApplyResult): Promise<void> {
+  for (const r of [...result.resources].reverse()) {
+    try {
+      if (r.type === 'docker_container') {
+        const c = docker.getContainer(r.attrs.id);
+        await c.stop({ t: r.config.destroy_grace_seconds ?? 0 }).catch(() => undefined);
+        await c.remove({ force: true, v: false });
+      } else if (r.type === 'docker_image' && !r.config.keep_locally) {
+        await docker.getImage(r.config.name).remove({ force: r.config.force_remove ?? false });
+      } else if (r.type === 'docker_volume') {
+        await docker.getVolume(r.attrs.name).remove();
+      } else if (r.type === 'docker_network') {
+        await docker.getNetwork(r.attrs.name).remove();
+      }
+    } catch {
+      // Best effort: a failed apply may have left only part of a resource behind.
+    }
+  }
+}
+
+/** Whether a Docker daemon answers on the default socket. */
+export async function daemonAvailable(): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}

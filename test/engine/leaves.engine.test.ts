@@ -1,0 +1,105 @@
+import * as fs from 'fs';
+import * as http from 'http';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import { LeavesStack } from '../../examples/leaves/main';
+import { describeEngine, ensureBaseImage } from './engine';
+import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+
+/** GET on loopback only; resolves with status and body. */
+export function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, ko) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 10_000 }, res => {
+      let body = '';
+      res.setEncoding('utf-8');
+      res.on('data', c => { body += c; });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', ko);
+  });
+}
+
+async function execIn(containerId: string, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((ok, ko) => {
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => ok());
+    stream.on('error', ko);
+  });
+  const buf = Buffer.concat(chunks);
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= buf.length;) {
+    const size = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + size).toString());
+    i += 8 + size;
+  }
+  return out.join('');
+}
+
+describeEngine('the leaves example on a real Docker engine', () => {
+  let outdir: string;
+  let applied: ApplyResult | undefined;
+  let containerId: string;
+
+  beforeAll(async () => {
+    ensureBaseImage();
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-engine-'));
+    const app = new App({ outdir });
+    new LeavesStack(app, 'leaves');
+    app.synth();
+    applied = await applyStack(path.join(outdir, 'stacks', 'leaves'));
+    containerId = applied.resources.find(r => r.type === 'docker_container')!.attrs.id;
+  }, 900_000);
+
+  afterAll(async () => {
+    if (applied) {
+      await destroyStack(applied);
+    }
+    if (outdir) {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  test('GET /api/leaves on the published host port answers "This tree has leaves"', async () => {
+    const res = await get(8123, '/api/leaves');
+    expect(res).toEqual({ status: 200, body: 'This tree has leaves' });
+  });
+
+  test('the image installed gunicorn although requirements.txt only names Flask', () => {
+    const log = Object.values(applied!.buildLogs).join('');
+    expect(log).toMatch(/Successfully installed .*gunicorn-/);
+  });
+
+  test('gunicorn is PID 1 and runs as the non-root UID 10001', async () => {
+    const cmdline = (await execIn(containerId, ['cat', '/proc/1/cmdline'])).split('\0').filter(Boolean);
+    expect(cmdline.slice(0, 3)).toEqual(['python', '-m', 'gunicorn']);
+    const status = await execIn(containerId, ['cat', '/proc/1/status']);
+    const uids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status)!.slice(1).map(Number);
+    expect(uids).toEqual([10001, 10001, 10001, 10001]);
+  });
+
+  test('the container is hardened: read-only root, no capabilities, no new privileges, healthy', async () => {
+    const info = await docker.getContainer(containerId).inspect();
+    expect(info.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(info.HostConfig.CapDrop).toEqual(['ALL']);
+    expect(info.HostConfig.SecurityOpt).toEqual(['no-new-privileges:true']);
+    expect(info.State.Health?.Status).toBe('healthy');
+    const status = await execIn(containerId, ['cat', '/proc/1/status']);
+    expect(status).toMatch(/^CapEff:\s+0+$/m);
+    expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+  });
+
+  test('docker stop ends gunicorn gracefully within 2 s (exit code 0, not SIGKILL)', async () => {
+    const container = docker.getContainer(containerId);
+    const started = Date.now();
+    await container.stop();
+    const elapsed = Date.now() - started;
+    const info = await container.inspect();
+    expect(info.State.ExitCode).toBe(0);
+    expect(elapsed).toBeLessThan(2000);
+  }, 60_000);
+});
