@@ -1,0 +1,42 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+
+/** A minimal Flask app; override or add files per test. */
+export const FLASK_APP: Record<string, string> = {
+  'manager.py': 'from app import app\n',
+  'app/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n',
+  'requirements.txt': 'Flask==2.2.2\ngunicorn==20.1.0\n',
+};
+
+/** Writes files into a fresh temporary directory and returns its path. */
+export function writeSource(files: Record<string, string> = FLASK_APP, dir?: string): string {
+  const root = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'wsgi-src-'));
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return root;
+}
+
+/** A stack with a Docker provider, in an app writing to a temporary outdir. */
+export function newStack(id = 'test'): { app: App; stack: TerraformStack } {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, id);
+  new DockerProvider(stack, 'docker', {});
+  return { app, stack };
+}
+
+/** The synthesized resources of one type, by name. */
+export function resources(stack: TerraformStack, type: string): Record<string, any>[] {
+  const json = JSON.parse(Testing.synth(stack));
+  return Object.values(json.resource?.[type] ?? {});
+}
+
+/** Warnings annotated on a construct tree. */
+export function warnings(stack: TerraformStack): string[] {
+  return stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn').map(m => String(m.data)));
+}

@@ -1,0 +1,189 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DockerfileParser, Instruction } from 'dockerfile-ast';
+import { Duration, WorkerClass, WsgiImage } from '../src';
+import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
+
+function image(props: Partial<ConstructorParameters<typeof WsgiImage>[2]> = {}, files = FLASK_APP) {
+  const { stack } = newStack();
+  const img = new WsgiImage(stack, 'Image', { source: writeSource(files), entrypoint: 'manager:app', ...props });
+  return { stack, img };
+}
+
+function instructions(dockerfile: string): Instruction[] {
+  return DockerfileParser.parse(dockerfile).getInstructions();
+}
+
+/** Runs the generated gunicorn.conf.py with the host's Python and returns its settings. */
+function gunicornSettings(config: string, env: Record<string, string> = {}): Record<string, unknown> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gconf-')), 'gunicorn.conf.py');
+  fs.writeFileSync(file, config);
+  const out = execFileSync('python3', ['-c', [
+    'import json, runpy, sys',
+    'ns = runpy.run_path(sys.argv[1])',
+    'print(json.dumps({k: v for k, v in ns.items() if not k.startswith("_") and isinstance(v, (int, str, list, type(None)))}))',
+  ].join('\n'), file], { encoding: 'utf-8', env: { PATH: process.env.PATH!, ...env } });
+  return JSON.parse(out);
+}
+
+describe('WsgiImage defaults', () => {
+  test('documented defaults: port 8000, python:3.11-slim, requirements.txt, no build args, keepLocally false', () => {
+    const { stack, img } = image();
+    expect(img.port).toBe(8000);
+    const from = instructions(img.dockerfile).find(i => i.getKeyword() === 'FROM')!;
+    expect(from.getArgumentsContent()).toBe('python:3.11-slim');
+    expect(img.dockerfile).toContain('COPY ["app/requirements.txt", "/app/requirements.txt"]');
+    const [res] = resources(stack, 'docker_image');
+    expect(res.keep_locally).toBe(false);
+    expect(res.build.build_args).toBeUndefined();
+    expect(res.build.platform).toBeUndefined();
+    expect(instructions(img.dockerfile).filter(i => i.getKeyword() === 'ARG')).toHaveLength(0);
+    expect(img.dockerfile).not.toContain('apt-get');
+  });
+
+  test('documented defaults: image name from the construct path, tag from the fingerprint', () => {
+    const { img } = image();
+    expect(img.imageName).toBe(`cdktf-wsgi/test-image:${img.fingerprint.slice(0, 16)}`);
+    expect(img.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('documented defaults: gunicorn settings', () => {
+    const { img } = image();
+    const settings = gunicornSettings(img.gunicornConfig);
+    expect(settings).toMatchObject({
+      wsgi_app: 'manager:app',
+      bind: ['0.0.0.0:8000'],
+      threads: 1,
+      worker_class: 'sync',
+      timeout: 30,
+      graceful_timeout: 30,
+      keepalive: 5,
+      max_requests: 0,
+      max_requests_jitter: 0,
+      accesslog: '-',
+      errorlog: '-',
+      worker_tmp_dir: '/dev/shm',
+      chdir: '/app',
+    });
+    // gunicorn's own default for forwarded_allow_ips applies.
+    expect(settings).not.toHaveProperty('forwarded_allow_ips');
+    expect(img.gracefulTimeout.toSeconds()).toBe(30);
+  });
+
+  test('default workers: WEB_CONCURRENCY wins, else 2 x CPUs + 1 capped at 12', () => {
+    const { img } = image();
+    expect(gunicornSettings(img.gunicornConfig, { WEB_CONCURRENCY: '3' }).workers).toBe(3);
+    const cpus = Number(execFileSync('python3', ['-c', 'import os; print(len(os.sched_getaffinity(0)))'], { encoding: 'utf-8' }));
+    expect(gunicornSettings(img.gunicornConfig).workers).toBeLessThanOrEqual(Math.min(2 * cpus + 1, 12));
+    expect(gunicornSettings(img.gunicornConfig).workers).toBeGreaterThanOrEqual(3);
+  });
+
+  test('gunicorn settings land in the config as given', () => {
+    const { img } = image({
+      port: 9000,
+      gunicorn: {
+        workers: 4, threads: 8, workerClass: WorkerClass.GTHREAD, timeout: Duration.seconds(60),
+        gracefulTimeout: Duration.seconds(10), keepAlive: Duration.seconds(75), maxRequests: 1000,
+        maxRequestsJitter: 50, forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'], accessLog: false,
+      },
+    });
+    expect(gunicornSettings(img.gunicornConfig)).toMatchObject({
+      bind: ['0.0.0.0:9000'], workers: 4, threads: 8, worker_class: 'gthread', timeout: 60, graceful_timeout: 10,
+      keepalive: 75, max_requests: 1000, max_requests_jitter: 50, forwarded_allow_ips: '10.0.0.0/8,127.0.0.1', accesslog: null,
+    });
+    expect(img.gracefulTimeout.toSeconds()).toBe(10);
+  });
+
+  test('a factory entrypoint is passed to gunicorn as written', () => {
+    const { img } = image({ entrypoint: 'app:create_app()' }, { ...FLASK_APP, 'app/__init__.py': 'def create_app(): ...\n' });
+    expect(gunicornSettings(img.gunicornConfig).wsgi_app).toBe('app:create_app()');
+  });
+});
+
+describe('the generated Dockerfile', () => {
+  const { img } = image({
+    environment: { APP_MODE: 'production', QUOTED: 'a "b" $HOME \\ c' },
+    buildArgs: { PIP_INDEX_URL: 'https://pypi.example/simple' },
+    aptPackages: ['libpq5'],
+  });
+  const parsed = instructions(img.dockerfile);
+  const keywords = parsed.map(i => i.getKeyword());
+
+  test('starts gunicorn in exec form as ENTRYPOINT, with no CMD', () => {
+    const entry = parsed.find(i => i.getKeyword() === 'ENTRYPOINT')!;
+    expect(entry.getArgumentsContent()).toBe('["python", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
+    expect(JSON.parse(entry.getArgumentsContent()!)).toEqual(['python', '-m', 'gunicorn', '--config', '/opt/cdktf-wsgi/gunicorn.conf.py']);
+    expect(keywords).not.toContain('CMD');
+  });
+
+  test('never puts a comment on an instruction line', () => {
+    for (const line of img.dockerfile.split('\n')) {
+      if (!line.trimStart().startsWith('#')) {
+        expect(line).not.toMatch(/\s#/);
+      }
+    }
+    expect(DockerfileParser.parse(img.dockerfile).getComments().length).toBeGreaterThan(0);
+  });
+
+  test('installs dependencies before copying the source, with no pip cache', () => {
+    const install = parsed.findIndex(i => i.getKeyword() === 'RUN' && i.getArgumentsContent()!.includes('pip install'));
+    const copySource = parsed.findIndex(i => i.getKeyword() === 'COPY' && i.getArgumentsContent() === '["app/", "/app/"]');
+    expect(install).toBeGreaterThan(0);
+    expect(copySource).toBeGreaterThan(install);
+    expect(parsed[install].getArgumentsContent()).toContain('--no-cache-dir');
+    parsed.slice(0, install).filter(i => i.getKeyword() === 'COPY').forEach(c => expect(c.getArgumentsContent()).not.toBe('["app/", "/app/"]'));
+  });
+
+  test('runs as the numeric non-root user 10001 and logs unbuffered', () => {
+    const users = parsed.filter(i => i.getKeyword() === 'USER');
+    expect(users.map(u => u.getArgumentsContent())).toEqual(['10001:10001']);
+    expect(keywords.lastIndexOf('USER')).toBeGreaterThan(keywords.lastIndexOf('RUN'));
+    expect(img.dockerfile).toMatch(/^ENV PYTHONUNBUFFERED=1/m);
+    expect(img.user).toBe('10001:10001');
+  });
+
+  test('bakes environment quoted, declares build args by name only, installs apt packages first', () => {
+    expect(img.dockerfile).toContain('ENV APP_MODE="production"');
+    expect(img.dockerfile).toContain('ENV QUOTED="a \\"b\\" \\$HOME \\\\ c"');
+    expect(img.dockerfile).toContain('ARG PIP_INDEX_URL\n');
+    expect(img.dockerfile).not.toContain('pypi.example');
+    expect(img.dockerfile).toContain('apt-get install -y --no-install-recommends libpq5');
+    expect(keywords).toContain('EXPOSE');
+  });
+
+  test('uses no BuildKit-only syntax', () => {
+    expect(img.dockerfile).not.toMatch(/--mount|# syntax|<<|--link|--chmod/);
+  });
+});
+
+describe('gunicorn in the requirements', () => {
+  test('adds gunicorn with the default constraint and warns when the requirements lack it', () => {
+    const { stack, img } = image({}, { ...FLASK_APP, 'requirements.txt': 'Flask\n' });
+    expect(warnings(stack)).toEqual([expect.stringContaining('gunicorn is not in requirements.txt; the image adds "gunicorn>=20.1,<27"')]);
+    expect(img.node.findChild('Resource')).toBeDefined();
+  });
+
+  test('the constraint can be overridden', () => {
+    const { stack } = image({ gunicornRequirement: 'gunicorn==23.0.0' }, { ...FLASK_APP, 'requirements.txt': 'Flask\n' });
+    expect(warnings(stack)[0]).toContain('"gunicorn==23.0.0"');
+  });
+
+  test.each([
+    ['gunicorn==20.1.0'], ['Gunicorn>=20'], ['gunicorn[gevent]'], ['-r base.txt'], ['gunicorn ; python_version >= "3"'],
+    ['gunicorn==20.1.0 \\\n    --hash=sha256:abc'], ['git+https://example.invalid/gunicorn.git#egg=gunicorn'],
+  ])('no warning when the requirements name gunicorn: %s', line => {
+    const { stack } = image({}, { ...FLASK_APP, 'requirements.txt': `Flask\n${line}\n`, 'base.txt': 'gunicorn\n' });
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('files pulled in with -r and -c are copied into the dependency layer', () => {
+    const { img } = image({ requirements: 'requirements/prod.txt' }, {
+      ...FLASK_APP, 'requirements/prod.txt': '-r base.txt\n-c ../constraints.txt\n', 'requirements/base.txt': 'flask\ngunicorn\n', 'constraints.txt': 'flask<3\n',
+    });
+    expect(img.dockerfile).toContain('COPY ["app/requirements/prod.txt", "/app/requirements/prod.txt"]');
+    expect(img.dockerfile).toContain('COPY ["app/requirements/base.txt", "/app/requirements/base.txt"]');
+    expect(img.dockerfile).toContain('COPY ["app/constraints.txt", "/app/constraints.txt"]');
+  });
+});
