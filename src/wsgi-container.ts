@@ -304,7 +304,9 @@ export class WsgiContainer extends Construct {
     new container.Container(this, 'Resource', {
       name: this.containerName,
       image: image.imageId,
-      ports: this.published.map(p => ({ internal: this.containerPort, external: p.hostPort, ip: p.hostIp, protocol: p.protocol })),
+      ports: this.published.length > 0
+        ? this.published.map(p => ({ internal: this.containerPort, external: p.hostPort, ip: p.hostIp, protocol: p.protocol }))
+        : undefined,
       env: env.length > 0 ? env : undefined,
       restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
       healthcheck: check && {
