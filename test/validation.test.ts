@@ -1,0 +1,164 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { FLASK_APP, newStack, writeSource } from './util';
+
+type ImageCase = [string, Partial<WsgiImageProps> | ((stack: TerraformStack) => Partial<WsgiImageProps>), RegExp, Record<string, string>?];
+
+/**
+ * Every row: a bad WsgiImage configuration, and the one error it must produce. Each message names
+ * the construct path, the property, the value and a fix.
+ */
+const IMAGE_CASES: ImageCase[] = [
+  ['missing source directory', { source: '/nonexistent/app' }, /^test\/Image: 'source' "\/nonexistent\/app" is not a directory \(looked for \/nonexistent\/app\)\. Fix: point `source` at/],
+  ['entrypoint without a callable', { entrypoint: 'manager' }, /^test\/Image: 'entrypoint' "manager" is not "module:callable"\. Fix: name the module and the WSGI callable/],
+  ['entrypoint with a path', { entrypoint: 'app/manager.py:app' }, /'entrypoint' "app\/manager.py:app" is not "module:callable"/],
+  ['entrypoint with code', { entrypoint: 'manager:app; import os' }, /'entrypoint' "manager:app; import os" is not "module:callable"/],
+  ['entrypoint module missing', { entrypoint: 'wsgi:application' }, /'entrypoint' "wsgi:application" names module wsgi, but neither wsgi\.py nor wsgi\/__init__\.py is in the build context .*Fix: check the module name/],
+  ['entrypoint module excluded', { entrypoint: 'manager:app', exclude: ['manager.py'] }, /names module manager, but neither manager\.py nor manager\/__init__\.py is in the build context/],
+  ['missing requirements file', { requirements: 'reqs/prod.txt' }, /'requirements' "reqs\/prod\.txt" names a requirements file that does not exist \(looked in .*\)\. Fix: create the file/],
+  ['missing default requirements', {}, /'requirements' "requirements\.txt" names a requirements file that does not exist/, { 'requirements.txt': '' }],
+  ['requirements include missing', {}, /'requirements' "requirements\.txt" names a requirements file that pulls in base\.txt, which does not exist \(included by requirements\.txt\)/, { 'requirements.txt': '-r base.txt\n' }],
+  ['requirements include outside source', {}, /pulls in \.\.\/outside\.txt, which is included by requirements\.txt but lies outside the source directory/, { 'requirements.txt': '-r ../outside.txt\n' }],
+  ['absolute requirements path', { requirements: '/etc/requirements.txt' }, /'requirements' "\/etc\/requirements\.txt" is an absolute path\. Fix: give the path relative to `source`/],
+  ['port 0', { port: 0 }, /^test\/Image: 'port' 0 is out of range: must be a whole number from 1 to 65535\. Fix: use the port/],
+  ['port 65536', { port: 65536 }, /'port' 65536 is out of range/],
+  ['port fractional', { port: 80.5 }, /'port' 80\.5 is out of range/],
+  ['port token', s => ({ port: new TerraformVariable(s, 'p', { type: 'number' }).numberValue }), /'port' "<token>" is a Terraform token, but this value is needed at synth time/],
+  ['entrypoint token', s => ({ entrypoint: new TerraformVariable(s, 'e', {}).stringValue }), /'entrypoint' "<token>" is a Terraform token/],
+  ['environment value token', s => ({ environment: { A: new TerraformVariable(s, 'v', {}).stringValue } }), /'environment\.A' "<token>" is a Terraform token/],
+  ['build arg value token', s => ({ buildArgs: { A: new TerraformVariable(s, 'b', {}).stringValue } }), /'buildArgs\.A' "<token>" is a Terraform token/],
+  ['invalid environment name', { environment: { '1BAD': 'x' } }, /'environment key' "1BAD" is not a valid variable name .*Fix: rename the variable/],
+  ['environment name with space', { environment: { 'A B': 'x' } }, /'environment key' "A B" is not a valid variable name/],
+  ['environment name with equals', { environment: { 'A=B': 'x' } }, /'environment key' "A=B" is not a valid variable name/],
+  ['invalid build arg name', { buildArgs: { 'X-Y': '1' } }, /'buildArgs key' "X-Y" is not a valid variable name/],
+  ['newline in environment value', { environment: { A: 'x\nRUN rm -rf /' } }, /'environment\.A' "x\\nRUN rm -rf \/" contains a newline or NUL character, which would end the Dockerfile instruction/],
+  ['carriage return in environment value', { environment: { A: 'x\rRUN id' } }, /'environment\.A' "x\\rRUN id" contains a newline or NUL/],
+  ['NUL in environment value', { environment: { A: 'x\0y' } }, /'environment\.A' "x\\u0000y" contains a newline or NUL/],
+  ['NUL in build arg value', { buildArgs: { A: 'x\0y' } }, /'buildArgs\.A' "x\\u0000y" contains a NUL character/],
+  ['newline in base image', { baseImage: 'python:3.11-slim\nRUN id' }, /'baseImage' "python:3\.11-slim\\nRUN id" contains a newline or NUL/],
+  ['invalid base image', { baseImage: 'python 3.11' }, /'baseImage' "python 3\.11" is not a valid image reference/],
+  ['base image with bad digest', { baseImage: 'python:3.11-slim@sha256:abc' }, /'baseImage' "python:3\.11-slim@sha256:abc" is not a valid image reference/],
+  ['base image and python version', { baseImage: 'python:3.12-slim', pythonVersion: '3.12' }, /'pythonVersion' "3\.12" cannot be combined with 'baseImage' \("python:3\.12-slim"\).*Fix: remove one of the two/],
+  ['python 2', { pythonVersion: '2.7' }, /'pythonVersion' "2\.7" is not a Python 3 version/],
+  ['python version with newline', { pythonVersion: '3.11\nRUN id' }, /'pythonVersion' "3\.11\\nRUN id" contains a newline/],
+  ['apt package with shell', { aptPackages: ['curl; rm -rf /'] }, /'aptPackages\[0\]' "curl; rm -rf \/" is not a Debian package name/],
+  ['apt package with newline', { aptPackages: ['curl\nRUN id'] }, /'aptPackages\[0\]' "curl\\nRUN id" contains a newline/],
+  ['apt package option', { aptPackages: ['--allow-unauthenticated'] }, /'aptPackages\[0\]' "--allow-unauthenticated" is not a Debian package name/],
+  ['exclude pattern with newline', { exclude: ['*.log\nfoo'] }, /'exclude\[0\]' "\*\.log\\nfoo" contains a newline/],
+  ['platform without architecture', { platform: 'linux' }, /'platform' "linux" is not an OS\/architecture pair/],
+  ['image name with tag', { imageName: 'myteam/app:v1' }, /'imageName' "myteam\/app:v1" is not a valid image repository name .*set the tag with `imageTag`/],
+  ['image name uppercase', { imageName: 'MyTeam/App' }, /'imageName' "MyTeam\/App" is not a valid image repository name/],
+  ['image tag invalid', { imageTag: '-v1' }, /'imageTag' "-v1" is not a valid image tag/],
+  ['gunicorn requirement for another package', { gunicornRequirement: 'uvicorn' }, /'gunicornRequirement' "uvicorn" is not a requirement for gunicorn/],
+  ['gunicorn requirement with newline', { gunicornRequirement: 'gunicorn\nevil' }, /'gunicornRequirement' "gunicorn\\nevil" contains a newline/],
+  ['zero workers', { gunicorn: { workers: 0 } }, /'gunicorn\.workers' 0 is out of range: must be a whole number from 1 to 1024/],
+  ['zero threads', { gunicorn: { threads: 0 } }, /'gunicorn\.threads' 0 is out of range/],
+  ['fractional timeout', { gunicorn: { timeout: Duration.millis(1500) } }, /'gunicorn\.timeout' "1500ms" must be a whole number of seconds, at least 0/],
+  ['fractional graceful timeout', { gunicorn: { gracefulTimeout: Duration.millis(500) } }, /'gunicorn\.gracefulTimeout' "500ms" must be a whole number of seconds/],
+  ['negative max requests', { gunicorn: { maxRequests: -1 } }, /'gunicorn\.maxRequests' -1 is out of range/],
+  ['worker class with code', { gunicorn: { workerClass: WorkerClass.custom('sync"; import os; "') } }, /'gunicorn\.workerClass' "sync\\"; import os; \\"" is not a worker class name or dotted path/],
+  ['forwarded ip not an address', { gunicorn: { forwardedAllowIps: ['example.com'] } }, /'gunicorn\.forwardedAllowIps\[0\]' "example\.com" is not an IP address, a CIDR or "\*"/],
+];
+
+function buildImage(props: ImageCase[1], files?: Record<string, string>) {
+  const { stack } = newStack();
+  const source = writeSource({ ...FLASK_APP, ...(files ?? {}) });
+  if (files && files['requirements.txt'] === '') {
+    fs.rmSync(path.join(source, 'requirements.txt'));
+  }
+  const resolved = typeof props === 'function' ? props(stack) : props;
+  return new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app', ...resolved });
+}
+
+describe('bad WsgiImage input fails at synth with one clear error', () => {
+  // Rest parameters: jest reads a fourth declared parameter as a `done` callback on 3-column rows.
+  test.each(IMAGE_CASES)('fails on %s', (...row: ImageCase) => {
+    const [, props, message, files] = row;
+    expect(() => buildImage(props, files)).toThrow(message);
+  });
+
+  test('the error is a one-line message without library stack frames', () => {
+    try {
+      buildImage({ port: 0 });
+      throw new Error('expected an error');
+    } catch (e) {
+      expect((e as Error).name).toBe('WsgiConfigError');
+      expect((e as Error).stack).toBe(`WsgiConfigError: ${(e as Error).message}`);
+      expect((e as Error).message).not.toContain('\n');
+    }
+  });
+});
+
+type ContainerCase = [string, Partial<WsgiContainerProps> | ((stack: TerraformStack) => Partial<WsgiContainerProps>), RegExp];
+
+const CONTAINER_CASES: ContainerCase[] = [
+  ['host port 0', { publish: [{ hostPort: 0 }] }, /^test\/Web: 'publish\[0\]\.hostPort' 0 is out of range: must be a whole number from 1 to 65535\. Fix: use a free host port/],
+  ['host port too high', { publish: [{ hostPort: 70000 }] }, /'publish\[0\]\.hostPort' 70000 is out of range/],
+  ['host port token', s => ({ publish: [{ hostPort: new TerraformVariable(s, 'hp', { type: 'number' }).numberValue }] }), /'publish\[0\]\.hostPort' "<token>" is a Terraform token/],
+  ['host ip not an address', { publish: [{ hostPort: 8080, hostIp: 'localhost' }] }, /'publish\[0\]\.hostIp' "localhost" is not an IP address/],
+  ['same host port twice', { publish: [{ hostPort: 8080 }, { hostPort: 8080 }] }, /'publish\[1\]' "127\.0\.0\.1:8080\/tcp" overlaps 127\.0\.0\.1:8080\/tcp published by the same container/],
+  ['wildcard overlaps loopback', { publish: [{ hostPort: 8080 }, { hostPort: 8080, hostIp: '0.0.0.0' }] }, /overlaps 127\.0\.0\.1:8080\/tcp/],
+  ['invalid runtime env name', { environment: { 'BAD-NAME': 'x' } }, /'environment key' "BAD-NAME" is not a valid variable name/],
+  ['NUL in runtime env value', { environment: { A: 'a\0b' } }, /'environment\.A' "a\\u0000b" is not a string without NUL characters/],
+  ['health path without slash', { healthCheck: HealthCheck.http('health') }, /'healthCheck\.path' "health" does not start with "\/"/],
+  ['health path with newline', { healthCheck: HealthCheck.http('/x\ny') }, /'healthCheck\.path' "\/x\\ny" contains a newline/],
+  ['empty health command', { healthCheck: HealthCheck.command([]) }, /'healthCheck\.command' \[\] is empty/],
+  ['health interval below 1 s', { healthCheck: HealthCheck.http('/', { interval: Duration.millis(500) }) }, /'healthCheck\.interval' "500ms" is shorter than Docker's minimum of 1 second/],
+  ['health retries 0', { healthCheck: HealthCheck.http('/', { retries: 0 }) }, /'healthCheck\.retries' 0 is out of range/],
+  ['healthy status limit', { healthCheck: HealthCheck.http('/', { healthyBelowStatus: 100 }) }, /'healthCheck\.healthyBelowStatus' 100 is out of range/],
+  ['wait without health check', { healthCheck: HealthCheck.none(), waitForHealthy: true }, /'waitForHealthy' true needs a health check, but healthCheck is HealthCheck\.none\(\)/],
+  ['wait timeout fractional', { waitTimeout: Duration.millis(1500) }, /'waitTimeout' "1500ms" must be a whole number of seconds, at least 1/],
+  ['memory too small', { memoryMiB: 1 }, /'memoryMiB' 1 is out of range: must be a whole number from 6/],
+  ['cpus zero', { cpus: 0 }, /'cpus' 0 must be a positive number of CPUs/],
+  ['tmp size zero', { tmpSizeMiB: 0 }, /'tmpSizeMiB' 0 is out of range/],
+  ['container name invalid', { containerName: '-web' }, /'containerName' "-web" is not a valid container name/],
+  ['network name invalid', { networks: ['bad name'] }, /'networks\[0\]' "bad name" is not a valid Docker network name/],
+  ['volume relative container path', { volumes: [{ containerPath: 'data', volumeName: 'v' }] }, /'volumes\[0\]\.containerPath' "data" is not an absolute path/],
+  ['volume with both sources', { volumes: [{ containerPath: '/data', volumeName: 'v', hostPath: '/srv' }] }, /'volumes\[0\]' .* must set exactly one of volumeName and hostPath/],
+  ['volume relative host path', { volumes: [{ containerPath: '/data', hostPath: 'srv' }] }, /'volumes\[0\]\.hostPath' "srv" is not an absolute path/],
+];
+
+describe('bad WsgiContainer input fails at synth with one clear error', () => {
+  test.each(CONTAINER_CASES)('fails on %s', (_name, props, message) => {
+    const { stack } = newStack();
+    const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    const resolved = typeof props === 'function' ? props(stack) : props;
+    expect(() => new WsgiContainer(stack, 'Web', { image, ...resolved })).toThrow(message);
+  });
+});
+
+describe('nothing is half-written', () => {
+  function appWithConflict(outdir: string) {
+    const app = new App({ outdir });
+    const stack = new TerraformStack(app, 'one');
+    new DockerProvider(stack, 'docker', {});
+    const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    new WsgiContainer(stack, 'A', { image, publish: [{ hostPort: 8080 }] });
+    new WsgiContainer(stack, 'B', { image, publish: [{ hostPort: 8080, hostIp: '0.0.0.0' }] });
+    return app;
+  }
+
+  test('fails when two containers publish the same host port, and writes no stack or context', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflict-'));
+    expect(() => appWithConflict(outdir).synth()).toThrow(
+      /one\/A: 'publish' "127\.0\.0\.1:8080\/tcp" is also published by one\/B \("0\.0\.0\.0:8080\/tcp"\), so one of the two containers would fail to start\. Fix: give each container its own host port/);
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'one', 'cdk.tf.json'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'stacks', 'one', 'assets'))).toBe(false);
+  });
+
+  test('a constructor error leaves the outdir empty', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-'));
+    expect(() => {
+      const app = new App({ outdir });
+      const stack = new TerraformStack(app, 'one');
+      new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager' });
+      app.synth();
+    }).toThrow(/is not "module:callable"/);
+    // cdktf's App creates the empty stacks folder up front; no file may exist below it.
+    expect(fs.readdirSync(outdir, { recursive: true } as any).filter((f: any) => fs.statSync(path.join(outdir, String(f))).isFile())).toEqual([]);
+  });
+});
