@@ -224,7 +224,7 @@ export class WsgiContainer extends Construct {
   /** Seconds Docker waits after SIGTERM before SIGKILL: gunicorn's graceful timeout plus a margin. */
   public readonly stopTimeoutSeconds: number;
 
-  private readonly published: Array<{ hostPort: number; hostIp: string; protocol: Protocol }>;
+  private readonly published: HostBinding[];
 
   constructor(scope: Construct, id: string, props: WsgiContainerProps) {
     super(scope, id);
@@ -420,7 +420,13 @@ export class WsgiContainer extends Construct {
 
 const CONTAINER_SYMBOL = Symbol.for('cdktf-wsgi.WsgiContainer');
 
-function bindingsOverlap(a: { hostPort: number; hostIp: string; protocol: Protocol }, b: { hostPort: number; hostIp: string; protocol: Protocol }): boolean {
+interface HostBinding {
+  readonly hostPort: number;
+  readonly hostIp: string;
+  readonly protocol: Protocol;
+}
+
+function bindingsOverlap(a: HostBinding, b: HostBinding): boolean {
   if (a.hostPort !== b.hostPort || a.protocol !== b.protocol) {
     return false;
   }

@@ -2,8 +2,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, TerraformStack } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack } from 'cdktf';
 import { WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
@@ -69,8 +69,9 @@ describe('build context staging', () => {
     ]);
     expect(fs.readFileSync(path.join(context, 'Dockerfile'), 'utf-8')).toBe(img.dockerfile);
     expect(fs.readFileSync(path.join(context, '.cdktf-wsgi/gunicorn.conf.py'), 'utf-8')).toBe(img.gunicornConfig);
-    expect(fs.statSync(path.join(context, 'app/run.sh')).mode & 0o777).toBe(0o755);
-    expect(fs.statSync(path.join(context, 'app/manager.py')).mode & 0o777).toBe(0o644);
+    const mode = (f: string) => (fs.statSync(path.join(context, f)).mode % 0o1000).toString(8);
+    expect(mode('app/run.sh')).toBe('755');
+    expect(mode('app/manager.py')).toBe('644');
   });
 
   test('the docker_image points at the staged context with paths relative to the stack directory', () => {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, TerraformStack, Testing } from 'cdktf';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack, Testing } from 'cdktf';
 
 /** A minimal Flask app; override or add files per test. */
 export const FLASK_APP: Record<string, string> = {

@@ -1,11 +1,13 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { Duration, HealthCheck, Protocol, RestartPolicy, WsgiContainer, WsgiImage } from '../src';
 import { newStack, resources, writeSource } from './util';
 
 function setup(props: Partial<ConstructorParameters<typeof WsgiContainer>[2]> = {}, gracefulSeconds?: number) {
   const { app, stack } = newStack();
   const image = new WsgiImage(stack, 'Image', {
-    source: writeSource(), entrypoint: 'manager:app', port: 8123,
+    source: writeSource(),
+    entrypoint: 'manager:app',
+    port: 8123,
     gunicorn: gracefulSeconds === undefined ? undefined : { gracefulTimeout: Duration.seconds(gracefulSeconds) },
   });
   const web = new WsgiContainer(stack, 'Web', { image, ...props });
@@ -27,7 +29,10 @@ describe('WsgiContainer defaults', () => {
     expect(res.restart).toBe('unless-stopped');
     expect(res.healthcheck).toEqual({
       test: ['CMD', 'python', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500'],
-      interval: '10s', timeout: '5s', start_period: '10s', retries: 3,
+      interval: '10s',
+      timeout: '5s',
+      start_period: '10s',
+      retries: 3,
     });
     expect(res.wait).toBe(true);
     expect(res.wait_timeout).toBe(60);
@@ -73,9 +78,13 @@ describe('WsgiContainer options', () => {
 
   test('runtime environment, limits, networks, volumes and restart policy', () => {
     const { res } = setup({
-      environment: { B: '2', A: 'x=y' }, memoryMiB: 256, cpus: 1.5, networks: ['backend'],
+      environment: { B: '2', A: 'x=y' },
+      memoryMiB: 256,
+      cpus: 1.5,
+      networks: ['backend'],
       volumes: [{ containerPath: '/data', volumeName: 'state' }, { containerPath: '/cfg', hostPath: '/etc/app', readOnly: true }],
-      restartPolicy: RestartPolicy.ON_FAILURE, tmpSizeMiB: 16,
+      restartPolicy: RestartPolicy.ON_FAILURE,
+      tmpSizeMiB: 16,
       publish: [{ hostPort: 80, hostIp: '0.0.0.0', protocol: Protocol.TCP }],
     });
     expect(res.env).toEqual(['A=x=y', 'B=2']);
@@ -105,7 +114,7 @@ describe('WsgiContainer options', () => {
   test('environment values may be Terraform tokens', () => {
     const { stack } = newStack();
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
-    const secret = new (require('cdktf').TerraformVariable)(stack, 'secret', { type: 'string', sensitive: true });
+    const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
     new WsgiContainer(stack, 'Web', { image, environment: { SECRET_KEY: secret.stringValue } });
     expect(resources(stack, 'docker_container')[0].env).toEqual(['SECRET_KEY=${var.secret}']);
   });

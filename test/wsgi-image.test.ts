@@ -84,14 +84,30 @@ describe('WsgiImage defaults', () => {
     const { img } = image({
       port: 9000,
       gunicorn: {
-        workers: 4, threads: 8, workerClass: WorkerClass.GTHREAD, timeout: Duration.seconds(60),
-        gracefulTimeout: Duration.seconds(10), keepAlive: Duration.seconds(75), maxRequests: 1000,
-        maxRequestsJitter: 50, forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'], accessLog: false,
+        workers: 4,
+        threads: 8,
+        workerClass: WorkerClass.GTHREAD,
+        timeout: Duration.seconds(60),
+        gracefulTimeout: Duration.seconds(10),
+        keepAlive: Duration.seconds(75),
+        maxRequests: 1000,
+        maxRequestsJitter: 50,
+        forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'],
+        accessLog: false,
       },
     });
     expect(gunicornSettings(img.gunicornConfig)).toMatchObject({
-      bind: ['0.0.0.0:9000'], workers: 4, threads: 8, worker_class: 'gthread', timeout: 60, graceful_timeout: 10,
-      keepalive: 75, max_requests: 1000, max_requests_jitter: 50, forwarded_allow_ips: '10.0.0.0/8,127.0.0.1', accesslog: null,
+      bind: ['0.0.0.0:9000'],
+      workers: 4,
+      threads: 8,
+      worker_class: 'gthread',
+      timeout: 60,
+      graceful_timeout: 10,
+      keepalive: 75,
+      max_requests: 1000,
+      max_requests_jitter: 50,
+      forwarded_allow_ips: '10.0.0.0/8,127.0.0.1',
+      accesslog: null,
     });
     expect(img.gracefulTimeout.toSeconds()).toBe(10);
   });

@@ -120,6 +120,8 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
         } catch {
           throw new ContextError(rel, 'cannot be read', 'make the file readable or add it to .dockerignore');
         }
+        // Any of the three execute bits; COPY keeps the mode, so it belongs in the fingerprint.
+        // eslint-disable-next-line no-bitwise
         selected.push({ relativePath: rel, absolutePath: target, executable: (stat.mode & 0o111) !== 0 });
       }
       // Sockets, FIFOs and devices never belong in an image; Docker skips them too.

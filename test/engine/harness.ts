@@ -138,7 +138,7 @@ async function applyImage(workDir: string, name: string, config: Attrs, logs: Re
   if (!build) throw new Error(`harness: docker_image.${name} without build (pulls are not modelled)`);
   const context = path.resolve(workDir, build.context);
   const dockerfile = dockerfileForBuild(workDir, context, build.dockerfile);
-  const stream = await docker.buildImage(tar.pack(context) as any, {
+  const stream: NodeJS.ReadableStream = await (docker.buildImage as any)(tar.pack(context), {
     t: config.name,
     dockerfile,
     buildargs: build.build_args,
@@ -147,7 +147,7 @@ async function applyImage(workDir: string, name: string, config: Attrs, logs: Re
     labels: build.labels,
     nocache: build.no_cache,
     rm: true,
-  } as any);
+  });
   logs[name] = await followBuild(stream);
   const info = await docker.getImage(config.name).inspect();
   return { image_id: info.Id, id: `${info.Id}${config.name}`, name: config.name };
@@ -170,7 +170,7 @@ async function containerLogs(id: string): Promise<string> {
   return out.join('');
 }
 
-async function applyContainer(name: string, c: Attrs): Promise<Attrs> {
+async function applyContainer(c: Attrs): Promise<Attrs> {
   const exposed: Record<string, {}> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
   for (const p of c.ports ?? []) {
@@ -281,8 +281,12 @@ export async function applyStack(stackDir: string): Promise<ApplyResult> {
       let attrs: Attrs;
       switch (r.type) {
         case 'docker_image': attrs = await applyImage(stackDir, r.name, config, result.buildLogs); break;
-        case 'docker_container': attrs = await applyContainer(r.name, config); break;
-        case 'docker_volume': attrs = { name: (await docker.createVolume({ Name: config.name, Driver: config.driver, Labels: config.labels })).name }; break;
+        case 'docker_container': attrs = await applyContainer(config); break;
+        case 'docker_volume': {
+          await docker.createVolume({ Name: config.name, Driver: config.driver, Labels: config.labels });
+          attrs = { name: config.name };
+          break;
+        }
         case 'docker_network': {
           await docker.createNetwork({ Name: config.name, Driver: config.driver, Internal: config.internal, Labels: config.labels });
           attrs = { name: config.name };

@@ -3,9 +3,9 @@ import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { LeavesStack } from '../../examples/leaves/main';
 import { describeEngine, ensureBaseImage } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { LeavesStack } from '../../examples/leaves/main';
 
 /** GET on loopback only; resolves with status and body. */
 export function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
