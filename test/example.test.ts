@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { LeavesStack } from '../examples/leaves/main';
+import { LeavesStack, synthLeaves } from '../examples/leaves/main';
 
 describe('examples/leaves', () => {
   test('synthesizes the seed app on port 8123 (snapshot)', () => {
@@ -15,5 +18,18 @@ describe('examples/leaves', () => {
     expect(json).toMatchSnapshot();
     expect(stack.image.dockerfile).toMatchSnapshot('Dockerfile');
     expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
+  });
+
+  test('writes no absolute path of the checkout or the outdir into any synthesized file', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-synth-'));
+    synthLeaves(outdir);
+    const repo = path.resolve(__dirname, '..');
+    const files = (fs.readdirSync(outdir, { recursive: true } as any) as string[]).map(String)
+      .filter(f => fs.statSync(path.join(outdir, f)).isFile());
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', path.join('stacks', 'leaves', 'cdk.tf.json')]));
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
+      expect({ file: f, hasRepoPath: text.includes(repo), hasOutdir: text.includes(outdir) }).toEqual({ file: f, hasRepoPath: false, hasOutdir: false });
+    }
   });
 });

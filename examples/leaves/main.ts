@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
-import { App, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
@@ -11,6 +11,9 @@ export class LeavesStack extends TerraformStack {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // Terraform runs in cdktf.out/stacks/<id>: a relative state path keeps every absolute checkout
+    // path out of the synthesized files (cdktf's default backend path is absolute).
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new DockerProvider(this, 'docker', {});
     this.image = new WsgiImage(this, 'Image', {
       source: path.join(__dirname, 'app'),
@@ -25,8 +28,14 @@ export class LeavesStack extends TerraformStack {
   }
 }
 
-if (require.main === module) {
-  const app = new App();
+/** Synthesizes the example as `cdktf synth` does; stack traces off, so no absolute path is written. */
+export function synthLeaves(outdir?: string): App {
+  const app = new App({ outdir, stackTraces: false });
   new LeavesStack(app, 'leaves');
   app.synth();
+  return app;
+}
+
+if (require.main === module) {
+  synthLeaves();
 }

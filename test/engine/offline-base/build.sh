@@ -20,7 +20,8 @@ trap 'rm -rf "$work"' EXIT
 echo "building offline base $tag ($recipe) in $work"
 
 mkdir -p "$work/debs" "$work/extracted" "$work/rootfs"
-(cd "$work/debs" && apt-get download "${wheel_debs[@]}" >/dev/null)
+# A fresh machine may have empty or stale package lists: refresh once and retry.
+(cd "$work/debs" && { apt-get download "${wheel_debs[@]}" >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get download "${wheel_debs[@]}" >/dev/null; }; })
 for deb in "$work"/debs/*.deb; do
   name=$(basename "$deb" .deb)
   dpkg-deb -x "$deb" "$work/extracted/$name"
