@@ -25,6 +25,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     'tar-fs@^3',
     '@types/tar-fs@^2',
     'dockerfile-ast@^0.7',
+    'fast-check@^4',
   ],
   jestOptions: {
     // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.

@@ -7,7 +7,7 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
-import { ContextError, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
+import { ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
 import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
@@ -241,7 +241,16 @@ export class WsgiImage extends Construct {
         'Add gunicorn to your requirements to choose its version yourself.');
     }
 
-    const patterns = [...readDockerignore(source), ...exclude];
+    const dockerignore = readDockerignore(source);
+    const badIgnoreLine = findInvalidPattern(dockerignore);
+    if (badIgnoreLine !== undefined) {
+      fail(this, 'source', props.source, `has a .dockerignore line that is not a valid pattern: ${JSON.stringify(badIgnoreLine)}`, 'fix or remove that line (brackets and parentheses must be balanced)');
+    }
+    const badExclude = findInvalidPattern(exclude);
+    if (badExclude !== undefined) {
+      fail(this, `exclude[${exclude.indexOf(badExclude)}]`, badExclude, 'is not a valid .dockerignore pattern', 'balance brackets and parentheses, or escape them with "\\"');
+    }
+    const patterns = [...dockerignore, ...exclude];
     let files;
     try {
       files = selectContextFiles(source, patterns);

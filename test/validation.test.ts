@@ -49,6 +49,8 @@ const IMAGE_CASES: ImageCase[] = [
   ['apt package with newline', { aptPackages: ['curl\nRUN id'] }, /'aptPackages\[0\]' "curl\\nRUN id" contains a newline/],
   ['apt package option', { aptPackages: ['--allow-unauthenticated'] }, /'aptPackages\[0\]' "--allow-unauthenticated" is not a Debian package name/],
   ['exclude pattern with newline', { exclude: ['*.log\nfoo'] }, /'exclude\[0\]' "\*\.log\\nfoo" contains a newline/],
+  ['exclude pattern unbalanced', { exclude: ['docs/('] }, /'exclude\[0\]' "docs\/\(" is not a valid \.dockerignore pattern\. Fix: balance brackets/],
+  ['.dockerignore pattern unbalanced', {}, /'source' ".*" has a \.dockerignore line that is not a valid pattern: "\[oops"\. Fix: fix or remove that line/, { '.dockerignore': '*.log\n[oops\n' }],
   ['platform without architecture', { platform: 'linux' }, /'platform' "linux" is not an OS\/architecture pair/],
   ['image name with tag', { imageName: 'myteam/app:v1' }, /'imageName' "myteam\/app:v1" is not a valid image repository name .*set the tag with `imageTag`/],
   ['image name uppercase', { imageName: 'MyTeam/App' }, /'imageName' "MyTeam\/App" is not a valid image repository name/],

@@ -50,6 +50,21 @@ export function readDockerignore(sourceDir: string): string[] {
 }
 
 /**
+ * Returns the first pattern Docker's matcher cannot compile (an unbalanced bracket or parenthesis),
+ * which `docker build` would reject too.
+ */
+export function findInvalidPattern(patterns: string[]): string | undefined {
+  return patterns.find(pattern => {
+    try {
+      ignore().add(pattern).ignores('probe/file');
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
  * Selects the files of the build context in sorted order.
  *
  * Ignored directories are pruned without being read, unless a `!` pattern could re-include
