@@ -5,8 +5,8 @@ import * as path from 'path';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
-import { WsgiConfigError } from '../src/private/errors';
 import { FLASK_APP, newStack, resources, writeSource } from './util';
+import { WsgiConfigError } from '../src/private/errors';
 
 /**
  * Property-based: for arbitrary strings in every property that reaches the Dockerfile, the gunicorn

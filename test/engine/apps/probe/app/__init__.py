@@ -1,0 +1,27 @@
+import os
+import time
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/api/ok")
+def ok():
+    return "ok"
+
+
+@app.route("/api/slow")
+def slow():
+    time.sleep(float(os.environ.get("SLOW_SECONDS", "2")))
+    return "done"
+
+
+@app.route("/api/fail")
+def fail():
+    return "broken", 500
+
+
+@app.route("/api/env/<name>")
+def env(name):
+    return os.environ.get(name, "<unset>")

@@ -1,0 +1,46 @@
+/** Probes of running containers: HTTP on loopback only, and commands run inside. */
+import * as http from 'http';
+import { docker } from './harness';
+
+/** GET on loopback only; resolves with status and body. */
+export function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, ko) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 10_000 }, res => {
+      let body = '';
+      res.setEncoding('utf-8');
+      res.on('data', c => { body += c; });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', ko);
+  });
+}
+
+export async function execIn(containerId: string, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const chunks: Buffer[] = [];
+  await new Promise<void>((ok, ko) => {
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => ok());
+    stream.on('error', ko);
+  });
+  const buf = Buffer.concat(chunks);
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= buf.length;) {
+    const size = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + size).toString());
+    i += 8 + size;
+  }
+  return out.join('');
+}
+
+/** Polls until fn resolves truthy or the deadline passes; returns the elapsed milliseconds. */
+export async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await fn().catch(() => false)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}

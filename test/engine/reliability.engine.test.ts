@@ -1,0 +1,133 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { describeEngine, ensureBaseImage } from './engine';
+import { docker } from './harness';
+import { execIn, get, waitFor } from './probes';
+import { APPS, deploy, Deployed } from './stacks';
+import { Duration, HealthCheck } from '../../src';
+
+const PROBE = path.join(APPS, 'probe');
+// Images are kept between scenarios so the shared dependency layer is built once.
+const KEEP = { keepLocally: true };
+
+describeEngine('reliability on a real Docker engine', () => {
+  beforeAll(() => ensureBaseImage(), 900_000);
+
+  describe('graceful stop', () => {
+    let d: Deployed;
+    beforeAll(async () => {
+      d = await deploy('graceful', { source: PROBE, ...KEEP, gunicorn: { gracefulTimeout: Duration.seconds(6) } },
+        { publish: [{ hostPort: 18081 }], environment: { SLOW_SECONDS: '3' } });
+    }, 600_000);
+    afterAll(() => d?.destroy(), 120_000);
+
+    test('the stop timeout is derived from gunicorn graceful timeout', async () => {
+      const info = await docker.getContainer(d.containerId).inspect();
+      expect((info.Config as any).StopTimeout).toBe(11);
+      expect(info.Config.StopSignal).toBe('SIGTERM');
+    });
+
+    test('a request in flight when the container is stopped completes with 200, and stop returns within graceful timeout + 1 s', async () => {
+      const inFlight = get(18081, '/api/slow');
+      await new Promise(r => setTimeout(r, 700));
+      const started = Date.now();
+      await docker.getContainer(d.containerId).stop();
+      const elapsed = Date.now() - started;
+      await expect(inFlight).resolves.toEqual({ status: 200, body: 'done' });
+      expect(elapsed).toBeLessThan(7000);
+      expect((await docker.getContainer(d.containerId).inspect()).State.ExitCode).toBe(0);
+    }, 60_000);
+  });
+
+  describe('failed deploys fail', () => {
+    const quick = { interval: Duration.seconds(1), timeout: Duration.seconds(1), startPeriod: Duration.seconds(0), retries: 2 };
+
+    test('an app whose import raises fails the apply, with its log lines in the error', async () => {
+      await expect(deploy('importerr', { source: path.join(APPS, 'broken-import'), ...KEEP },
+        { waitTimeout: Duration.seconds(30), healthCheck: HealthCheck.http('/', { ...quick, healthyBelowStatus: 500 }) }))
+        .rejects.toThrow(/did not become healthy[\s\S]*RuntimeError: boom at import/);
+    }, 300_000);
+
+    test('an entrypoint naming a missing callable fails the apply, with its log lines in the error', async () => {
+      await expect(deploy('nocallable', { source: PROBE, entrypoint: 'manager:missing', ...KEEP },
+        { waitTimeout: Duration.seconds(30), healthCheck: HealthCheck.http('/', { ...quick, healthyBelowStatus: 500 }) }))
+        .rejects.toThrow(/did not become healthy[\s\S]*Failed to find (attribute|application object) 'missing'/);
+    }, 300_000);
+
+    test('a health check path answering 500 fails the apply', async () => {
+      await expect(deploy('health500', { source: PROBE, ...KEEP },
+        { waitTimeout: Duration.seconds(30), healthCheck: HealthCheck.http('/api/fail', quick) }))
+        .rejects.toThrow(/did not become healthy \(status unhealthy[\s\S]*"GET \/api\/fail HTTP\/1.1" 500/);
+    }, 300_000);
+  });
+
+  describe('crash recovery with the default restart policy', () => {
+    let d: Deployed;
+    beforeAll(async () => {
+      d = await deploy('crash', { source: PROBE, ...KEEP, gunicorn: { workers: 2 } }, { publish: [{ hostPort: 18082 }] });
+    }, 600_000);
+    afterAll(() => d?.destroy(), 120_000);
+
+    const processes = async () => {
+      const top = await docker.getContainer(d.containerId).top({ ps_args: '-o pid,ppid,args' } as any) as any;
+      return (top.Processes as string[][]).map(([pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+    };
+
+    test('a worker killed with SIGKILL is replaced and the app answers again', async () => {
+      const before = await processes();
+      const master = before.find(p => !before.some(q => q.pid === p.ppid))!;
+      const worker = before.find(p => p.ppid === master.pid)!;
+      execFileSync('kill', ['-9', String(worker.pid)]);
+      await waitFor('a replacement worker', async () => {
+        const now = await processes();
+        return now.filter(p => p.ppid === master.pid).length === 2 && !now.some(p => p.pid === worker.pid);
+      }, 30_000);
+      expect(await get(18082, '/api/ok')).toEqual({ status: 200, body: 'ok' });
+    }, 60_000);
+
+    test('the gunicorn master killed with SIGKILL is restarted by Docker and the app answers again', async () => {
+      const master = (await processes()).find((p, _i, all) => !all.some(q => q.pid === p.ppid))!;
+      const restartsBefore = (await docker.getContainer(d.containerId).inspect()).RestartCount;
+      execFileSync('kill', ['-9', String(master.pid)]);
+      await waitFor('the app to answer after the restart', async () => (await get(18082, '/api/ok')).status === 200
+        && (await docker.getContainer(d.containerId).inspect()).RestartCount > restartsBefore, 60_000);
+    }, 90_000);
+  });
+
+  describe('hardening', () => {
+    let hardened: Deployed;
+    let relaxed: Deployed;
+    beforeAll(async () => {
+      hardened = await deploy('hardened', { source: PROBE, ...KEEP }, { publish: [{ hostPort: 18083 }] });
+      relaxed = await deploy('relaxed', { source: PROBE, ...KEEP }, {
+        publish: [{ hostPort: 18084 }], runAsNonRoot: false, readOnlyRootFilesystem: false, noNewPrivileges: false, dropAllCapabilities: false,
+      });
+    }, 600_000);
+    afterAll(async () => {
+      await hardened?.destroy();
+      await relaxed?.destroy();
+    }, 120_000);
+
+    test('by default: non-zero UID, read-only root with writable /tmp, no capabilities, no new privileges, and it serves', async () => {
+      const status = await execIn(hardened.containerId, ['cat', '/proc/1/status']);
+      expect(status).toMatch(/^Uid:\s+10001\s/m);
+      expect(status).toMatch(/^CapEff:\s+0+$/m);
+      expect(status).toMatch(/^CapBnd:\s+0+$/m);
+      expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
+      expect(await execIn(hardened.containerId, ['sh', '-c', 'touch /app/x 2>&1; echo rc=$?'])).toMatch(/Read-only file system[\s\S]*rc=1/);
+      expect(await execIn(hardened.containerId, ['sh', '-c', 'touch /tmp/x && echo tmp-ok'])).toContain('tmp-ok');
+      expect(await get(18083, '/api/ok')).toEqual({ status: 200, body: 'ok' });
+    });
+
+    test('every opt-out takes effect, and the app still serves', async () => {
+      const status = await execIn(relaxed.containerId, ['cat', '/proc/1/status']);
+      expect(status).toMatch(/^Uid:\s+0\s/m);
+      expect(status).not.toMatch(/^CapEff:\s+0+$/m);
+      expect(status).toMatch(/^NoNewPrivs:\s+0$/m);
+      expect(await execIn(relaxed.containerId, ['sh', '-c', 'touch /app/x && echo rw-ok'])).toContain('rw-ok');
+      const info = await docker.getContainer(relaxed.containerId).inspect();
+      expect(info.HostConfig.ReadonlyRootfs).toBe(false);
+      expect(await get(18084, '/api/ok')).toEqual({ status: 200, body: 'ok' });
+    });
+  });
+});

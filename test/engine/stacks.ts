@@ -1,0 +1,50 @@
+/** Builds and applies small stacks for the engine suites. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack } from 'cdktf';
+import { applyStack, ApplyResult, destroyStack } from './harness';
+import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
+
+export const APPS = path.join(__dirname, 'apps');
+
+export interface Deployed {
+  readonly result: ApplyResult;
+  readonly containerId: string;
+  readonly image: WsgiImage;
+  readonly container: WsgiContainer;
+  destroy(): Promise<void>;
+}
+
+/** Synthesizes one image and one container into a temporary outdir and applies them. */
+export async function deploy(
+  id: string,
+  imageProps: Partial<WsgiImageProps> & { source: string },
+  containerProps: Partial<WsgiContainerProps> = {},
+): Promise<Deployed> {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `engine-${id}-`));
+  const app = new App({ outdir, stackTraces: false });
+  const stack = new TerraformStack(app, id);
+  new DockerProvider(stack, 'docker', {});
+  const image = new WsgiImage(stack, 'Image', { entrypoint: 'manager:app', ...imageProps });
+  const container = new WsgiContainer(stack, 'Web', { image, ...containerProps });
+  app.synth();
+  try {
+    const result = await applyStack(path.join(outdir, 'stacks', id));
+    const containerId = result.resources.find(r => r.type === 'docker_container')!.attrs.id;
+    return {
+      result,
+      containerId,
+      image,
+      container,
+      destroy: async () => {
+        await destroyStack(result);
+        fs.rmSync(outdir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    throw e;
+  }
+}
