@@ -22,9 +22,9 @@ describeEngine('reliability on a real Docker engine', () => {
     afterAll(() => d?.destroy(), 120_000);
 
     test('the stop timeout is derived from gunicorn graceful timeout', async () => {
-      const info = await docker.getContainer(d.containerId).inspect();
-      expect((info.Config as any).StopTimeout).toBe(11);
-      expect(info.Config.StopSignal).toBe('SIGTERM');
+      const config = (await docker.getContainer(d.containerId).inspect()).Config as any;
+      expect(config.StopTimeout).toBe(11);
+      expect(config.StopSignal).toBe('SIGTERM');
     });
 
     test('a request in flight when the container is stopped completes with 200, and stop returns within graceful timeout + 1 s', async () => {
