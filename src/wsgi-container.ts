@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { container } from '@cdktf/provider-docker';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -198,6 +199,10 @@ export interface WsgiContainerProps {
   readonly dropAllCapabilities?: boolean;
 }
 
+function settingsHash(settings: unknown): string {
+  return crypto.createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+}
+
 /** Margin on top of gunicorn's graceful timeout before Docker sends SIGKILL. */
 const STOP_MARGIN_SECONDS = 5;
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -210,6 +215,12 @@ const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
  * and a stop timeout derived from gunicorn's graceful timeout.
  */
 export class WsgiContainer extends Construct {
+  /**
+   * The label holding a hash of the health check, tmpfs and init settings: provider 3.6.2 never
+   * applies edits to those, so the label (ForceNew) replaces the container when they change.
+   */
+  public static readonly UNAPPLIED_SETTINGS_LABEL = 'cdktf-wsgi.unapplied-settings-hash';
+
   /** Returns whether a construct is a WsgiContainer, across copies of this library. */
   public static isWsgiContainer(x: any): x is WsgiContainer {
     return typeof x === 'object' && x !== null && (x as any)[CONTAINER_SYMBOL] === true;
@@ -301,6 +312,14 @@ export class WsgiContainer extends Construct {
     });
 
     const readOnly = props.readOnlyRootFilesystem ?? true;
+    const healthcheck = check && {
+      test: check.test,
+      interval: check.interval._toDockerString(),
+      timeout: check.timeout._toDockerString(),
+      startPeriod: check.startPeriod._toDockerString(),
+      retries: check.retries,
+    };
+    const tmpfs = readOnly ? { '/tmp': `rw,noexec,nosuid,nodev,size=${tmpSizeMiB}m` } : undefined;
     new container.Container(this, 'Resource', {
       name: this.containerName,
       image: image.imageId,
@@ -309,13 +328,7 @@ export class WsgiContainer extends Construct {
         : undefined,
       env: env.length > 0 ? env : undefined,
       restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
-      healthcheck: check && {
-        test: check.test,
-        interval: check.interval._toDockerString(),
-        timeout: check.timeout._toDockerString(),
-        startPeriod: check.startPeriod._toDockerString(),
-        retries: check.retries,
-      },
+      healthcheck,
       wait: waitForHealthy,
       waitTimeout: waitForHealthy ? waitSeconds : undefined,
       stopSignal: 'SIGTERM',
@@ -323,13 +336,17 @@ export class WsgiContainer extends Construct {
       destroyGraceSeconds: this.stopTimeoutSeconds,
       user: (props.runAsNonRoot ?? true) ? image.user : '0:0',
       readOnly,
-      tmpfs: readOnly ? { '/tmp': `rw,noexec,nosuid,nodev,size=${tmpSizeMiB}m` } : undefined,
+      tmpfs,
       securityOpts: (props.noNewPrivileges ?? true) ? ['no-new-privileges:true'] : undefined,
       capabilities: (props.dropAllCapabilities ?? true) ? { drop: ['ALL'] } : undefined,
       memory: props.memoryMiB,
       cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
       networksAdvanced: props.networks?.map(name => ({ name })),
       volumes: volumes.length > 0 ? volumes : undefined,
+      // Provider 3.6.2 accepts edits to healthcheck, tmpfs and init but never applies them to the
+      // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
+      // hash of those settings here turns such an edit into a replacement that does apply.
+      labels: [{ label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) }],
     });
   }
 

@@ -94,6 +94,15 @@ export interface WsgiImageOptions {
   readonly exclude?: string[];
 
   /**
+   * Directories created in the image and owned by the app's user, the only places it may write
+   * besides `/tmp`. Mount a named volume on one to keep state: a new volume takes the directory's
+   * owner, so the non-root app can write to it.
+   *
+   * @default - none
+   */
+  readonly writablePaths?: string[];
+
+  /**
    * The platform to build for, such as `linux/amd64` or `linux/arm64`.
    *
    * @default - the Docker daemon's platform
@@ -141,6 +150,7 @@ const IMAGE_REFERENCE = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+
 const REPOSITORY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9.-]*[a-zA-Z0-9])?(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const APT_PACKAGE = /^[a-z0-9][a-z0-9+.-]+(?:=[A-Za-z0-9.+:~-]+)?$/;
+const WRITABLE_PATH = /^\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/;
 const PLATFORM = /^[a-z0-9_]+\/[a-z0-9_]+(?:\/[a-z0-9_]+)?$/;
 const FORWARDED_IP = /^(?:\*|[0-9A-Fa-f:.]+(?:\/\d{1,3})?)$/;
 const WORKER_CLASS = /^[A-Za-z_][A-Za-z0-9_]*(?:[.:][A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -203,6 +213,13 @@ export class WsgiImage extends Construct {
     const exclude = (props.exclude ?? []).map((pattern, i) => {
       requireSingleLine(this, `exclude[${i}]`, pattern);
       return pattern;
+    });
+    const writablePaths = (props.writablePaths ?? []).map((p, i) => {
+      requireSingleLine(this, `writablePaths[${i}]`, p);
+      if (!WRITABLE_PATH.test(p) || p.split('/').includes('..')) {
+        fail(this, `writablePaths[${i}]`, p, 'is not an absolute directory path of letters, digits, ".", "_", "-" and "/"', 'use a path such as "/data"');
+      }
+      return p;
     });
     if (props.platform !== undefined) {
       requireSingleLine(this, 'platform', props.platform);
@@ -277,6 +294,7 @@ export class WsgiImage extends Construct {
       aptPackages,
       requirementFiles: requirements.files,
       port: this.port,
+      writablePaths,
     });
     this.gunicornConfig = renderGunicornConfig({ ...gunicorn, entrypoint: props.entrypoint, port: this.port, appDir: IMAGE_APP_DIR });
     const generatedRequirements = [

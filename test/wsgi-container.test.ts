@@ -52,6 +52,16 @@ describe('WsgiContainer defaults', () => {
     }
   });
 
+  test('carries a hash of the settings provider 3.6.2 never updates in place, as a ForceNew label', () => {
+    expect(res.labels).toEqual([{ label: 'cdktf-wsgi.unapplied-settings-hash', value: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    const label = (r: any) => r.labels[0].value;
+    expect(label(setup({ publish: [{ hostPort: 9999 }], environment: { A: '1' } }).res)).toBe(label(res));
+    expect(label(setup({ healthCheck: HealthCheck.http('/healthz') }).res)).not.toBe(label(res));
+    expect(label(setup({ healthCheck: HealthCheck.http('/', { healthyBelowStatus: 500, retries: 4 }) }).res)).not.toBe(label(res));
+    expect(label(setup({ tmpSizeMiB: 32 }).res)).not.toBe(label(res));
+    expect(label(setup({ readOnlyRootFilesystem: false }).res)).not.toBe(label(res));
+  });
+
   test('no published port unless asked', () => {
     expect(setup().res).not.toHaveProperty('ports');
   });

@@ -169,6 +169,13 @@ describe('the generated Dockerfile', () => {
     expect(keywords).toContain('EXPOSE');
   });
 
+  test('writable paths are created for the app user before it takes over', () => {
+    const { img: w } = image({ writablePaths: ['/data', '/var/cache/app'] });
+    expect(w.dockerfile).toContain('RUN mkdir -p /data /var/cache/app \\\n    && chown 10001:10001 /data /var/cache/app');
+    expect(w.dockerfile.indexOf('chown 10001')).toBeLessThan(w.dockerfile.indexOf('USER 10001'));
+    expect(img.dockerfile).not.toContain('chown');
+  });
+
   test('uses no BuildKit-only syntax', () => {
     expect(img.dockerfile).not.toMatch(/--mount|# syntax|<<|--link|--chmod/);
   });

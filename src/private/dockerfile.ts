@@ -15,6 +15,8 @@ export interface DockerfileSpec {
   /** Requirement files relative to the source directory, `/`-separated. */
   readonly requirementFiles: string[];
   readonly port: number;
+  /** Directories created for, and owned by, the app user. */
+  readonly writablePaths: string[];
 }
 
 /**
@@ -61,6 +63,11 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   add('# The app runs as this numeric user; it owns nothing in the image, so it cannot change its own code.');
   add(`RUN groupadd --system --gid ${APP_UID} app \\`);
   add(`    && useradd --system --uid ${APP_UID} --gid ${APP_UID} --home-dir /tmp --no-create-home --shell /usr/sbin/nologin app`);
+  if (spec.writablePaths.length > 0) {
+    add('# The only places the app user may write; a new named volume mounted here takes this owner.');
+    add(`RUN mkdir -p ${spec.writablePaths.join(' ')} \\`);
+    add(`    && chown ${APP_UID}:${APP_UID} ${spec.writablePaths.join(' ')}`);
+  }
   add('');
   add(`WORKDIR ${IMAGE_APP_DIR}`);
   add('# Dependencies first: a change to the code alone reuses this layer.');

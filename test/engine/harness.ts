@@ -39,6 +39,8 @@ export interface ApplyResult {
   readonly resources: AppliedResource[];
   /** Output of each image build, by resource name. */
   readonly buildLogs: Record<string, string>;
+  /** What the apply did, by address (`docker_image.Image_1234ABCD`). */
+  readonly actions: Record<string, Action>;
 }
 
 /** Refuses configuration the harness would otherwise ignore. */
@@ -251,48 +253,149 @@ async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> 
   }
 }
 
-/** Applies every docker_* resource of one synthesized stack, in dependency order. */
-export async function applyStack(stackDir: string): Promise<ApplyResult> {
+/** What an apply did to one resource, in Terraform's terms. */
+export type Action = 'create' | 'replace' | 'update' | 'unchanged' | 'ignored-update';
+
+/**
+ * 3.6.2's update semantics for docker_container: these change in place through ContainerUpdate;
+ * these are accepted into state but never reach Docker (upstream #988); everything else modelled
+ * is ForceNew.
+ */
+const CONTAINER_UPDATED_IN_PLACE = ['restart', 'max_retry_count', 'cpu_shares', 'memory', 'cpu_set', 'memory_swap'];
+const CONTAINER_NEVER_APPLIED = ['healthcheck', 'tmpfs', 'init', 'rm', 'start', 'wait', 'wait_timeout', 'must_run', 'destroy_grace_seconds'];
+const IMAGE_NOT_FORCE_NEW = ['keep_locally', 'force_remove'];
+const UNKNOWN = '(known after apply)';
+
+/** The action 3.6.2 plans for a changed configuration. */
+export function planAction(type: string, before: Attrs, after: Attrs): Action {
+  const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter(k => k !== '//' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  if (changed.length === 0) return 'unchanged';
+  if (type === 'docker_image') {
+    return changed.every(k => IMAGE_NOT_FORCE_NEW.includes(k)) ? 'ignored-update' : 'replace';
+  }
+  if (type === 'docker_container') {
+    if (changed.some(k => !CONTAINER_UPDATED_IN_PLACE.includes(k) && !CONTAINER_NEVER_APPLIED.includes(k))) return 'replace';
+    return changed.some(k => CONTAINER_UPDATED_IN_PLACE.includes(k)) ? 'update' : 'ignored-update';
+  }
+  return 'replace';
+}
+
+interface Pending { type: string; name: string; config: Attrs }
+
+function dependencies(r: Pending): string[] {
+  const deps = new Set<string>();
+  references(r.config, deps);
+  (r.config.depends_on ?? []).forEach((d: string) => deps.add(d.replace(/^\$\{|\}$/g, '')));
+  return [...deps];
+}
+
+/** Resources of a cdk.tf.json in dependency order, every attribute checked as modelled. */
+function readStack(stackDir: string): Pending[] {
   const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf-8'));
   for (const key of Object.keys(tf)) {
     if (!['//', 'terraform', 'provider', 'resource'].includes(key)) throw new Error(`harness: top-level block "${key}" is not modelled`);
   }
-  const pending = new Map<string, { type: string; name: string; config: Attrs }>();
+  const pending = new Map<string, Pending>();
   for (const [type, byName] of Object.entries<Record<string, Attrs>>(tf.resource ?? {})) {
     for (const [name, config] of Object.entries(byName)) {
       checkModelled(type, name, config);
       pending.set(`${type}.${name}`, { type, name, config });
     }
   }
+  const ordered: Pending[] = [];
+  const done = new Set<string>();
+  while (pending.size > 0) {
+    const ready = [...pending.entries()].find(([, r]) => dependencies(r).every(d => done.has(d)));
+    if (!ready) throw new Error(`harness: unresolvable references among ${[...pending.keys()].join(', ')}`);
+    pending.delete(ready[0]);
+    done.add(ready[0]);
+    ordered.push(ready[1]);
+  }
+  return ordered;
+}
+
+async function destroyResource(r: AppliedResource): Promise<void> {
+  if (r.type === 'docker_container') {
+    const c = docker.getContainer(r.attrs.id);
+    await c.stop({ t: r.config.destroy_grace_seconds ?? 0 }).catch(() => undefined);
+    await c.remove({ force: true, v: false });
+  } else if (r.type === 'docker_image' && !r.config.keep_locally) {
+    // The provider removes by ID without PruneChildren, so the Engine keeps untagged parents (noprune):
+    // the build cache of the dependency layer survives a replacement.
+    await docker.getImage(r.attrs.image_id).remove({ force: r.config.force_remove ?? false, noprune: true });
+  } else if (r.type === 'docker_volume') {
+    await docker.getVolume(r.attrs.name).remove();
+  } else if (r.type === 'docker_network') {
+    await docker.getNetwork(r.attrs.name).remove();
+  }
+}
+
+async function createResource(stackDir: string, r: Pending, config: Attrs, logs: Record<string, string>): Promise<Attrs> {
+  switch (r.type) {
+    case 'docker_image': return applyImage(stackDir, r.name, config, logs);
+    case 'docker_container': return applyContainer(config);
+    case 'docker_volume':
+      await docker.createVolume({ Name: config.name, Driver: config.driver, Labels: config.labels });
+      return { name: config.name };
+    case 'docker_network':
+      await docker.createNetwork({ Name: config.name, Driver: config.driver, Internal: config.internal, Labels: config.labels });
+      return { name: config.name };
+    default: throw new Error(`harness: ${r.type} not modelled`);
+  }
+}
+
+/**
+ * Applies the docker_* resources of one synthesized stack, like `terraform apply` with provider
+ * 3.6.2. Given the result of an earlier apply (its state), it plans against it: unchanged resources
+ * are kept, ForceNew changes replace (dependents first, destroy before create), in-place changes
+ * update, and changes 3.6.2 never applies are recorded but do nothing.
+ */
+export async function applyStack(stackDir: string, previous?: ApplyResult): Promise<ApplyResult> {
+  const ordered = readStack(stackDir);
+  const prev = new Map((previous?.resources ?? []).map(r => [`${r.type}.${r.name}`, r]));
+  const actions: Record<string, Action> = {};
+
+  // Plan: resolve each configuration against what is known before the apply.
+  const known = new Map<string, AppliedResource>();
+  for (const r of ordered) {
+    const key = `${r.type}.${r.name}`;
+    const old = prev.get(key);
+    const view = new Map([...known].map(([k, v]) => [k, actions[k] === 'replace' || actions[k] === 'create'
+      ? { ...v, attrs: new Proxy({}, { get: () => UNKNOWN }) } : v]));
+    actions[key] = old ? planAction(r.type, old.config, resolve(r.config, view)) : 'create';
+    known.set(key, old ?? { type: r.type, name: r.name, attrs: {}, config: r.config });
+  }
+  const result: ApplyResult = { resources: [], buildLogs: {}, actions };
+
+  // Destroy what is replaced or gone, dependents first.
+  const newKeys = new Set(ordered.map(r => `${r.type}.${r.name}`));
+  for (const old of [...(previous?.resources ?? [])].reverse()) {
+    const key = `${old.type}.${old.name}`;
+    if (!newKeys.has(key) || actions[key] === 'replace') {
+      await destroyResource(old).catch(() => undefined);
+    }
+  }
+
+  // Create, update or keep, in dependency order.
   const applied = new Map<string, AppliedResource>();
-  const result: ApplyResult = { resources: [], buildLogs: {} };
   try {
-    while (pending.size > 0) {
-      const ready = [...pending.entries()].find(([, r]) => {
-        const deps = new Set<string>();
-        references(r.config, deps);
-        (r.config.depends_on ?? []).forEach((d: string) => deps.add(d.replace(/^\$\{|\}$/g, '')));
-        return [...deps].every(d => applied.has(d));
-      });
-      if (!ready) throw new Error(`harness: unresolvable references among ${[...pending.keys()].join(', ')}`);
-      const [key, r] = ready;
-      pending.delete(key);
+    for (const r of ordered) {
+      const key = `${r.type}.${r.name}`;
       const config = resolve(r.config, applied);
+      const old = prev.get(key);
       let attrs: Attrs;
-      switch (r.type) {
-        case 'docker_image': attrs = await applyImage(stackDir, r.name, config, result.buildLogs); break;
-        case 'docker_container': attrs = await applyContainer(config); break;
-        case 'docker_volume': {
-          await docker.createVolume({ Name: config.name, Driver: config.driver, Labels: config.labels });
-          attrs = { name: config.name };
-          break;
+      if (actions[key] === 'create' || actions[key] === 'replace') {
+        attrs = await createResource(stackDir, r, config, result.buildLogs);
+      } else {
+        attrs = old!.attrs;
+        if (actions[key] === 'update') {
+          await docker.getContainer(attrs.id).update({
+            RestartPolicy: { Name: config.restart ?? 'no', MaximumRetryCount: config.max_retry_count ?? 0 },
+            Memory: bytesFromMb(config.memory),
+            CpuShares: config.cpu_shares,
+          });
         }
-        case 'docker_network': {
-          await docker.createNetwork({ Name: config.name, Driver: config.driver, Internal: config.internal, Labels: config.labels });
-          attrs = { name: config.name };
-          break;
-        }
-        default: throw new Error(`harness: ${r.type} not modelled`);
       }
       const res = { type: r.type, name: r.name, attrs: { ...config, ...attrs }, config };
       applied.set(key, res);
@@ -308,21 +411,8 @@ export async function applyStack(stackDir: string): Promise<ApplyResult> {
 /** Destroys what applyStack created, in reverse order, as 3.6.2 does on `terraform destroy`. */
 export async function destroyStack(result: ApplyResult): Promise<void> {
   for (const r of [...result.resources].reverse()) {
-    try {
-      if (r.type === 'docker_container') {
-        const c = docker.getContainer(r.attrs.id);
-        await c.stop({ t: r.config.destroy_grace_seconds ?? 0 }).catch(() => undefined);
-        await c.remove({ force: true, v: false });
-      } else if (r.type === 'docker_image' && !r.config.keep_locally) {
-        await docker.getImage(r.config.name).remove({ force: r.config.force_remove ?? false });
-      } else if (r.type === 'docker_volume') {
-        await docker.getVolume(r.attrs.name).remove();
-      } else if (r.type === 'docker_network') {
-        await docker.getNetwork(r.attrs.name).remove();
-      }
-    } catch {
-      // Best effort: a failed apply may have left only part of a resource behind.
-    }
+    // Best effort: a failed apply may have left only part of a resource behind.
+    await destroyResource(r).catch(() => undefined);
   }
 }
 

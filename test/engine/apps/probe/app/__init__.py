@@ -25,3 +25,19 @@ def fail():
 @app.route("/api/env/<name>")
 def env(name):
     return os.environ.get(name, "<unset>")
+
+
+@app.route("/api/state/write/<value>")
+def write_state(value):
+    with open("/data/state.txt", "w") as f:
+        f.write(value)
+    return "written"
+
+
+@app.route("/api/state")
+def read_state():
+    try:
+        with open("/data/state.txt") as f:
+            return f.read()
+    except FileNotFoundError:
+        return "<none>"
