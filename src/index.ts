@@ -1,3 +1,4 @@
+export * from './build-secret';
 export * from './duration';
 export * from './gunicorn';
 export * from './health-check';

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
+import { warnIfSecretLooking } from './private/secrets';
 import { WsgiImage } from './wsgi-image';
 
 /** Transport protocol of a published port. */
@@ -259,6 +260,8 @@ export class WsgiContainer extends Construct {
       return `${name}=${value}`;
     });
 
+    warnIfSecretLooking(this, 'environment', environment, 'is a plain value, stored in cdk.tf.json and the Terraform state in clear',
+      'pass a sensitive TerraformVariable (or another secret source) as the value');
     const healthCheck = props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 });
     const described = healthCheck._describe();
     described.values.forEach(v => requireSingleLine(this, described.property, v));

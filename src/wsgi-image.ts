@@ -5,6 +5,7 @@ import { Annotations, TerraformStack } from 'cdktf';
 // cdktf's own hook for writing files at synth (TerraformAsset uses it); not re-exported at the top.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
+import { BuildSecret } from './build-secret';
 import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
 import { ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
@@ -12,6 +13,7 @@ import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, rend
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
 import { readRequirements, RequirementsError } from './private/requirements';
+import { warnIfSecretLooking } from './private/secrets';
 
 /** Build options of a {@link WsgiImage}; everything but the app's location and callable. */
 export interface WsgiImageOptions {
@@ -70,6 +72,16 @@ export interface WsgiImageOptions {
    * @default - no build arguments
    */
   readonly buildArgs?: { [name: string]: string };
+
+  /**
+   * Build-time secrets (for example a private package index URL with a token), by the environment
+   * variable name pip sees during the dependency install, such as `PIP_EXTRA_INDEX_URL`.
+   * They reach that one step through BuildKit secret mounts and appear in no layer, image config,
+   * history or Terraform file. Setting this makes the Dockerfile BuildKit-only.
+   *
+   * @default - none; the Dockerfile builds with the classic builder
+   */
+  readonly buildSecrets?: { [variable: string]: BuildSecret };
 
   /**
    * Debian packages to install with apt before the Python dependencies (for example `libpq5`).
@@ -203,6 +215,11 @@ export class WsgiImage extends Construct {
     this.gracefulTimeout = Duration.seconds(gunicorn.gracefulTimeoutSeconds);
     const buildArgs = this.validateMap('buildArgs', props.buildArgs ?? {}, false);
     const environment = this.validateMap('environment', props.environment ?? {}, true);
+    warnIfSecretLooking(this, 'environment', environment, 'is baked into the image, where `docker inspect` and `docker history` show it',
+      'pass it at runtime through WsgiContainer `environment` from a sensitive TerraformVariable');
+    warnIfSecretLooking(this, 'buildArgs', buildArgs, 'is a build argument, which `docker history` shows',
+      'pass it with `buildSecrets` instead');
+    const secrets = this.validateSecrets(props.buildSecrets ?? {});
     const aptPackages = (props.aptPackages ?? []).map((pkg, i) => {
       requireSingleLine(this, `aptPackages[${i}]`, pkg);
       if (!APT_PACKAGE.test(pkg)) {
@@ -295,6 +312,7 @@ export class WsgiImage extends Construct {
       requirementFiles: requirements.files,
       port: this.port,
       writablePaths,
+      secretNames: secrets.map(x => x.id),
     });
     this.gunicornConfig = renderGunicornConfig({ ...gunicorn, entrypoint: props.entrypoint, port: this.port, appDir: IMAGE_APP_DIR });
     const generatedRequirements = [
@@ -308,7 +326,9 @@ export class WsgiImage extends Construct {
       { relativePath: `${CONTEXT_GENERATED_DIR}/gunicorn.conf.py`, content: this.gunicornConfig },
       { relativePath: `${CONTEXT_GENERATED_DIR}/requirements.txt`, content: generatedRequirements },
     ];
-    this.fingerprint = fingerprint({ buildArgs, platform: props.platform ?? null }, generated, files, `${CONTEXT_SOURCE_DIR}/`);
+    // Secrets enter the options only when used, so images without them keep their fingerprint.
+    const options = { buildArgs, platform: props.platform ?? null, ...(secrets.length > 0 ? { secrets } : {}) };
+    this.fingerprint = fingerprint(options, generated, files, `${CONTEXT_SOURCE_DIR}/`);
 
     const stack = TerraformStack.of(this);
     const assetFolder = path.posix.join('assets', stack.getLogicalId(this.node));
@@ -324,6 +344,7 @@ export class WsgiImage extends Construct {
         // stack directory), like the context: this path works there and lies inside the context.
         dockerfile: `${this.contextPath}/Dockerfile`,
         buildArgs: Object.keys(buildArgs).length > 0 ? buildArgs : undefined,
+        secrets: secrets.length > 0 ? secrets : undefined,
         platform: props.platform,
       },
       triggers: { fingerprint: this.fingerprint },
@@ -337,6 +358,22 @@ export class WsgiImage extends Construct {
         fs.rmSync(path.join(stackDir, assetFolder), { recursive: true, force: true });
         writeContext(path.join(stackDir, this.contextPath), generated, files, `${CONTEXT_SOURCE_DIR}/`);
       },
+    });
+  }
+
+  private validateSecrets(secrets: { [variable: string]: BuildSecret }) {
+    requireLiteral(this, 'buildSecrets', secrets);
+    return Object.keys(secrets).sort().map(id => {
+      requireEnvName(this, 'buildSecrets key', id);
+      const source = secrets[id]._source();
+      const [kind, value] = source.env !== undefined ? ['env', source.env] : ['src', source.src!];
+      requireSingleLine(this, `buildSecrets.${id}`, value);
+      if (kind === 'env') {
+        requireEnvName(this, `buildSecrets.${id}`, value);
+      } else if (value.length === 0) {
+        fail(this, `buildSecrets.${id}`, value, 'is an empty file path', 'give the path of the file holding the secret');
+      }
+      return { id, ...source };
     });
   }
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { BuildSecret, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
 type ImageCase = [string, Partial<WsgiImageProps> | ((stack: TerraformStack) => Partial<WsgiImageProps>), RegExp, Record<string, string>?];
@@ -54,6 +54,9 @@ const IMAGE_CASES: ImageCase[] = [
   ['writable path relative', { writablePaths: ['data'] }, /'writablePaths\[0\]' "data" is not an absolute directory path/],
   ['writable path with shell', { writablePaths: ['/data && rm -rf /'] }, /'writablePaths\[0\]' "\/data && rm -rf \/" is not an absolute directory path/],
   ['writable path escaping', { writablePaths: ['/data/../etc'] }, /'writablePaths\[0\]' "\/data\/\.\.\/etc" is not an absolute directory path/],
+  ['build secret name invalid', { buildSecrets: { 'pip-url': BuildSecret.fromEnvironment('X') } }, /'buildSecrets key' "pip-url" is not a valid variable name/],
+  ['build secret env source invalid', { buildSecrets: { URL: BuildSecret.fromEnvironment('A B') } }, /'buildSecrets\.URL' "A B" is not a valid variable name/],
+  ['build secret empty file', { buildSecrets: { URL: BuildSecret.fromFile('') } }, /'buildSecrets\.URL' "" is an empty file path/],
   ['platform without architecture', { platform: 'linux' }, /'platform' "linux" is not an OS\/architecture pair/],
   ['image name with tag', { imageName: 'myteam/app:v1' }, /'imageName' "myteam\/app:v1" is not a valid image repository name .*set the tag with `imageTag`/],
   ['image name uppercase', { imageName: 'MyTeam/App' }, /'imageName' "MyTeam\/App" is not a valid image repository name/],

@@ -129,6 +129,19 @@ describe('WsgiContainer options', () => {
     expect(resources(stack, 'docker_container')[0].env).toEqual(['SECRET_KEY=${var.secret}']);
   });
 
+  test('a plain secret-looking runtime value warns; a token does not', () => {
+    const warned = (environment: Record<string, string>) => {
+      const { stack } = setup({ environment });
+      return stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn').map(m => String(m.data)));
+    };
+    expect(warned({ API_KEY: 'abc' })).toEqual([expect.stringMatching(/^'environment\.API_KEY' looks like a secret and is a plain value, stored in cdk\.tf\.json and the Terraform state in clear\. pass a sensitive TerraformVariable/)]);
+    const { stack } = newStack();
+    const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    const secret = new TerraformVariable(stack, 'key', { type: 'string', sensitive: true });
+    new WsgiContainer(stack, 'Web', { image, environment: { API_KEY: secret.stringValue } });
+    expect(stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn'))).toEqual([]);
+  });
+
   test('the L1 container is the default child, an escape hatch', () => {
     const { web } = setup();
     expect(web.node.defaultChild).toBeDefined();

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
-import { Duration, WorkerClass, WsgiImage } from '../src';
+import { BuildSecret, Duration, WorkerClass, WsgiImage } from '../src';
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
 
 function image(props: Partial<ConstructorParameters<typeof WsgiImage>[2]> = {}, files = FLASK_APP) {
@@ -208,5 +208,41 @@ describe('gunicorn in the requirements', () => {
     expect(img.dockerfile).toContain('COPY ["app/requirements/prod.txt", "/app/requirements/prod.txt"]');
     expect(img.dockerfile).toContain('COPY ["app/requirements/base.txt", "/app/requirements/base.txt"]');
     expect(img.dockerfile).toContain('COPY ["app/constraints.txt", "/app/constraints.txt"]');
+  });
+});
+
+describe('secrets', () => {
+  test('build secrets reach only the install step through BuildKit secret mounts', () => {
+    const { stack, img } = image({ buildSecrets: { PIP_EXTRA_INDEX_URL: BuildSecret.fromEnvironment('INDEX_URL'), NETRC: BuildSecret.fromFile('/run/netrc') } });
+    const run = instructions(img.dockerfile).find(i => i.getKeyword() === 'RUN' && i.getArgumentsContent()!.includes('pip install'))!;
+    expect(run.getFlags().map(f => `${f.getName()}=${f.getValue()}`)).toEqual(['mount=type=secret,id=NETRC', 'mount=type=secret,id=PIP_EXTRA_INDEX_URL']);
+    expect(run.getArgumentsContent()).toBe('NETRC="$(cat /run/secrets/NETRC)" PIP_EXTRA_INDEX_URL="$(cat /run/secrets/PIP_EXTRA_INDEX_URL)" '
+      + 'python -m pip install --no-cache-dir -r /opt/cdktf-wsgi/requirements.txt');
+    expect(img.dockerfile.match(/--mount/g)).toHaveLength(2);
+    const [res] = resources(stack, 'docker_image');
+    expect(res.build.secrets).toEqual([{ id: 'NETRC', src: '/run/netrc' }, { id: 'PIP_EXTRA_INDEX_URL', env: 'INDEX_URL' }]);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('the fingerprint follows secret names and sources, and is unchanged without secrets', () => {
+    const fp = (props: any) => image(props).img.fingerprint;
+    const base = fp({ buildSecrets: { A: BuildSecret.fromEnvironment('X') } });
+    expect(fp({ buildSecrets: { A: BuildSecret.fromEnvironment('Y') } })).not.toBe(base);
+    expect(fp({ buildSecrets: { B: BuildSecret.fromEnvironment('X') } })).not.toBe(base);
+    expect(fp({ buildSecrets: {} })).toBe(fp({}));
+  });
+
+  test.each([
+    ['environment', { environment: { SECRET_KEY: 'x' } }, /'environment\.SECRET_KEY' looks like a secret and is baked into the image/],
+    ['environment', { environment: { DB_PASSWORD: 'x' } }, /'environment\.DB_PASSWORD' looks like a secret/],
+    ['environment', { environment: { DATABASE_URL: 'postgres://app:hunter2@db/app' } }, /'environment\.DATABASE_URL' looks like a secret/],
+    ['buildArgs', { buildArgs: { PIP_INDEX_URL: 'https://user:token@pypi.example/simple' } }, /'buildArgs\.PIP_INDEX_URL' looks like a secret and is a build argument, which `docker history` shows\. pass it with `buildSecrets` instead/],
+    ['buildArgs', { buildArgs: { GITHUB_TOKEN: 'x' } }, /'buildArgs\.GITHUB_TOKEN' looks like a secret/],
+  ])('warns about a secret-looking %s entry', (_what, props, message) => {
+    expect(warnings(image(props).stack)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('plain names and values do not warn', () => {
+    expect(warnings(image({ environment: { APP_MODE: 'prod', AUTHOR_NAME: 'x', URL: 'https://example.org/a' }, buildArgs: { VERSION: '1' } }).stack)).toEqual([]);
   });
 });

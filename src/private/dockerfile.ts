@@ -15,6 +15,8 @@ export interface DockerfileSpec {
   /** Requirement files relative to the source directory, `/`-separated. */
   readonly requirementFiles: string[];
   readonly port: number;
+  /** Names of BuildKit secrets exported as environment variables to the install step only. */
+  readonly secretNames: string[];
   /** Directories created for, and owned by, the app user. */
   readonly writablePaths: string[];
 }
@@ -75,7 +77,16 @@ export function renderDockerfile(spec: DockerfileSpec): string {
     add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/${file}`, `${IMAGE_APP_DIR}/${file}`])}`);
   }
   add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/requirements.txt`, `${IMAGE_GENERATED_DIR}/requirements.txt`])}`);
-  add(`RUN python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+  if (spec.secretNames.length === 0) {
+    add(`RUN python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+  } else {
+    // BuildKit-only, chosen explicitly with buildSecrets: each secret is a file for this step
+    // alone, read into an environment variable of the pip process and never written to a layer.
+    const mounts = spec.secretNames.map(n => `--mount=type=secret,id=${n}`).join(' ');
+    const env = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' ');
+    add(`RUN ${mounts} \\`);
+    add(`    ${env} python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+  }
   add('');
   add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/`, `${IMAGE_APP_DIR}/`])}`);
   add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/gunicorn.conf.py`, `${IMAGE_GENERATED_DIR}/gunicorn.conf.py`])}`);
