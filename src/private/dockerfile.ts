@@ -82,10 +82,12 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   } else {
     // BuildKit-only, chosen explicitly with buildSecrets: each secret is a file for this step
     // alone, read into an environment variable of the pip process and never written to a layer.
+    // Each read is its own command joined with &&, so a secret that was not provided fails the build.
     const mounts = spec.secretNames.map(n => `--mount=type=secret,id=${n}`).join(' ');
-    const env = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' ');
+    const reads = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' && ');
     add(`RUN ${mounts} \\`);
-    add(`    ${env} python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+    add(`    ${reads} && export ${spec.secretNames.join(' ')} \\`);
+    add(`    && python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
   }
   add('');
   add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/`, `${IMAGE_APP_DIR}/`])}`);

@@ -3,6 +3,7 @@
  * meaning kreuzwerker/docker 3.6.2 gives each attribute. Terraform cannot be installed here, so this
  * stands in for `cdktf deploy`. Any attribute it does not model is refused, never dropped.
  */
+import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
@@ -24,7 +25,7 @@ const MODELLED: Record<string, string[]> = {
   docker_volume: ['name', 'driver', 'labels'],
   docker_network: ['name', 'driver', 'internal', 'labels'],
 };
-const BUILD_MODELLED = ['context', 'dockerfile', 'build_args', 'platform', 'target', 'labels', 'no_cache'];
+const BUILD_MODELLED = ['context', 'dockerfile', 'build_args', 'platform', 'target', 'labels', 'no_cache', 'secrets'];
 
 export interface AppliedResource {
   readonly type: string;
@@ -63,6 +64,10 @@ export function checkModelled(type: string, name: string, config: Attrs): void {
 }
 
 const REF = /\$\{([a-z_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g;
+const VAR_REF = /\$\{var\.([A-Za-z0-9_-]+)\}/g;
+
+/** Input variables of the stack being applied, from TF_VAR_<name> or their default, as Terraform reads them. */
+let variables: Record<string, string> = {};
 
 function references(value: unknown, out: Set<string>): void {
   if (typeof value === 'string') {
@@ -76,10 +81,14 @@ function references(value: unknown, out: Set<string>): void {
 
 function resolve(value: any, applied: Map<string, AppliedResource>): any {
   if (typeof value === 'string') {
-    if (value.replace(REF, '').includes('${')) {
-      throw new Error(`harness: unsupported expression ${value}`);
+    const text: string = value.replace(VAR_REF, (_m: string, name: string) => {
+      if (!(name in variables)) throw new Error(`harness: variable ${name} has no value (set TF_VAR_${name})`);
+      return variables[name];
+    });
+    if (text.replace(REF, '').includes('${')) {
+      throw new Error(`harness: unsupported expression ${text}`);
     }
-    return value.replace(REF, (_m, type, name, attr) => {
+    return text.replace(REF, (_m, type, name, attr) => {
       const r = applied.get(`${type}.${name}`);
       if (!r || r.attrs[attr] === undefined) throw new Error(`harness: cannot resolve ${type}.${name}.${attr}`);
       return String(r.attrs[attr]);
@@ -135,11 +144,41 @@ export function dockerfileForBuild(workDir: string, context: string, dockerfile:
   return file;
 }
 
+/**
+ * Builds with BuildKit, as 3.6.2 does on daemons that support it, when secrets are configured: the
+ * Engine API needs a BuildKit session to serve them, which Docker's own 20.10 CLI provides.
+ */
+function buildWithBuildKit(context: string, dockerfile: string, config: Attrs): Promise<string> {
+  const build = config.build;
+  const args = ['build', '--progress=plain', '-t', config.name, '-f', path.join(context, dockerfile)];
+  for (const secret of build.secrets ?? []) {
+    args.push('--secret', `id=${secret.id},${secret.env !== undefined ? `env=${secret.env}` : `src=${secret.src}`}`);
+  }
+  for (const [k, v] of Object.entries<string>(build.build_args ?? {})) args.push('--build-arg', `${k}=${v}`);
+  if (build.platform) args.push('--platform', build.platform);
+  if (build.target) args.push('--target', build.target);
+  if (build.no_cache) args.push('--no-cache');
+  for (const [k, v] of Object.entries<string>(build.labels ?? {})) args.push('--label', `${k}=${v}`);
+  args.push(context);
+  const cli = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+  return new Promise((ok, ko) => {
+    execFile(cli, args, { env: { ...process.env, DOCKER_BUILDKIT: '1' }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) ko(new Error(`${err.message}\n${stderr}`));
+      else ok(stdout + stderr);
+    });
+  });
+}
+
 async function applyImage(workDir: string, name: string, config: Attrs, logs: Record<string, string>): Promise<Attrs> {
   const build = config.build;
   if (!build) throw new Error(`harness: docker_image.${name} without build (pulls are not modelled)`);
   const context = path.resolve(workDir, build.context);
   const dockerfile = dockerfileForBuild(workDir, context, build.dockerfile);
+  if (build.secrets) {
+    logs[name] = await buildWithBuildKit(context, dockerfile, config);
+    const built = await docker.getImage(config.name).inspect();
+    return { image_id: built.Id, id: `${built.Id}${config.name}`, name: config.name };
+  }
   const stream: NodeJS.ReadableStream = await (docker.buildImage as any)(tar.pack(context), {
     t: config.name,
     dockerfile,
@@ -294,7 +333,12 @@ function dependencies(r: Pending): string[] {
 function readStack(stackDir: string): Pending[] {
   const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf-8'));
   for (const key of Object.keys(tf)) {
-    if (!['//', 'terraform', 'provider', 'resource'].includes(key)) throw new Error(`harness: top-level block "${key}" is not modelled`);
+    if (!['//', 'terraform', 'provider', 'resource', 'variable'].includes(key)) throw new Error(`harness: top-level block "${key}" is not modelled`);
+  }
+  variables = {};
+  for (const [name, spec] of Object.entries<Attrs>(tf.variable ?? {})) {
+    const value = process.env[`TF_VAR_${name}`] ?? spec.default;
+    if (value !== undefined) variables[name] = String(value);
   }
   const pending = new Map<string, Pending>();
   for (const [type, byName] of Object.entries<Record<string, Attrs>>(tf.resource ?? {})) {

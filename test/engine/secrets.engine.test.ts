@@ -1,0 +1,127 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { describeEngine, ensureBaseImage } from './engine';
+import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { get } from './probes';
+import { APPS } from './stacks';
+import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
+
+const PORT = 18086;
+const RUNTIME_SECRET = `rt-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
+const BUILD_SECRET = `bt-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
+const CANARY = `canary-${crypto.randomBytes(8).toString('hex')}`;
+
+/** Whether a Docker image's saved tarball (every layer, the config, the history) contains text. */
+async function imageContains(name: string, text: string): Promise<boolean> {
+  const stream = await docker.getImage(name).get();
+  const needle = Buffer.from(text);
+  let tail = Buffer.alloc(0);
+  let found = false;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const window = Buffer.concat([tail, chunk]);
+    if (window.includes(needle)) found = true;
+    tail = window.subarray(Math.max(0, window.length - needle.length));
+  }
+  return found;
+}
+
+function filesContaining(dir: string, text: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true } as any) as string[]).map(String)
+    .filter(f => fs.statSync(path.join(dir, f)).isFile() && fs.readFileSync(path.join(dir, f)).includes(text));
+}
+
+describeEngine('secrets on a real Docker engine', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+  let state: ApplyResult | undefined;
+  let imageName: string;
+
+  function synth(): string {
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'secrets');
+    new DockerProvider(stack, 'docker', {});
+    const secret = new TerraformVariable(stack, 'app_secret', { type: 'string', sensitive: true });
+    const image = new WsgiImage(stack, 'Image', {
+      source: path.join(APPS, 'probe'),
+      entrypoint: 'manager:app',
+      buildSecrets: { PIP_EXTRA_INDEX_URL: BuildSecret.fromEnvironment('CDKTF_WSGI_TEST_INDEX_URL') },
+    });
+    imageName = image.imageName;
+    new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: PORT }], environment: { APP_SECRET_TOKEN: secret.stringValue } });
+    app.synth();
+    return path.join(outdir, 'stacks', 'secrets');
+  }
+
+  beforeAll(async () => {
+    ensureBaseImage();
+    process.env.TF_VAR_app_secret = RUNTIME_SECRET;
+    process.env.CDKTF_WSGI_TEST_INDEX_URL = `https://ci:${BUILD_SECRET}@pypi.invalid/simple`;
+    state = await applyStack(synth());
+  }, 900_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+    delete process.env.TF_VAR_app_secret;
+    delete process.env.CDKTF_WSGI_TEST_INDEX_URL;
+  }, 120_000);
+
+  test('a runtime secret from a sensitive variable reaches the app', async () => {
+    expect(await get(PORT, '/api/env/APP_SECRET_TOKEN')).toEqual({ status: 200, body: RUNTIME_SECRET });
+  });
+
+  test('neither secret is in any image layer, the image config or its history', async () => {
+    expect(await imageContains(imageName, RUNTIME_SECRET)).toBe(false);
+    expect(await imageContains(imageName, BUILD_SECRET)).toBe(false);
+    const inspected = JSON.stringify(await docker.getImage(imageName).inspect());
+    const history = JSON.stringify(await docker.getImage(imageName).history());
+    for (const text of [inspected, history]) {
+      expect(text).not.toContain(RUNTIME_SECRET);
+      expect(text).not.toContain(BUILD_SECRET);
+    }
+    // The install step read the secret from its mount; history keeps the command, not the value.
+    expect(history).toContain('$(cat /run/secrets/PIP_EXTRA_INDEX_URL)');
+  });
+
+  test('neither secret is in any generated file in cdktf.out', () => {
+    expect(filesContaining(outdir, RUNTIME_SECRET)).toEqual([]);
+    expect(filesContaining(outdir, BUILD_SECRET)).toEqual([]);
+    expect(filesContaining(outdir, 'CDKTF_WSGI_TEST_INDEX_URL').length).toBeGreaterThan(0);
+  });
+
+  test('the build secret is really mounted: the build fails without it', async () => {
+    const previous = process.env.CDKTF_WSGI_TEST_INDEX_URL;
+    delete process.env.CDKTF_WSGI_TEST_INDEX_URL;
+    try {
+      const dir = synth();
+      const tf = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf-8'));
+      const [img] = Object.values<any>(tf.resource.docker_image);
+      img.name = `${img.name}-nosecret`;
+      img.build.no_cache = true;
+      delete tf.resource.docker_container;
+      fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(tf));
+      await expect(applyStack(dir)).rejects.toThrow(/cat: \/run\/secrets\/PIP_EXTRA_INDEX_URL: No such file or directory/);
+    } finally {
+      process.env.CDKTF_WSGI_TEST_INDEX_URL = previous;
+    }
+  }, 300_000);
+
+  test('control: a value baked with `environment` IS found by the same checks', async () => {
+    const controlOut = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-control-'));
+    const app = new App({ outdir: controlOut, stackTraces: false });
+    const stack = new TerraformStack(app, 'control');
+    new DockerProvider(stack, 'docker', {});
+    const image = new WsgiImage(stack, 'Image', { source: path.join(APPS, 'probe'), entrypoint: 'manager:app', environment: { CONTROL_VALUE: CANARY } });
+    new WsgiContainer(stack, 'Web', { image });
+    app.synth();
+    const control = await applyStack(path.join(controlOut, 'stacks', 'control'));
+    try {
+      expect(await imageContains(image.imageName, CANARY)).toBe(true);
+      expect(filesContaining(controlOut, CANARY).length).toBeGreaterThan(0);
+    } finally {
+      await destroyStack(control);
+    }
+  }, 300_000);
+});
