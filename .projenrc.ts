@@ -26,6 +26,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     '@types/tar-fs@^2',
     'dockerfile-ast@^0.7',
     'fast-check@^4',
+    'autocannon@^8',
   ],
   jestOptions: {
     // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.

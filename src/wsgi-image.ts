@@ -437,9 +437,14 @@ export class WsgiImage extends Construct {
     if (settings.workers !== undefined) {
       requireInteger(this, 'gunicorn.workers', settings.workers, 1, 1024, 'use a positive worker count, or leave it unset to size from the CPUs');
     }
-    const threads = settings.threads ?? 1;
+    const workerClass = (settings.workerClass ?? WorkerClass.GTHREAD).name;
+    const threads = settings.threads ?? (workerClass === WorkerClass.GTHREAD.name ? 4 : 1);
     requireInteger(this, 'gunicorn.threads', threads, 1, 1024, 'use a positive thread count');
-    const workerClass = (settings.workerClass ?? WorkerClass.SYNC).name;
+    if (threads > 1 && workerClass !== WorkerClass.GTHREAD.name) {
+      // gunicorn would silently turn sync into gthread, and other worker classes ignore threads.
+      fail(this, 'gunicorn.threads', threads, `needs the gthread worker class, but workerClass is "${workerClass}"`,
+        'use WorkerClass.GTHREAD, or leave threads unset');
+    }
     requireSingleLine(this, 'gunicorn.workerClass', workerClass);
     if (!WORKER_CLASS.test(workerClass)) {
       fail(this, 'gunicorn.workerClass', workerClass, 'is not a worker class name or dotted path', 'use a WorkerClass constant, or WorkerClass.custom("package.module.ClassName")');

@@ -209,4 +209,4 @@ describe('determinism', () => {
   });
 });
 
-const GOLDEN = '4953047730f7728fc6f93e6bb67dc658f07b020be8f7fbf1944fa656a350727e';
+const GOLDEN = '49fb0633666cc5f4deebf3ff99ba56f2e7fa2a71f9f6cae8b578ca8ae1eef1a4';

@@ -134,7 +134,7 @@ describe('gunicorn config rendering is injection-proof', () => {
     expect(rendered.length).toBeGreaterThan(0);
     const loaded = loadGunicornConfigs(rendered.map(r => r.config));
     rendered.forEach((r, i) => {
-      expect(loaded[i]).toMatchObject({ bind: ['0.0.0.0:8000'], threads: 1, timeout: 30, ...r.expected });
+      expect(loaded[i]).toMatchObject({ bind: ['0.0.0.0:8000'], timeout: 30, ...r.expected });
     });
   });
 

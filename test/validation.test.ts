@@ -65,6 +65,7 @@ const IMAGE_CASES: ImageCase[] = [
   ['gunicorn requirement with newline', { gunicornRequirement: 'gunicorn\nevil' }, /'gunicornRequirement' "gunicorn\\nevil" contains a newline/],
   ['zero workers', { gunicorn: { workers: 0 } }, /'gunicorn\.workers' 0 is out of range: must be a whole number from 1 to 1024/],
   ['zero threads', { gunicorn: { threads: 0 } }, /'gunicorn\.threads' 0 is out of range/],
+  ['threads with sync workers', { gunicorn: { workerClass: WorkerClass.SYNC, threads: 4 } }, /'gunicorn\.threads' 4 needs the gthread worker class, but workerClass is "sync"\. Fix: use WorkerClass\.GTHREAD/],
   ['fractional timeout', { gunicorn: { timeout: Duration.millis(1500) } }, /'gunicorn\.timeout' "1500ms" must be a whole number of seconds, at least 0/],
   ['fractional graceful timeout', { gunicorn: { gracefulTimeout: Duration.millis(500) } }, /'gunicorn\.gracefulTimeout' "500ms" must be a whole number of seconds/],
   ['negative max requests', { gunicorn: { maxRequests: -1 } }, /'gunicorn\.maxRequests' -1 is out of range/],

@@ -55,8 +55,8 @@ describe('WsgiImage defaults', () => {
     expect(settings).toMatchObject({
       wsgi_app: 'manager:app',
       bind: ['0.0.0.0:8000'],
-      threads: 1,
-      worker_class: 'sync',
+      threads: 4,
+      worker_class: 'gthread',
       timeout: 30,
       graceful_timeout: 30,
       keepalive: 5,
@@ -78,6 +78,11 @@ describe('WsgiImage defaults', () => {
     const cpus = Number(execFileSync('python3', ['-c', 'import os; print(len(os.sched_getaffinity(0)))'], { encoding: 'utf-8' }));
     expect(gunicornSettings(img.gunicornConfig).workers).toBeLessThanOrEqual(Math.min(2 * cpus + 1, 12));
     expect(gunicornSettings(img.gunicornConfig).workers).toBeGreaterThanOrEqual(3);
+  });
+
+  test('an explicit non-gthread worker class defaults to one thread', () => {
+    expect(gunicornSettings(image({ gunicorn: { workerClass: WorkerClass.SYNC } }).img.gunicornConfig)).toMatchObject({ worker_class: 'sync', threads: 1 });
+    expect(gunicornSettings(image({ gunicorn: { threads: 2 } }).img.gunicornConfig)).toMatchObject({ worker_class: 'gthread', threads: 2 });
   });
 
   test('gunicorn settings land in the config as given', () => {

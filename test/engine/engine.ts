@@ -40,3 +40,22 @@ export function ensureBaseImage(): void {
   }
   execFileSync('bash', [path.join(__dirname, 'offline-base', 'build.sh')], { stdio: 'inherit', timeout: 600_000 });
 }
+
+/** Containers the engine suites create, by name (`<stack>-web`). */
+const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500']
+  .map(stack => `${stack}-web`);
+
+/**
+ * Gets the engine ready for a suite: the base image, and no leftovers of an interrupted earlier run
+ * (a container that survived under the restart policy would hold its name and host port).
+ */
+export function prepareEngine(): void {
+  ensureBaseImage();
+  for (const name of TEST_CONTAINERS) {
+    try {
+      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
+    } catch {
+      // not there: nothing to clean
+    }
+  }
+}

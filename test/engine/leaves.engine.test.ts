@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { describeEngine, ensureBaseImage } from './engine';
+import { describeEngine, prepareEngine } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { loadTest } from './load';
 import { execIn, get } from './probes';
 import { LeavesStack } from '../../examples/leaves/main';
 
@@ -13,7 +14,7 @@ describeEngine('the leaves example on a real Docker engine', () => {
   let containerId: string;
 
   beforeAll(async () => {
-    ensureBaseImage();
+    prepareEngine();
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-engine-'));
     const app = new App({ outdir });
     new LeavesStack(app, 'leaves');
@@ -60,6 +61,17 @@ describeEngine('the leaves example on a real Docker engine', () => {
     expect(status).toMatch(/^CapEff:\s+0+$/m);
     expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
   });
+
+  test('under 30 s of load at 64 connections from a second process: zero errors, zero non-2xx', async () => {
+    const result = await loadTest(8123, '/api/leaves', 30, 64);
+    // Recorded for the test log and CI output; throughput is never asserted on this shared machine.
+    const report = `load /api/leaves 30s x 64 connections: ${result.requests} requests, ${Math.round(result.requestsPerSecond)} req/s, p99 ${result.p99Ms} ms`;
+    process.stdout.write(`${report}\n`);
+    fs.mkdirSync(path.join(__dirname, '../../test-reports'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, '../../test-reports/load.json'), JSON.stringify(result, null, 2));
+    expect(result.requests).toBeGreaterThan(0);
+    expect({ errors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx }).toEqual({ errors: 0, timeouts: 0, non2xx: 0 });
+  }, 120_000);
 
   test('docker stop ends gunicorn gracefully within 2 s (exit code 0, not SIGKILL)', async () => {
     const container = docker.getContainer(containerId);

@@ -1,6 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { describeEngine, ensureBaseImage } from './engine';
+import { describeEngine, prepareEngine } from './engine';
 import { docker } from './harness';
 import { execIn, get, waitFor } from './probes';
 import { APPS, deploy, Deployed } from './stacks';
@@ -11,7 +11,7 @@ const PROBE = path.join(APPS, 'probe');
 const KEEP = { keepLocally: true };
 
 describeEngine('reliability on a real Docker engine', () => {
-  beforeAll(() => ensureBaseImage(), 900_000);
+  beforeAll(() => prepareEngine(), 900_000);
 
   describe('graceful stop', () => {
     let d: Deployed;

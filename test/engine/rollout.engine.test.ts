@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { describeEngine, ensureBaseImage } from './engine';
+import { describeEngine, prepareEngine } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker, planAction } from './harness';
 import { get } from './probes';
 import { APPS } from './stacks';
@@ -44,7 +44,7 @@ describeEngine('rollouts on a real Docker engine', () => {
   const containerOf = (r: ApplyResult) => r.resources.find(x => x.type === 'docker_container')!;
 
   beforeAll(async () => {
-    ensureBaseImage();
+    prepareEngine();
     fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
     await docker.getVolume(VOLUME).remove().catch(() => undefined);
     state = await applyStack(synth());
@@ -67,8 +67,10 @@ describeEngine('rollouts on a real Docker engine', () => {
   }, 300_000);
 
   test('editing one .py file replaces image and container, reuses the dependency layer, and keeps the named volume', async () => {
+    // A value unique to this run, so no earlier run's build cache can hold the edited source layer.
+    const v2 = `ok v2 ${Date.now()}`;
     const file = path.join(source, 'app', '__init__.py');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace('return "ok"', 'return "ok v2"'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace('return "ok"', `return "${v2}"`));
     const previous = state!;
     state = await applyStack(synth(), previous);
     expect(actions()).toEqual({ docker_image: 'replace', docker_container: 'replace' });
@@ -76,7 +78,7 @@ describeEngine('rollouts on a real Docker engine', () => {
     const log = Object.values(state.buildLogs).join('');
     expect(log).toMatch(/RUN python -m pip install[^\n]*\n ---> Using cache/);
     expect(log).not.toMatch(/COPY \["app\/", "\/app\/"\]\n ---> Using cache/);
-    expect(await get(PORT, '/api/ok')).toEqual({ status: 200, body: 'ok v2' });
+    expect(await get(PORT, '/api/ok')).toEqual({ status: 200, body: v2 });
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'kept' });
   }, 300_000);
 

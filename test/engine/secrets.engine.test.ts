@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { describeEngine, ensureBaseImage } from './engine';
+import { describeEngine, prepareEngine } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker } from './harness';
 import { get } from './probes';
 import { APPS } from './stacks';
@@ -56,7 +56,7 @@ describeEngine('secrets on a real Docker engine', () => {
   }
 
   beforeAll(async () => {
-    ensureBaseImage();
+    prepareEngine();
     process.env.TF_VAR_app_secret = RUNTIME_SECRET;
     process.env.CDKTF_WSGI_TEST_INDEX_URL = `https://ci:${BUILD_SECRET}@pypi.invalid/simple`;
     state = await applyStack(synth());
