@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -6,7 +7,14 @@ import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { BuildSecret, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
-type ImageCase = [string, Partial<WsgiImageProps> | ((stack: TerraformStack) => Partial<WsgiImageProps>), RegExp, Record<string, string>?];
+type ImageCase = [
+  name: string,
+  props: Partial<WsgiImageProps> | ((stack: TerraformStack) => Partial<WsgiImageProps>),
+  message: RegExp,
+  files?: Record<string, string>,
+  /** Shapes the source directory beyond plain files (links, modes). */
+  prepare?: (source: string) => void,
+];
 
 /**
  * Every row: a bad WsgiImage configuration, and the one error it must produce. Each message names
@@ -49,6 +57,14 @@ const IMAGE_CASES: ImageCase[] = [
   ['apt package with newline', { aptPackages: ['curl\nRUN id'] }, /'aptPackages\[0\]' "curl\\nRUN id" contains a newline/],
   ['apt package option', { aptPackages: ['--allow-unauthenticated'] }, /'aptPackages\[0\]' "--allow-unauthenticated" is not a Debian package name/],
   ['exclude pattern with newline', { exclude: ['*.log\nfoo'] }, /'exclude\[0\]' "\*\.log\\nfoo" contains a newline/],
+  ['symlink loop to a parent directory', {}, /'source' ".*" holds self, which is a symlink loop: a directory links back to one of its parents\. Fix: remove the link or add its path to \.dockerignore/, undefined,
+    src => fs.symlinkSync('.', path.join(src, 'self'))],
+  ['symlink cycle between two links', {}, /holds a, which is a symlink loop\. Fix: remove the link/, undefined,
+    src => { fs.symlinkSync('b', path.join(src, 'a')); fs.symlinkSync('a', path.join(src, 'b')); }],
+  ['dangling symlink', {}, /holds gone\.py, which is a symlink whose target cannot be resolved \(ENOENT\)/, undefined,
+    src => fs.symlinkSync('missing.py', path.join(src, 'gone.py'))],
+  ['symlink leaving the source', {}, /holds etc, which is a symlink to a path outside the source directory/, undefined,
+    src => fs.symlinkSync('/etc', path.join(src, 'etc'))],
   ['exclude pattern unbalanced', { exclude: ['docs/('] }, /'exclude\[0\]' "docs\/\(" is not a valid \.dockerignore pattern\. Fix: balance brackets/],
   ['.dockerignore pattern unbalanced', {}, /'source' ".*" has a \.dockerignore line that is not a valid pattern: "\[oops"\. Fix: fix or remove that line/, { '.dockerignore': '*.log\n[oops\n' }],
   ['writable path relative', { writablePaths: ['data'] }, /'writablePaths\[0\]' "data" is not an absolute directory path/],
@@ -73,21 +89,62 @@ const IMAGE_CASES: ImageCase[] = [
   ['forwarded ip not an address', { gunicorn: { forwardedAllowIps: ['example.com'] } }, /'gunicorn\.forwardedAllowIps\[0\]' "example\.com" is not an IP address, a CIDR or "\*"/],
 ];
 
-function buildImage(props: ImageCase[1], files?: Record<string, string>) {
-  const { stack } = newStack();
+let lastOutdir = '';
+
+/** Files below an outdir: a failed configuration must leave none. */
+function writtenFiles(outdir: string): string[] {
+  return (fs.readdirSync(outdir, { recursive: true } as any) as string[]).map(String).filter(f => fs.statSync(path.join(outdir, f)).isFile());
+}
+
+function buildImage(props: ImageCase[1], files?: Record<string, string>, prepare?: (source: string) => void) {
+  const { app, stack } = newStack();
+  lastOutdir = app.outdir;
   const source = writeSource({ ...FLASK_APP, ...(files ?? {}) });
   if (files && files['requirements.txt'] === '') {
     fs.rmSync(path.join(source, 'requirements.txt'));
   }
+  prepare?.(source);
   const resolved = typeof props === 'function' ? props(stack) : props;
   return new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app', ...resolved });
+}
+
+/** Synthesizes a WsgiImage over source without the power to ignore file modes; returns the error message. */
+function synthAsUnprivileged(source: string): string {
+  const script = [
+    "require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });",
+    "const { Testing, TerraformStack } = require('cdktf');",
+    `const { WsgiImage } = require(${JSON.stringify(path.join(__dirname, '..', 'src'))});`,
+    "const stack = new TerraformStack(Testing.app(), 'test');",
+    `try { new WsgiImage(stack, 'Image', { source: ${JSON.stringify(source)}, entrypoint: 'manager:app' }); console.log('no error'); }`,
+    'catch (e) { console.log(e.message); }',
+  ].join('\n');
+  const asRoot = process.getuid?.() === 0;
+  const [cmd, args] = asRoot
+    // Still root (so the checkout is readable wherever it is), minus the capabilities that bypass file modes.
+    ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath, '-e', script]]
+    : [process.execPath, ['-e', script]];
+  return execFileSync(cmd, args, { encoding: 'utf-8', cwd: path.join(__dirname, '..') }).trim();
 }
 
 describe('bad WsgiImage input fails at synth with one clear error', () => {
   // Rest parameters: jest reads a fourth declared parameter as a `done` callback on 3-column rows.
   test.each(IMAGE_CASES)('fails on %s', (...row: ImageCase) => {
-    const [, props, message, files] = row;
-    expect(() => buildImage(props, files)).toThrow(message);
+    const [, props, message, files, prepare] = row;
+    expect(() => buildImage(props, files, prepare)).toThrow(message);
+    expect(writtenFiles(lastOutdir)).toEqual([]);
+  });
+
+  // Root reads everything, so these run the synth without the file-mode override capabilities when the suite is root.
+  test.each([
+    ['an unreadable file', (src: string) => { writeSource({ 'secret.py': 'x' }, src); fs.chmodSync(path.join(src, 'secret.py'), 0o000); },
+      /'source' ".*" holds secret\.py, which cannot be read\. Fix: make the file readable or add it to \.dockerignore/],
+    ['an unreadable directory', (src: string) => { writeSource({ 'private/x.py': 'x' }, src); fs.chmodSync(path.join(src, 'private'), 0o000); },
+      /'source' ".*" holds private, which cannot be read \(EACCES\)\. Fix: make the directory readable or add it to \.dockerignore/],
+  ])('fails on %s in the source directory', (_name, prepare, message) => {
+    const source = writeSource();
+    fs.chmodSync(source, 0o755);
+    prepare(source);
+    expect(synthAsUnprivileged(source)).toMatch(message);
   });
 
   test('the error is a one-line message without library stack frames', () => {
@@ -133,10 +190,11 @@ const CONTAINER_CASES: ContainerCase[] = [
 
 describe('bad WsgiContainer input fails at synth with one clear error', () => {
   test.each(CONTAINER_CASES)('fails on %s', (_name, props, message) => {
-    const { stack } = newStack();
+    const { app, stack } = newStack();
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
     const resolved = typeof props === 'function' ? props(stack) : props;
     expect(() => new WsgiContainer(stack, 'Web', { image, ...resolved })).toThrow(message);
+    expect(writtenFiles(app.outdir)).toEqual([]);
   });
 });
 
