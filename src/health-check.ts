@@ -110,7 +110,7 @@ class HttpHealthCheck extends HealthCheck {
     // The probe gives up just before Docker would kill it, so a slow answer reports as a failure.
     const probeSeconds = Math.max(1, t.timeout.toSeconds() - 0.5);
     const below = this.options.healthyBelowStatus ?? 400;
-    return { test: ['CMD', 'python', '-c', HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };
+    return { test: ['CMD', 'python3', '-c', HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };
   }
 
   public _describe() {

@@ -272,7 +272,7 @@ export class WsgiContainer extends Construct {
       requireInteger(this, 'healthCheck.healthyBelowStatus', described.healthyBelowStatus, 200, 600, 'use 400 (2xx and 3xx are healthy) or 500 (any answer but a server error)');
     }
     if (described.property === 'healthCheck.command' && described.values.length === 0) {
-      fail(this, 'healthCheck.command', [], 'is empty', 'give the program and its arguments, e.g. ["python", "-c", "..."]');
+      fail(this, 'healthCheck.command', [], 'is empty', 'give the program and its arguments, e.g. ["python3", "-c", "..."]');
     }
     const check = healthCheck._render(this.containerPort);
     if (check) {

@@ -35,8 +35,8 @@ export interface WsgiImageOptions {
 
   /**
    * The image to build on: any reference, optionally pinned by digest
-   * (`python:3.12-slim@sha256:...`). It must be Debian-based with `python` on the PATH
-   * (the official `python` images are).
+   * (`python:3.12-slim@sha256:...`). It needs a shell, `python3` with pip on the PATH, and, for
+   * `aptPackages`, apt (the official `python` images and Debian with python3-pip qualify).
    *
    * @default - `python:<pythonVersion>-slim`
    */

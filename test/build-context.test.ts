@@ -200,4 +200,4 @@ describe('determinism', () => {
   });
 });
 
-const GOLDEN = '49fb0633666cc5f4deebf3ff99ba56f2e7fa2a71f9f6cae8b578ca8ae1eef1a4';
+const GOLDEN = 'af3f62ccb87cfd6b14e641c63a11097bb8de348e0a28db7227b3ab812df9e303';

@@ -28,7 +28,7 @@ describe('WsgiContainer defaults', () => {
     expect(res.name).toBe('test-web');
     expect(res.restart).toBe('unless-stopped');
     expect(res.healthcheck).toEqual({
-      test: ['CMD', 'python', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500'],
+      test: ['CMD', 'python3', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500'],
       interval: '10s',
       timeout: '5s',
       start_period: '10s',

@@ -134,8 +134,8 @@ describe('the generated Dockerfile', () => {
 
   test('starts gunicorn in exec form as ENTRYPOINT, with no CMD', () => {
     const entry = parsed.find(i => i.getKeyword() === 'ENTRYPOINT')!;
-    expect(entry.getArgumentsContent()).toBe('["python", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
-    expect(JSON.parse(entry.getArgumentsContent()!)).toEqual(['python', '-m', 'gunicorn', '--config', '/opt/cdktf-wsgi/gunicorn.conf.py']);
+    expect(entry.getArgumentsContent()).toBe('["python3", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
+    expect(JSON.parse(entry.getArgumentsContent()!)).toEqual(['python3', '-m', 'gunicorn', '--config', '/opt/cdktf-wsgi/gunicorn.conf.py']);
     expect(keywords).not.toContain('CMD');
   });
 
@@ -223,7 +223,7 @@ describe('secrets', () => {
     const flags = (run as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags();
     expect(flags.map(f => `${f.getName()}=${f.getValue()}`)).toEqual(['mount=type=secret,id=NETRC', 'mount=type=secret,id=PIP_EXTRA_INDEX_URL']);
     expect(img.dockerfile).toContain('    NETRC="$(cat /run/secrets/NETRC)" && PIP_EXTRA_INDEX_URL="$(cat /run/secrets/PIP_EXTRA_INDEX_URL)" '
-      + '&& export NETRC PIP_EXTRA_INDEX_URL \\\n    && python -m pip install --no-cache-dir -r /opt/cdktf-wsgi/requirements.txt\n');
+      + '&& export NETRC PIP_EXTRA_INDEX_URL \\\n    && python3 -m pip install --no-cache-dir -r /opt/cdktf-wsgi/requirements.txt\n');
     expect(img.dockerfile.match(/--mount/g)).toHaveLength(2);
     const [res] = resources(stack, 'docker_image');
     expect(res.build.secrets).toEqual([{ id: 'NETRC', src: '/run/netrc' }, { id: 'PIP_EXTRA_INDEX_URL', env: 'INDEX_URL' }]);

@@ -48,11 +48,14 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   for (const name of spec.buildArgNames) {
     add(`ARG ${name}`);
   }
+  add('# PIP_BREAK_SYSTEM_PACKAGES lets pip install into a Debian-packaged Python base as well; the');
+  add('# official python images ignore it.');
   add('ENV PYTHONUNBUFFERED=1 \\');
   add('    PYTHONDONTWRITEBYTECODE=1 \\');
   add('    PIP_NO_CACHE_DIR=1 \\');
   add('    PIP_DISABLE_PIP_VERSION_CHECK=1 \\');
-  add('    PIP_ROOT_USER_ACTION=ignore');
+  add('    PIP_ROOT_USER_ACTION=ignore \\');
+  add('    PIP_BREAK_SYSTEM_PACKAGES=1');
   for (const [name, value] of Object.entries(spec.environment)) {
     add(`ENV ${name}=${quoteEnvValue(value)}`);
   }
@@ -63,8 +66,9 @@ export function renderDockerfile(spec: DockerfileSpec): string {
     add('    && rm -rf /var/lib/apt/lists/*');
   }
   add('# The app runs as this numeric user; it owns nothing in the image, so it cannot change its own code.');
-  add(`RUN groupadd --system --gid ${APP_UID} app \\`);
-  add(`    && useradd --system --uid ${APP_UID} --gid ${APP_UID} --home-dir /tmp --no-create-home --shell /usr/sbin/nologin app`);
+  add('# The account is written directly, so bases without useradd (no passwd package) work too.');
+  add(`RUN echo "app:x:${APP_UID}:${APP_UID}:app:/tmp:/usr/sbin/nologin" >> /etc/passwd \\`);
+  add(`    && echo "app:x:${APP_UID}:" >> /etc/group`);
   if (spec.writablePaths.length > 0) {
     add('# The only places the app user may write; a new named volume mounted here takes this owner.');
     add(`RUN mkdir -p ${spec.writablePaths.join(' ')} \\`);
@@ -78,7 +82,7 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   }
   add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/requirements.txt`, `${IMAGE_GENERATED_DIR}/requirements.txt`])}`);
   if (spec.secretNames.length === 0) {
-    add(`RUN python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+    add(`RUN python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
   } else {
     // BuildKit-only, chosen explicitly with buildSecrets: each secret is a file for this step
     // alone, read into an environment variable of the pip process and never written to a layer.
@@ -87,7 +91,7 @@ export function renderDockerfile(spec: DockerfileSpec): string {
     const reads = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' && ');
     add(`RUN ${mounts} \\`);
     add(`    ${reads} && export ${spec.secretNames.join(' ')} \\`);
-    add(`    && python -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+    add(`    && python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
   }
   add('');
   add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/`, `${IMAGE_APP_DIR}/`])}`);
@@ -96,6 +100,6 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   add(`USER ${APP_UID}:${APP_UID}`);
   add(`EXPOSE ${spec.port}`);
   add('# Exec form: gunicorn is PID 1 and receives SIGTERM from `docker stop` directly.');
-  add(`ENTRYPOINT ${execForm(['python', '-m', 'gunicorn', '--config', `${IMAGE_GENERATED_DIR}/gunicorn.conf.py`])}`);
+  add(`ENTRYPOINT ${execForm(['python3', '-m', 'gunicorn', '--config', `${IMAGE_GENERATED_DIR}/gunicorn.conf.py`])}`);
   return lines.join('\n') + '\n';
 }

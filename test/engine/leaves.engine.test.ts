@@ -39,13 +39,13 @@ describeEngine('the leaves example on a real Docker engine', () => {
 
   test('the image installed gunicorn although requirements.txt only names Flask', async () => {
     expect(fs.readFileSync(path.join(__dirname, '../../examples/leaves/app/requirements.txt'), 'utf-8')).not.toMatch(/gunicorn/i);
-    const versions = await execIn(containerId, ['python', '-c', 'import flask, gunicorn, werkzeug; print(gunicorn.__version__, werkzeug.__name__)']);
+    const versions = await execIn(containerId, ['python3', '-c', 'import flask, gunicorn, werkzeug; print(gunicorn.__version__, werkzeug.__name__)']);
     expect(versions).toMatch(/^\d+\.\d+(\.\d+)? werkzeug\n$/);
   });
 
   test('gunicorn is PID 1 and runs as the non-root UID 10001', async () => {
     const cmdline = (await execIn(containerId, ['cat', '/proc/1/cmdline'])).split('\0').filter(Boolean);
-    expect(cmdline.slice(0, 3)).toEqual(['python', '-m', 'gunicorn']);
+    expect(cmdline.slice(0, 3)).toEqual(['python3', '-m', 'gunicorn']);
     const status = await execIn(containerId, ['cat', '/proc/1/status']);
     const uids = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status)!.slice(1).map(Number);
     expect(uids).toEqual([10001, 10001, 10001, 10001]);

@@ -76,7 +76,7 @@ describeEngine('rollouts on a real Docker engine', () => {
     expect(actions()).toEqual({ docker_image: 'replace', docker_container: 'replace' });
     expect(containerOf(state).attrs.id).not.toBe(containerOf(previous).attrs.id);
     const log = Object.values(state.buildLogs).join('');
-    expect(log).toMatch(/RUN python -m pip install[^\n]*\n ---> Using cache/);
+    expect(log).toMatch(/RUN python3 -m pip install[^\n]*\n ---> Using cache/);
     expect(log).not.toMatch(/COPY \["app\/", "\/app\/"\]\n ---> Using cache/);
     expect(await get(PORT, '/api/ok')).toEqual({ status: 200, body: v2 });
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'kept' });

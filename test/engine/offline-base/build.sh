@@ -28,13 +28,12 @@ for deb in "$work"/debs/*.deb; do
 done
 python3 "$here/repack_wheels.py" "$work/extracted" "$work/wheels"
 
+# Deliberately minimal, closer to a hand-made stand-in than to the official image: Debian's
+# externally-managed python3 with pip, no `python` alias, no useradd. The generated Dockerfile must
+# build on it unmodified.
 mmdebstrap --quiet --variant=apt \
-  --include=python3,python3-pip,python3-venv,python3-setuptools,passwd,ca-certificates \
+  --include=python3,python3-pip,python3-setuptools,ca-certificates \
   bookworm "$work/rootfs"
-# The official image's pip installs into the system interpreter; Debian marks it externally managed.
-rm -f "$work"/rootfs/usr/lib/python3*/EXTERNALLY-MANAGED
-ln -sf python3 "$work/rootfs/usr/bin/python"
-ln -sf pip3 "$work/rootfs/usr/bin/pip"
 rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
 mkdir -p "$work/rootfs/wheels"
 cp "$work"/wheels/*.whl "$work/rootfs/wheels/"
