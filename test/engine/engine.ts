@@ -42,7 +42,7 @@ export function ensureBaseImage(): void {
 }
 
 /** Containers the engine suites create, by name (`<stack>-web`). */
-const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500']
+const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory']
   .map(stack => `${stack}-web`);
 
 /**

@@ -61,6 +61,18 @@ describeEngine('reliability on a real Docker engine', () => {
     }, 300_000);
   });
 
+  describe('entrypoints and ports', () => {
+    test('an application factory (module:factory()) on privileged port 80 serves as non-root with no capabilities', async () => {
+      const d = await deploy('factory', { source: PROBE, entrypoint: 'factory:create_app()', port: 80, ...KEEP }, { publish: [{ hostPort: 18087 }] });
+      try {
+        expect(await get(18087, '/api/ok')).toEqual({ status: 200, body: 'ok' });
+        expect(await execIn(d.containerId, ['cat', '/proc/1/status'])).toMatch(/^Uid:\s+10001\s[\s\S]*^CapEff:\s+0+$/m);
+      } finally {
+        await d.destroy();
+      }
+    }, 300_000);
+  });
+
   describe('crash recovery with the default restart policy', () => {
     let d: Deployed;
     beforeAll(async () => {

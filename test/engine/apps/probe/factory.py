@@ -1,0 +1,4 @@
+def create_app():
+    from app import app
+
+    return app
