@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
+import { pathSlug } from './private/names';
 import { warnIfSecretLooking } from './private/secrets';
 import { WsgiImage } from './wsgi-image';
 
@@ -368,8 +369,7 @@ export class WsgiContainer extends Construct {
 
   private resolveName(name: string | undefined): string {
     if (name === undefined) {
-      const parts = this.node.scopes.slice(1).map(s => s.node.id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')).filter(p => p);
-      return parts.join('-') || 'wsgi-app';
+      return pathSlug(this) || 'wsgi-app';
     }
     requireSingleLine(this, 'containerName', name);
     if (!CONTAINER_NAME.test(name)) {

@@ -12,6 +12,7 @@ import { ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDocke
 import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
+import { pathSlug } from './private/names';
 import { readRequirements, RequirementsError } from './private/requirements';
 import { warnIfSecretLooking } from './private/secrets';
 
@@ -499,8 +500,7 @@ export class WsgiImage extends Construct {
 
   private resolveRepository(name: string | undefined): string {
     if (name === undefined) {
-      const parts = this.node.scopes.slice(1).map(s => s.node.id.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')).filter(p => p);
-      return `cdktf-wsgi/${parts.join('-') || 'app'}`;
+      return `cdktf-wsgi/${pathSlug(this) || 'app'}`;
     }
     requireSingleLine(this, 'imageName', name);
     if (!REPOSITORY.test(name)) {

@@ -148,18 +148,24 @@ describe('gunicorn config rendering is injection-proof', () => {
   });
 });
 
+/** The synthesized health check test of a container, or undefined when synth rejected the check. */
+function healthCheckTest(healthCheck: HealthCheck): string[] | undefined {
+  const { stack } = newStack();
+  const image = new WsgiImage(stack, 'Image', { source: SOURCE, entrypoint: 'manager:app' });
+  try {
+    new WsgiContainer(stack, 'Web', { image, healthCheck });
+  } catch (e) {
+    if (e instanceof WsgiConfigError) return undefined;
+    throw e;
+  }
+  return resources(stack, 'docker_container')[0].healthcheck.test;
+}
+
 describe('container command rendering is injection-proof', () => {
   test('health check path: rejected, or passed as one argument, never as code', () => {
     fc.assert(fc.property(nasty, p => {
-      const { stack } = newStack();
-      const image = new WsgiImage(stack, 'Image', { source: SOURCE, entrypoint: 'manager:app' });
-      try {
-        new WsgiContainer(stack, 'Web', { image, healthCheck: HealthCheck.http(p) });
-      } catch (e) {
-        if (e instanceof WsgiConfigError) return;
-        throw e;
-      }
-      const test = resources(stack, 'docker_container')[0].healthcheck.test as string[];
+      const test = healthCheckTest(HealthCheck.http(p));
+      if (!test) return;
       expect(test).toHaveLength(8);
       expect(test[5]).toBe(p);
       expect(test[3]).not.toContain(p.length > 2 ? p : '\u0000never');
@@ -168,15 +174,9 @@ describe('container command rendering is injection-proof', () => {
 
   test('health check command: rejected, or exactly the given argv in exec form', () => {
     fc.assert(fc.property(fc.array(nasty, { minLength: 1, maxLength: 4 }), argv => {
-      const { stack } = newStack();
-      const image = new WsgiImage(stack, 'Image', { source: SOURCE, entrypoint: 'manager:app' });
-      try {
-        new WsgiContainer(stack, 'Web', { image, healthCheck: HealthCheck.command(argv) });
-      } catch (e) {
-        if (e instanceof WsgiConfigError) return;
-        throw e;
-      }
-      expect(resources(stack, 'docker_container')[0].healthcheck.test).toEqual(['CMD', ...argv]);
+      const test = healthCheckTest(HealthCheck.command(argv));
+      if (!test) return;
+      expect(test).toEqual(['CMD', ...argv]);
     }), { numRuns: RUNS });
   });
 });
