@@ -38,8 +38,8 @@ const project = new cdktf.ConstructLibraryCdktf({
       maxWorkers: 1,
     },
   },
-  tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts'] },
-  eslintOptions: { dirs: ['src', 'test', 'examples'] },
+  tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts'] },
+  eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'] },
   sampleCode: false,
   githubOptions: { mergify: false },
   buildWorkflow: false,
@@ -63,7 +63,16 @@ project.addTask('synth:example', {
   env: { CHECKPOINT_DISABLE: '1' },
 });
 
+// Benchmarks: `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` only keeps the scripts working.
+project.addTask('bench', {
+  description: 'Run the benchmarks and write docs/benchmarks.md (--quick: tiny fixtures, nothing written to docs)',
+  exec: 'ts-node --transpile-only bench/run.ts',
+  receiveArgs: true,
+});
+
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
 project.addPackageIgnore('/.ci/');
 project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo');

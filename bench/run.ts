@@ -1,0 +1,143 @@
+/**
+ * Benchmarks, each figure a ratio against a baseline measured in the same run.
+ * `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` runs tiny fixtures once,
+ * only to keep the scripts working (CI runs it; no figure is asserted anywhere).
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { bigRepo } from './fixtures';
+
+const QUICK = process.argv.includes('--quick');
+const RUNS = QUICK ? 1 : 5;
+const WORK = path.join(os.tmpdir(), 'cdktf-wsgi-bench');
+const ROOT = path.resolve(__dirname, '..');
+
+interface Sample { ms: number; maxRssMiB: number }
+
+function measure(scenario: string, mode: string, args: unknown): Sample {
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'worker.ts'), scenario, mode, JSON.stringify(args)],
+    { cwd: ROOT, encoding: 'utf-8', env: { ...process.env, TS_NODE_COMPILER_OPTIONS: '{"module":"commonjs"}' }, maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function runs(scenario: string, mode: string, args: () => unknown): { ms: number; maxRssMiB: number } {
+  const samples: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) samples.push(measure(scenario, mode, args()));
+  return { ms: median(samples.map(s => s.ms)), maxRssMiB: median(samples.map(s => s.maxRssMiB)) };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function stagingScenario(): string[] {
+  const ignoredMiB = QUICK ? 16 : 1024;
+  const { root } = bigRepo(path.join(WORK, `repo-${ignoredMiB}`), 300, ignoredMiB);
+  const files = [...listApp(root)];
+  const outdir = () => fs.mkdtempSync(path.join(WORK, 'out-'));
+  const ours = runs('staging', 'ours', () => ({ root, outdir: outdir() }));
+  const asset = runs('staging', 'asset', () => ({ root, outdir: outdir() }));
+  const floor = runs('staging', 'floor', () => ({ root, files }));
+  const small = bigRepo(path.join(WORK, 'repo-small'), 300, 1);
+  const oursSmall = runs('staging', 'ours', () => ({ root: small.root, outdir: outdir() }));
+  cleanOutdirs();
+  return [
+    '## 1. Context staging on a big repo',
+    '',
+    `An app of 300 Python files beside ${fmt(ignoredMiB)} MiB of ignored content (.git objects, a .venv, node_modules, __pycache__). ` +
+      'Times are staging plus fingerprint, whole process work after start-up; median of ' + RUNS + ' run(s).',
+    '',
+    '| Variant | Time (ms) | Peak RSS (MiB) |',
+    '|---|---|---|',
+    `| cdktf-wsgi \`WsgiImage\` | ${fmt(ours.ms)} | ${fmt(ours.maxRssMiB)} |`,
+    `| (a) raw \`TerraformAsset\` of the directory | ${fmt(asset.ms)} | ${fmt(asset.maxRssMiB)} |`,
+    `| (b) floor: read + SHA-256 of the included files only | ${fmt(floor.ms)} | ${fmt(floor.maxRssMiB)} |`,
+    `| cdktf-wsgi on the same app with 1 MiB ignored | ${fmt(oursSmall.ms)} | ${fmt(oursSmall.maxRssMiB)} |`,
+    '',
+    `Ratios: ${fmt(asset.ms / ours.ms, 1)}× faster than TerraformAsset (target ≥ 20×); ${fmt(ours.ms / floor.ms, 1)}× the floor (target ≤ 2×). ` +
+      `Peak memory with ${fmt(ignoredMiB)} MiB ignored vs 1 MiB ignored: ${fmt(ours.maxRssMiB / oursSmall.maxRssMiB, 2)}× (target: independent of ignored content).`,
+    '',
+    'The floor process does no cdktf work at all, while the library run includes building the construct tree and writing cdk.tf.json; ' +
+      'both start a fresh Node process whose start-up is not counted.',
+    '',
+  ];
+}
+
+function listApp(root: string): string[] {
+  return (fs.readdirSync(root, { recursive: true } as any) as string[]).map(String)
+    .filter(f => !/(^|\/)(\.git|\.venv|node_modules|__pycache__)(\/|$)/.test(f) && !f.endsWith('.complete'))
+    .filter(f => fs.statSync(path.join(root, f)).isFile()).sort();
+}
+
+function cleanOutdirs(): void {
+  for (const d of fs.readdirSync(WORK)) if (d.startsWith('out-')) fs.rmSync(path.join(WORK, d), { recursive: true, force: true });
+}
+
+function synthScenario(): string[] {
+  const counts = QUICK ? [1, 5] : [1, 50, 200];
+  const appsRoot = path.join(WORK, 'services');
+  const rows: string[] = [];
+  const results: Array<{ n: number; ours: Sample; hand: Sample }> = [];
+  for (const n of counts) {
+    const apps = Array.from({ length: n }, (_, i) => {
+      const dir = path.join(appsRoot, `svc${i}`);
+      if (!fs.existsSync(dir)) {
+        fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'manager.py'), 'from app import app\n');
+        fs.writeFileSync(path.join(dir, 'app', '__init__.py'), `from flask import Flask\napp = Flask(__name__)  # service ${i}\n`);
+        fs.writeFileSync(path.join(dir, 'requirements.txt'), 'Flask\ngunicorn\n');
+        fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.11-slim\n');
+      }
+      return dir;
+    });
+    const outdir = () => fs.mkdtempSync(path.join(WORK, 'out-'));
+    const ours = runs('synth', 'ours', () => ({ apps, outdir: outdir() }));
+    const hand = runs('synth', 'hand', () => ({ apps, outdir: outdir() }));
+    cleanOutdirs();
+    results.push({ n, ours, hand });
+    rows.push(`| ${n} | ${fmt(ours.ms)} | ${fmt(hand.ms)} | ${fmt(ours.ms / hand.ms, 2)}× | ${fmt(ours.maxRssMiB)} | ${fmt(hand.maxRssMiB)} |`);
+  }
+  const first = results[0];
+  const last = results[results.length - 1];
+  return [
+    '## 2. Synth at scale',
+    '',
+    'Whole synth (construct tree, staging, cdk.tf.json) of a stack with N services, each with its own small app directory, ' +
+      'against the same resources written by hand with the raw provider classes and a TerraformAsset per service. Median of ' + RUNS + ' run(s).',
+    '',
+    '| Services | cdktf-wsgi (ms) | hand-written (ms) | ratio | cdktf-wsgi RSS (MiB) | hand-written RSS (MiB) |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+    `Target: within 1.5× of hand-written at the largest size (measured ${fmt(last.ours.ms / last.hand.ms, 2)}×). ` +
+      `Growth: ${fmt(last.ours.ms / first.ours.ms, 1)}× the time for ${last.n / first.n}× the services (linear or better means at most ${last.n / first.n}×).`,
+    '',
+  ];
+}
+
+function main(): void {
+  fs.mkdirSync(WORK, { recursive: true });
+  const sections = [...stagingScenario(), ...synthScenario()];
+  const header = [
+    '# Benchmarks',
+    '',
+    `Generated by \`npm run bench\`${QUICK ? ' in quick mode (tiny fixtures, one run: figures are not meaningful)' : ''} on ${new Date().toISOString().slice(0, 10)}.`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}. ` +
+      'A shared, noisy machine: every figure is a median, and every claim a ratio against a baseline measured in the same run.',
+    '',
+    'Scenarios 3–7 of issue 5 (rebuild after a code change, stop latency, served throughput, image size, cold start) are not measured yet.',
+    '',
+  ];
+  const text = [...header, ...sections].join('\n');
+  const target = QUICK ? path.join(WORK, 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md');
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, text);
+  process.stdout.write(`${text}\nwritten to ${target}\n`);
+}
+
+main();
