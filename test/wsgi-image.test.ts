@@ -41,6 +41,9 @@ describe('WsgiImage defaults', () => {
     expect(res.build.platform).toBeUndefined();
     expect(instructions(img.dockerfile).filter(i => i.getKeyword() === 'ARG')).toHaveLength(0);
     expect(img.dockerfile).not.toContain('apt-get');
+    // environment: none besides the library's own single ENV instruction; writablePaths: none.
+    expect(instructions(img.dockerfile).filter(i => i.getKeyword() === 'ENV')).toHaveLength(1);
+    expect(img.dockerfile).not.toContain('chown');
   });
 
   test('documented defaults: image name from the construct path, tag from the fingerprint', () => {
