@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { BuildSecret } from './build-secret';
 import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
-import { ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
+import { byCodePoint, ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
 import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
@@ -302,7 +302,7 @@ export class WsgiImage extends Construct {
         files.push({ relativePath: rel, absolutePath: path.join(source, rel), executable: false });
       }
     }
-    files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+    files.sort((a, b) => byCodePoint(a.relativePath, b.relativePath));
     this.requireModuleFile(entrypoint.module, files.map(f => f.relativePath), props.entrypoint, source);
 
     this.dockerfile = renderDockerfile({

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { container } from '@cdktf/provider-docker';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { LeavesStack, synthLeaves } from '../examples/leaves/main';
@@ -10,7 +11,7 @@ describe('examples/leaves', () => {
     const app = Testing.app();
     const stack = new LeavesStack(app, 'leaves');
     const json = Testing.synth(stack);
-    expect(json).toHaveResourceWithProperties({ tfResourceType: 'docker_container' } as any, {
+    expect(json).toHaveResourceWithProperties(container.Container, {
       ports: [{ internal: 8123, external: 8123, ip: '127.0.0.1', protocol: 'tcp' }],
     });
     expect(stack.image.port).toBe(8123);

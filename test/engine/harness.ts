@@ -459,13 +459,3 @@ export async function destroyStack(result: ApplyResult): Promise<void> {
     await destroyResource(r).catch(() => undefined);
   }
 }
-
-/** Whether a Docker daemon answers on the default socket. */
-export async function daemonAvailable(): Promise<boolean> {
-  try {
-    await docker.ping();
-    return true;
-  } catch {
-    return false;
-  }
-}

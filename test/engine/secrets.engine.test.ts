@@ -14,6 +14,7 @@ const PORT = 18086;
 const RUNTIME_SECRET = `rt-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 const BUILD_SECRET = `bt-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 const CANARY = `canary-${crypto.randomBytes(8).toString('hex')}`;
+const TRICKY_VALUE = 'a "b" $HOME ${PATH} \\ c \'d\' #e `f`';
 
 /** Whether a Docker image's saved tarball (every layer, the config, the history) contains text. */
 async function imageContains(name: string, text: string): Promise<boolean> {
@@ -113,12 +114,16 @@ describeEngine('secrets on a real Docker engine', () => {
     const app = new App({ outdir: controlOut, stackTraces: false });
     const stack = new TerraformStack(app, 'control');
     new DockerProvider(stack, 'docker', {});
-    const image = new WsgiImage(stack, 'Image', { source: path.join(APPS, 'probe'), entrypoint: 'manager:app', environment: { CONTROL_VALUE: CANARY } });
+    const image = new WsgiImage(stack, 'Image', {
+      source: path.join(APPS, 'probe'), entrypoint: 'manager:app', environment: { CONTROL_VALUE: CANARY, QUOTED: TRICKY_VALUE },
+    });
     new WsgiContainer(stack, 'Web', { image });
     app.synth();
     const control = await applyStack(path.join(controlOut, 'stacks', 'control'));
     try {
       expect(await imageContains(image.imageName, CANARY)).toBe(true);
+      // The ENV quoting holds on a real builder, not only in dockerfile-ast: the value arrives byte for byte.
+      expect((await docker.getImage(image.imageName).inspect()).Config.Env).toContain(`QUOTED=${TRICKY_VALUE}`);
       expect(filesContaining(controlOut, CANARY).length).toBeGreaterThan(0);
     } finally {
       await destroyStack(control);
