@@ -17,7 +17,7 @@ const project = new cdktf.ConstructLibraryCdktf({
   jsiiVersion: '~5.9.0',
   keywords: ['cdktf', 'docker', 'wsgi', 'gunicorn', 'flask', 'django', 'python'],
   // Docker's own .dockerignore semantics (moby's pattern matcher), bundled as jsii requires.
-  bundledDeps: ['@balena/dockerignore'],
+  bundledDeps: ['@balena/dockerignore', 'smol-toml@^1.9.1'],
   devDeps: [
     'cdktf-cli@0.21.0',
     'dockerode@^4',

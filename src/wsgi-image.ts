@@ -8,12 +8,18 @@ import { Construct } from 'constructs';
 import { BuildSecret } from './build-secret';
 import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
-import { byCodePoint, ContextError, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
-import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, renderDockerfile } from './private/dockerfile';
+import { Dependencies } from './dependencies';
+import { DjangoOptions } from './django-options';
+import { detectCallables, findUndeclaredImports, topLevelModules } from './private/app-analysis';
+import { byCodePoint, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
+import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, settingsModuleOf } from './private/django';
+import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
 import { pathSlug } from './private/names';
-import { readRequirements, RequirementsError } from './private/requirements';
+import { ManifestError, ResolvedManifest } from './private/manifests/locked';
+import { detectManifest, resolveManifest } from './private/manifests/resolve';
+import { choosePythonVersion, PythonVersionSource, readVersionFiles } from './private/python-version';
 import { warnIfSecretLooking } from './private/secrets';
 
 /** Build options of a {@link WsgiImage}; everything but the app's location and callable. */
@@ -28,9 +34,11 @@ export interface WsgiImageOptions {
 
   /**
    * The Python version of the default base image (`python:<version>-slim`).
-   * Cannot be combined with `baseImage`.
+   * Cannot be combined with `baseImage`. Wins over the version files; a file that disagrees gets
+   * a warning.
    *
-   * @default '3.11'
+   * @default - from `.python-version`, else `runtime.txt`, else the dependency manifest's
+   * `requires-python` (the supported version closest to 3.11), else '3.11'
    */
   readonly pythonVersion?: string;
 
@@ -44,12 +52,47 @@ export interface WsgiImageOptions {
   readonly baseImage?: string;
 
   /**
-   * The pip requirements file, relative to `source`. Files it includes with `-r` or `-c` are
-   * found and installed with it.
+   * Where the app's dependencies are declared: a requirements file, pyproject.toml, or a lock file
+   * (poetry.lock, uv.lock, Pipfile.lock) translated into pinned requirements at synth.
    *
-   * @default 'requirements.txt'
+   * @default - detected in `source`: poetry.lock, uv.lock, Pipfile.lock, requirements.txt, then
+   * pyproject.toml with PEP 621 dependencies; an error when none is there
    */
-  readonly requirements?: string;
+  readonly dependencies?: Dependencies;
+
+  /**
+   * The directory, relative to `source`, that module names in `entrypoint` start from. It goes on
+   * PYTHONPATH.
+   *
+   * @default - 'src' for a src layout (a `src/` directory with Python code that is not itself a
+   * package), else the source directory itself
+   */
+  readonly importRoot?: string;
+
+  /**
+   * Local Python packages outside `source` that the app imports, such as a sibling library in a
+   * monorepo: paths (relative to `source`, or absolute) of package directories or single-module
+   * `.py` files. Each is copied into the image and importable by its directory or file name. Their
+   * third-party dependencies belong in the app's dependencies.
+   *
+   * @default - none
+   */
+  readonly localPackages?: string[];
+
+  /**
+   * Django settings; only for Django projects (detected from the entrypoint module).
+   *
+   * @default - read from the project: settings module from wsgi.py, collectstatic when STATIC_ROOT is set
+   */
+  readonly django?: DjangoOptions;
+
+  /**
+   * Top-level import names the dependency check accepts without a declared distribution (for
+   * modules a base image provides, or that a distribution installs under an unexpected name).
+   *
+   * @default - none
+   */
+  readonly allowUndeclaredImports?: string[];
 
   /**
    * The requirement added when the requirements files do not name gunicorn.
@@ -151,11 +194,17 @@ export interface WsgiImageProps extends WsgiImageOptions {
 
   /**
    * The WSGI callable as `module:callable` (`manager:app`, `mysite.wsgi:application`), or an
-   * application factory as `module:factory()`.
+   * application factory as `module:factory()`, with the module relative to `importRoot`.
+   *
+   * @default - detected by scanning the source for Django's wsgi.py, `Flask(...)`, `falcon.App()`,
+   * `bottle.default_app()` / `Bottle()`, Pyramid's `config.make_wsgi_app()` and factories building
+   * one; exactly one must be found
    */
-  readonly entrypoint: string;
+  readonly entrypoint?: string;
 }
 
+const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const EXACT_VERSION = /^3\.\d{1,2}(\.\d{1,3})?$/;
 const ENTRYPOINT = /^([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*):([A-Za-z_][A-Za-z0-9_]*)(\(\))?$/;
 const PYTHON_VERSION = /^3\.\d{1,2}(\.\d{1,3})?$/;
 // Docker's reference grammar: [registry[:port]/]path[:tag][@digest].
@@ -204,14 +253,21 @@ export class WsgiImage extends Construct {
   /** The numeric `uid:gid` the image runs as. */
   public readonly user: string;
 
+  /** The WSGI callable gunicorn serves, as given or as detected. */
+  public readonly entrypoint: string;
+
+  /** The Python version of the base image; undefined when `baseImage` is set. */
+  public readonly pythonVersion?: string;
+
+  /** @internal What the construct read from a Django project, for the container's checks. */
+  public readonly _django?: DjangoProject;
+
   constructor(scope: Construct, id: string, props: WsgiImageProps) {
     super(scope, id);
     const source = this.resolveSource(props.source);
-    const entrypoint = this.validateEntrypoint(props.entrypoint);
     this.port = props.port ?? 8000;
     requireInteger(this, 'port', this.port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
 
-    const baseImage = this.resolveBaseImage(props);
     const gunicorn = this.resolveGunicorn(props.gunicorn ?? {});
     this.gracefulTimeout = Duration.seconds(gunicorn.gracefulTimeoutSeconds);
     const buildArgs = this.validateMap('buildArgs', props.buildArgs ?? {}, false);
@@ -246,34 +302,21 @@ export class WsgiImage extends Construct {
       }
     }
 
-    // The files: requirements first (they decide the dependency layer), then the whole context.
-    const requirementsFile = props.requirements ?? 'requirements.txt';
-    requireSingleLine(this, 'requirements', requirementsFile);
-    if (path.isAbsolute(requirementsFile)) {
-      fail(this, 'requirements', requirementsFile, 'is an absolute path', 'give the path relative to `source`, e.g. "requirements/prod.txt"');
-    }
-    let requirements;
-    try {
-      requirements = readRequirements(source, requirementsFile);
-    } catch (e) {
-      if (e instanceof RequirementsError) {
-        fail(this, 'requirements', requirementsFile, `names a requirements file that ${e.file === requirementsFile ? '' : `pulls in ${e.file}, which `}${e.problem} (looked in ${source})`, e.fix);
-      }
-      throw e;
-    }
-    for (const file of requirements.files) {
-      requireSingleLine(this, 'requirements', file);
-    }
+    // The dependencies decide the dependency layer and, through requires-python, the base image.
+    const manifest = this.resolveDependencies(source, props.dependencies);
+    const baseImage = this.resolveBaseImage(props, source, manifest);
     const gunicornRequirement = props.gunicornRequirement ?? 'gunicorn>=20.1,<27';
     requireSingleLine(this, 'gunicornRequirement', gunicornRequirement);
     if (!/^gunicorn(\[[A-Za-z0-9_,-]+\])?\s*([<>=!~][^#]*)?$/i.test(gunicornRequirement)) {
       fail(this, 'gunicornRequirement', gunicornRequirement, 'is not a requirement for gunicorn', 'use a pip requirement such as "gunicorn==23.0.0"');
     }
-    const addsGunicorn = !requirements.distributions.has('gunicorn');
+    const manifestName = manifest.files[0] ?? 'Dependencies.none()';
+    const addsGunicorn = !manifest.distributions.has('gunicorn');
     if (addsGunicorn) {
       Annotations.of(this).addWarning(
-        `gunicorn is not in ${requirements.files.join(', ')}; the image adds "${gunicornRequirement}". ` +
-        'Add gunicorn to your requirements to choose its version yourself.');
+        `gunicorn is not in ${manifest.files.length > 0 ? manifest.files.join(', ') : 'the dependencies'}; the image adds "${gunicornRequirement}"`
+        + `${manifest.hashed ? ' in a separate pip run without hash checking' : ''}. `
+        + 'Add gunicorn to your dependencies to choose its version yourself.');
     }
 
     const dockerignore = readDockerignore(source);
@@ -286,50 +329,74 @@ export class WsgiImage extends Construct {
       fail(this, `exclude[${exclude.indexOf(badExclude)}]`, badExclude, 'is not a valid .dockerignore pattern', 'balance brackets and parentheses, or escape them with "\\"');
     }
     const patterns = [...dockerignore, ...exclude];
-    let files;
-    try {
-      files = selectContextFiles(source, patterns);
-    } catch (e) {
-      if (e instanceof ContextError) {
-        fail(this, 'source', props.source, `holds ${e.relativePath}, which ${e.problem}`, e.fix);
-      }
-      throw e;
-    }
+    const files = this.selectFiles(source, patterns, 'source', props.source);
     // Requirement files are installed even when .dockerignore leaves them out of the code copy.
     const selected = new Set(files.map(f => f.relativePath));
-    for (const rel of requirements.files) {
+    for (const rel of manifest.installedFiles) {
       if (!selected.has(rel)) {
         files.push({ relativePath: rel, absolutePath: path.join(source, rel), executable: false });
       }
     }
     files.sort((a, b) => byCodePoint(a.relativePath, b.relativePath));
-    this.requireModuleFile(entrypoint.module, files.map(f => f.relativePath), props.entrypoint, source);
 
+    const importRoot = this.resolveImportRoot(source, files, props.importRoot);
+    const localPackages = this.resolveLocalPackages(source, props.localPackages ?? [], exclude, topLevelModules(files, importRoot));
+    this.entrypoint = this.resolveEntrypoint(props.entrypoint, files, importRoot, source);
+    const entryModule = ENTRYPOINT.exec(this.entrypoint)![1];
+    const entryFile = this.requireModuleFile(entryModule, files, importRoot, source);
+    const django = this.resolveDjango(props.django, entryFile, files, importRoot);
+    this._django = django?.project;
+
+    const localModules = new Set([...topLevelModules(files, importRoot), ...topLevelModules(files, ''), ...localPackages.map(p => p.name)]);
+    const allowed = (props.allowUndeclaredImports ?? []).map((name, i) => {
+      requireSingleLine(this, `allowUndeclaredImports[${i}]`, name);
+      return name;
+    });
+    const undeclared = findUndeclaredImports([...files, ...localPackages.flatMap(p => p.files)], localModules, manifest.distributions, new Set(allowed));
+    for (const u of undeclared) {
+      Annotations.of(this).addWarning(
+        `the app imports "${u.module}" (${u.where}), but no dependency in ${manifestName} provides it; it most likely needs the distribution "${u.distribution}". `
+        + `Add it to ${manifestName}${manifest.lines.length > 0 && manifest.files[0] !== 'pyproject.toml' ? ' (and re-lock)' : ''}, or list "${u.module}" in allowUndeclaredImports if the image provides it.`);
+    }
+
+    const pythonPath = [
+      ...(importRoot === '' ? [] : [`${IMAGE_APP_DIR}/${importRoot}`]),
+      ...(localPackages.length > 0 ? [IMAGE_LIB_DIR] : []),
+    ];
     this.dockerfile = renderDockerfile({
       baseImage,
       buildArgNames: Object.keys(buildArgs),
       environment,
       aptPackages,
-      requirementFiles: requirements.files,
+      requirementFiles: manifest.installedFiles,
       port: this.port,
       writablePaths,
       secretNames: secrets.map(x => x.id),
+      pythonPath,
+      localPackages: localPackages.length > 0,
+      gunicornSeparately: addsGunicorn && manifest.hashed,
+      djangoSettingsModule: props.django?.settingsModule,
+      collectStatic: django?.collectStatic,
     });
-    this.gunicornConfig = renderGunicornConfig({ ...gunicorn, entrypoint: props.entrypoint, port: this.port, appDir: IMAGE_APP_DIR });
-    const generatedRequirements = [
-      '# Generated by cdktf-wsgi: the app\'s requirements, plus gunicorn when they lack it.',
-      `-r ${IMAGE_APP_DIR}/${requirements.files[0]}`,
-      ...(addsGunicorn ? [gunicornRequirement] : []),
-      '',
-    ].join('\n');
+    this.gunicornConfig = renderGunicornConfig({ ...gunicorn, entrypoint: this.entrypoint, port: this.port, appDir: IMAGE_APP_DIR });
     const generated: GeneratedFile[] = [
       { relativePath: 'Dockerfile', content: this.dockerfile },
       { relativePath: `${CONTEXT_GENERATED_DIR}/gunicorn.conf.py`, content: this.gunicornConfig },
-      { relativePath: `${CONTEXT_GENERATED_DIR}/requirements.txt`, content: generatedRequirements },
+      { relativePath: `${CONTEXT_GENERATED_DIR}/requirements.txt`, content: renderRequirements(manifest, addsGunicorn && !manifest.hashed ? gunicornRequirement : undefined) },
+    ];
+    for (const note of manifest.notes) {
+      Annotations.of(this).addWarning(note);
+    }
+    if (addsGunicorn && manifest.hashed) {
+      generated.push({ relativePath: `${CONTEXT_GENERATED_DIR}/gunicorn-requirements.txt`, content: `${gunicornRequirement}\n` });
+    }
+    const contextFiles: ContextFile[] = [
+      ...files.map(f => ({ ...f, relativePath: `${CONTEXT_SOURCE_DIR}/${f.relativePath}` })),
+      ...localPackages.flatMap(p => p.files.map(f => ({ ...f, relativePath: `${CONTEXT_LIB_DIR}/${f.relativePath}` }))),
     ];
     // Secrets enter the options only when used, so images without them keep their fingerprint.
     const options = { buildArgs, platform: props.platform ?? null, ...(secrets.length > 0 ? { secrets } : {}) };
-    this.fingerprint = fingerprint(options, generated, files, `${CONTEXT_SOURCE_DIR}/`);
+    this.fingerprint = fingerprint(options, generated, contextFiles, '');
 
     const stack = TerraformStack.of(this);
     const assetFolder = path.posix.join('assets', stack.getLogicalId(this.node));
@@ -357,9 +424,174 @@ export class WsgiImage extends Construct {
       onSynthesize: session => {
         const stackDir = path.join(session.manifest.outdir, session.manifest.forStack(stack).synthesizedStackPath, '..');
         fs.rmSync(path.join(stackDir, assetFolder), { recursive: true, force: true });
-        writeContext(path.join(stackDir, this.contextPath), generated, files, `${CONTEXT_SOURCE_DIR}/`);
+        writeContext(path.join(stackDir, this.contextPath), generated, contextFiles, '');
       },
     });
+  }
+
+  private selectFiles(dir: string, patterns: string[], property: string, value: string): ContextFile[] {
+    try {
+      return selectContextFiles(dir, patterns);
+    } catch (e) {
+      if (e instanceof ContextError) {
+        fail(this, property, value, `holds ${e.relativePath}, which ${e.problem}`, e.fix);
+      }
+      throw e;
+    }
+  }
+
+  private resolveDependencies(source: string, dependencies: Dependencies | undefined): ResolvedManifest {
+    let spec = dependencies?._spec();
+    if (spec === undefined) {
+      const detected = detectManifest(source);
+      if (detected === undefined) {
+        fail(this, 'dependencies', undefined, `found no dependency manifest in ${source} (looked for poetry.lock, uv.lock, Pipfile.lock, requirements.txt and pyproject.toml with [project] dependencies)`,
+          'add a requirements.txt, point `dependencies` at your manifest, or use Dependencies.none() for an app without third-party dependencies');
+      }
+      spec = detected.spec;
+      if (detected.ignored.length > 0) {
+        Annotations.of(this).addWarning(`the source has ${[spec.file, ...detected.ignored].join(' and ')}; the image installs from ${spec.file}. `
+          + 'Set `dependencies` to choose another, or remove the stale file.');
+      }
+    }
+    const label = spec.kind === 'none' ? 'Dependencies.none()' : spec.file;
+    if (spec.kind !== 'none') {
+      requireSingleLine(this, 'dependencies', spec.file);
+      if (path.isAbsolute(spec.file)) {
+        fail(this, 'dependencies', spec.file, 'is an absolute path', 'give the path relative to `source`, e.g. "requirements/prod.txt"');
+      }
+      if (spec.kind !== 'requirements' && path.posix.normalize(spec.file.split(path.sep).join('/')).startsWith('../')) {
+        fail(this, 'dependencies', spec.file, 'lies outside the source directory', 'move the file into the source directory');
+      }
+    }
+    for (const [i, name] of [...(spec.groups ?? []), ...(spec.extras ?? [])].entries()) {
+      requireSingleLine(this, `dependencies group/extra ${i}`, name);
+    }
+    let manifest: ResolvedManifest;
+    try {
+      manifest = resolveManifest(source, spec);
+    } catch (e) {
+      if (e instanceof ManifestError) {
+        const problem = e.file === spec.file ? `names a file that ${e.problem}` : `pulls in ${e.file}, which ${e.problem}`;
+        fail(this, 'dependencies', label, `${problem} (looked in ${source})`, e.fix);
+      }
+      throw e;
+    }
+    for (const file of [...manifest.files, ...manifest.lines]) {
+      requireSingleLine(this, 'dependencies', file.replace(/ \\\n {4}--hash=/g, ' --hash='));
+    }
+    return manifest;
+  }
+
+  private resolveImportRoot(source: string, files: ContextFile[], importRoot: string | undefined): string {
+    if (importRoot === undefined) {
+      const srcLayout = files.some(f => f.relativePath.startsWith('src/') && f.relativePath.endsWith('.py'))
+        && !files.some(f => f.relativePath === 'src/__init__.py');
+      return srcLayout ? 'src' : '';
+    }
+    requireSingleLine(this, 'importRoot', importRoot);
+    const normalized = path.posix.normalize(importRoot.split(path.sep).join('/')).replace(/\/+$/, '');
+    if (path.isAbsolute(importRoot) || normalized.startsWith('..') || !fs.existsSync(path.join(source, normalized)) || !fs.statSync(path.join(source, normalized)).isDirectory()) {
+      fail(this, 'importRoot', importRoot, `is not a directory inside the source (${source})`, 'give a relative path such as "src", or "." for the source directory itself');
+    }
+    if (normalized !== '.' && !/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/.test(normalized)) {
+      fail(this, 'importRoot', importRoot, 'has characters other than letters, digits, ".", "_", "-" and "/"', 'rename the directory or choose another import root');
+    }
+    return normalized === '.' ? '' : normalized;
+  }
+
+  private resolveLocalPackages(source: string, paths: string[], exclude: string[], appModules: Set<string>): LocalPackage[] {
+    const seen = new Map<string, string>();
+    return paths.map((p, i) => {
+      const property = `localPackages[${i}]`;
+      requireSingleLine(this, property, p);
+      const abs = path.resolve(source, p);
+      const stat = fs.existsSync(abs) ? fs.statSync(abs) : undefined;
+      const isModule = stat?.isFile() && abs.endsWith('.py');
+      if (!stat || (!stat.isDirectory() && !isModule)) {
+        fail(this, property, p, `is neither a package directory nor a .py module (looked for ${abs})`, 'give the path of the package directory, relative to `source`, e.g. "../../libs/common"');
+      }
+      const name = path.basename(abs, isModule ? '.py' : undefined);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        fail(this, property, p, `is named "${name}", which Python cannot import`, 'point at the package directory itself (a valid Python identifier)');
+      }
+      if (seen.has(name)) {
+        fail(this, property, p, `would be imported as "${name}", like ${seen.get(name)}`, 'give every local package a distinct name');
+      }
+      if (appModules.has(name)) {
+        fail(this, property, p, `would be imported as "${name}", but the app has a module of that name, which would shadow it`, 'rename one of them');
+      }
+      seen.set(name, p);
+      const files: ContextFile[] = isModule
+        ? [{ relativePath: `${name}.py`, absolutePath: abs, executable: false }]
+        : this.selectFiles(abs, exclude, property, p).map(f => ({ ...f, relativePath: `${name}/${f.relativePath}` }));
+      return { name, files };
+    });
+  }
+
+  private resolveEntrypoint(entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string): string {
+    if (entrypoint !== undefined) {
+      requireSingleLine(this, 'entrypoint', entrypoint);
+      if (!ENTRYPOINT.test(entrypoint)) {
+        fail(this, 'entrypoint', entrypoint, 'is not "module:callable"', 'name the module and the WSGI callable, e.g. "manager:app", "mysite.wsgi:application" or "app:create_app()"');
+      }
+      return entrypoint;
+    }
+    const candidates = detectCallables(files, importRoot);
+    const where = importRoot === '' ? source : `${source}/${importRoot}`;
+    if (candidates.length === 0) {
+      fail(this, 'entrypoint', undefined, `was not given, and no WSGI callable was found in ${where} (looked for Django's wsgi.py, Flask(...), falcon.App(), bottle.default_app() or Bottle(), config.make_wsgi_app() and factories building one)`,
+        'set `entrypoint` to "module:callable", e.g. "manager:app"');
+    }
+    if (candidates.length > 1) {
+      fail(this, 'entrypoint', undefined, `was not given, and ${candidates.length} WSGI callables were found: ${candidates.map(c => `${c.entrypoint} (${c.idiom} in ${c.file})`).join(', ')}`,
+        `set \`entrypoint\` to the one to serve, e.g. "${candidates[0].entrypoint}"`);
+    }
+    const found = candidates[0];
+    Annotations.of(this).addInfo(`entrypoint detected: ${found.entrypoint} (${found.idiom} in ${found.file})`);
+    return found.entrypoint;
+  }
+
+  private resolveDjango(options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string) {
+    const text = fs.readFileSync(entryFile.absolutePath, 'utf-8');
+    if (!isDjangoWsgiModule(text) && options === undefined) {
+      return undefined;
+    }
+    if (options?.settingsModule !== undefined) {
+      requireSingleLine(this, 'django.settingsModule', options.settingsModule);
+      if (!MODULE.test(options.settingsModule)) {
+        fail(this, 'django.settingsModule', options.settingsModule, 'is not a dotted module name', 'use a module such as "mysite.settings"');
+      }
+    }
+    const manage = files.find(f => f.relativePath === 'manage.py' || f.relativePath === `${importRoot}/manage.py`);
+    const settingsModule = options?.settingsModule ?? settingsModuleOf(text) ?? (manage && settingsModuleOf(fs.readFileSync(manage.absolutePath, 'utf-8')));
+    if (settingsModule === undefined) {
+      fail(this, 'django.settingsModule', undefined, `is not set, and neither ${entryFile.relativePath} nor manage.py names DJANGO_SETTINGS_MODULE`, 'set `django.settingsModule`, e.g. "mysite.settings"');
+    }
+    const base = `${importRoot === '' ? '' : `${importRoot}/`}${settingsModule.split('.').join('/')}`;
+    const settingsFile = files.find(f => f.relativePath === `${base}.py` || f.relativePath === `${base}/__init__.py`);
+    if (!settingsFile) {
+      fail(this, 'django.settingsModule', settingsModule, `names a module that is not in the build context (looked for ${base}.py)`, 'check the settings module name, and that .dockerignore does not leave it out');
+    }
+    const project = readDjangoSettings(settingsModule, settingsFile.relativePath, fs.readFileSync(settingsFile.absolutePath, 'utf-8'));
+    const collect = options?.collectStatic ?? project.staticRoot;
+    if (collect && !project.staticRoot) {
+      fail(this, 'django.collectStatic', true, `needs STATIC_ROOT, which ${settingsFile.relativePath} does not set`, 'set STATIC_ROOT in the settings, or leave collectStatic unset');
+    }
+    if (project.debug.kind === 'literal' && project.debug.on) {
+      Annotations.of(this).addWarning(`${settingsFile.relativePath} sets DEBUG = True, so every container of this image runs with DEBUG on (tracebacks and settings shown to visitors). `
+        + 'Read DEBUG from the environment, e.g. DEBUG = os.environ.get("DJANGO_DEBUG") == "1".');
+    }
+    if (collect && !project.usesWhitenoise) {
+      Annotations.of(this).addWarning(`static files are collected into STATIC_ROOT, but ${settingsFile.relativePath} has no WhiteNoise middleware, so the app does not serve them. `
+        + 'Add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware, or serve STATIC_ROOT from a proxy.');
+    }
+    const buildEnvironment = this.validateMap('django.buildEnvironment', options?.buildEnvironment ?? {}, true);
+    const placeholders = Object.fromEntries(project.secretKeyVariables.map(v => [v.name, 'cdktf-wsgi-collectstatic-placeholder-not-a-secret']));
+    return {
+      project,
+      collectStatic: collect ? { settingsModule, environment: { ...placeholders, ...buildEnvironment } } : undefined,
+    };
   }
 
   private validateSecrets(secrets: { [variable: string]: BuildSecret }) {
@@ -387,25 +619,18 @@ export class WsgiImage extends Construct {
     return abs;
   }
 
-  private validateEntrypoint(entrypoint: string): { module: string } {
-    requireSingleLine(this, 'entrypoint', entrypoint);
-    const match = ENTRYPOINT.exec(entrypoint);
-    if (!match) {
-      fail(this, 'entrypoint', entrypoint, 'is not "module:callable"', 'name the module and the WSGI callable, e.g. "manager:app", "mysite.wsgi:application" or "app:create_app()"');
-    }
-    return { module: match[1] };
-  }
-
-  private requireModuleFile(module: string, files: string[], entrypoint: string, source: string): void {
-    const base = module.split('.').join('/');
+  private requireModuleFile(module: string, files: ContextFile[], importRoot: string, source: string): ContextFile {
+    const base = `${importRoot === '' ? '' : `${importRoot}/`}${module.split('.').join('/')}`;
     const candidates = [`${base}.py`, `${base}/__init__.py`];
-    if (!candidates.some(c => files.includes(c))) {
-      fail(this, 'entrypoint', entrypoint, `names module ${module}, but neither ${candidates.join(' nor ')} is in the build context (source ${source})`,
-        'check the module name, and that .dockerignore or `exclude` does not leave the file out');
+    const found = files.find(f => candidates.includes(f.relativePath));
+    if (!found) {
+      fail(this, 'entrypoint', this.entrypoint, `names module ${module}, but neither ${candidates.join(' nor ')} is in the build context (source ${source})`,
+        'check the module name and `importRoot`, and that .dockerignore or `exclude` does not leave the file out');
     }
+    return found;
   }
 
-  private resolveBaseImage(props: WsgiImageOptions): string {
+  private resolveBaseImage(props: WsgiImageOptions, source: string, manifest: ResolvedManifest): string {
     if (props.baseImage !== undefined && props.pythonVersion !== undefined) {
       fail(this, 'pythonVersion', props.pythonVersion, `cannot be combined with 'baseImage' ("${props.baseImage}"): the base image decides the Python version`, 'remove one of the two');
     }
@@ -416,12 +641,28 @@ export class WsgiImage extends Construct {
       }
       return props.baseImage;
     }
-    const version = props.pythonVersion ?? '3.11';
-    requireSingleLine(this, 'pythonVersion', version);
-    if (!PYTHON_VERSION.test(version)) {
-      fail(this, 'pythonVersion', version, 'is not a Python 3 version', 'use a version such as "3.12" or "3.11.9"');
+    if (props.pythonVersion !== undefined) {
+      requireSingleLine(this, 'pythonVersion', props.pythonVersion);
+      if (!PYTHON_VERSION.test(props.pythonVersion)) {
+        fail(this, 'pythonVersion', props.pythonVersion, 'is not a Python 3 version', 'use a version such as "3.12" or "3.11.9"');
+      }
     }
-    return `python:${version}-slim`;
+    const files = readVersionFiles(source);
+    const sources: PythonVersionSource[] = [
+      ...(props.pythonVersion !== undefined ? [{ origin: 'pythonVersion', value: props.pythonVersion, exact: true }] : []),
+      ...files.sources,
+      ...(manifest.requiresPython ? [{ origin: `${manifest.requiresPython.file} (requires-python)`, value: manifest.requiresPython.value, exact: EXACT_VERSION.test(manifest.requiresPython.value) }] : []),
+    ];
+    const choice = choosePythonVersion(sources, '3.11');
+    for (const note of [...files.notes, ...choice.notes]) {
+      Annotations.of(this).addWarning(note);
+    }
+    if (choice.conflicts.length > 0) {
+      Annotations.of(this).addWarning(`Python ${choice.version} comes from ${choice.origin}, but ${choice.conflicts.join(' and ')}; the image uses ${choice.version}. `
+        + 'Make the sources agree, or set `pythonVersion` to decide.');
+    }
+    (this as { pythonVersion?: string }).pythonVersion = choice.version;
+    return `python:${choice.version}-slim`;
   }
 
   private resolveGunicorn(settings: GunicornSettings) {
@@ -519,4 +760,28 @@ export class WsgiImage extends Construct {
     }
     return tag;
   }
+}
+
+/** A local package staged into the image's lib directory. */
+interface LocalPackage {
+  readonly name: string;
+  /** Files relative to the lib directory (`<name>/...` or `<name>.py`). */
+  readonly files: ContextFile[];
+}
+
+/**
+ * The generated requirements file: the requirements file the user wrote (by reference, so its
+ * includes resolve), or the pins translated from a lock, plus gunicorn when it is missing.
+ */
+function renderRequirements(manifest: ResolvedManifest, gunicorn: string | undefined): string {
+  const lines = ['# Generated by cdktf-wsgi: the app\'s requirements, plus gunicorn when they lack it.'];
+  if (manifest.installedFiles.length > 0) {
+    lines.push(`-r ${IMAGE_APP_DIR}/${manifest.installedFiles[0]}`);
+  } else if (manifest.files.length > 0) {
+    lines.push(`# Translated from ${manifest.files[0]}.`, ...manifest.lines);
+  }
+  if (gunicorn !== undefined) {
+    lines.push(gunicorn);
+  }
+  return lines.join('\n') + '\n';
 }

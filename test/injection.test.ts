@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
-import { Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
+import { Dependencies, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, resources, writeSource } from './util';
 import { WsgiConfigError } from '../src/private/errors';
 
@@ -71,7 +71,8 @@ describe('Dockerfile rendering is injection-proof', () => {
     ['python version', v => ({ pythonVersion: v })],
     ['apt package', v => ({ aptPackages: [v] })],
     ['exclude pattern', v => ({ exclude: [v] })],
-    ['requirements path', v => ({ requirements: v })],
+    ['requirements path', v => ({ dependencies: Dependencies.requirementsFile(v) })],
+    ['django build environment', v => ({ entrypoint: 'app:app', django: { settingsModule: 'app', collectStatic: false, buildEnvironment: { X: v } } })],
     ['gunicorn requirement', v => ({ gunicornRequirement: v })],
     ['image name', v => ({ imageName: v })],
     ['image tag', v => ({ imageTag: v })],

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { BuildSecret, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { BuildSecret, Dependencies, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
 type ImageCase = [
@@ -27,11 +27,30 @@ const IMAGE_CASES: ImageCase[] = [
   ['entrypoint with code', { entrypoint: 'manager:app; import os' }, /'entrypoint' "manager:app; import os" is not "module:callable"/],
   ['entrypoint module missing', { entrypoint: 'wsgi:application' }, /'entrypoint' "wsgi:application" names module wsgi, but neither wsgi\.py nor wsgi\/__init__\.py is in the build context .*Fix: check the module name/],
   ['entrypoint module excluded', { entrypoint: 'manager:app', exclude: ['manager.py'] }, /names module manager, but neither manager\.py nor manager\/__init__\.py is in the build context/],
-  ['missing requirements file', { requirements: 'reqs/prod.txt' }, /'requirements' "reqs\/prod\.txt" names a requirements file that does not exist \(looked in .*\)\. Fix: create the file/],
-  ['missing default requirements', {}, /'requirements' "requirements\.txt" names a requirements file that does not exist/, { 'requirements.txt': '' }],
-  ['requirements include missing', {}, /'requirements' "requirements\.txt" names a requirements file that pulls in base\.txt, which does not exist \(included by requirements\.txt\)/, { 'requirements.txt': '-r base.txt\n' }],
-  ['requirements include outside source', {}, /pulls in \.\.\/outside\.txt, which is included by requirements\.txt but lies outside the source directory/, { 'requirements.txt': '-r ../outside.txt\n' }],
-  ['absolute requirements path', { requirements: '/etc/requirements.txt' }, /'requirements' "\/etc\/requirements\.txt" is an absolute path\. Fix: give the path relative to `source`/],
+  ['missing requirements file', { dependencies: Dependencies.requirementsFile('reqs/prod.txt') }, /'dependencies' "reqs\/prod\.txt" names a file that does not exist \(looked in .*\)\. Fix: create the file/],
+  ['no manifest at all', {}, /^test\/Image: 'dependencies' undefined found no dependency manifest in .* \(looked for poetry\.lock, uv\.lock, Pipfile\.lock, requirements\.txt and pyproject\.toml with \[project\] dependencies\)\. Fix: add a requirements\.txt, point `dependencies` at your manifest, or use Dependencies\.none\(\)/, { 'requirements.txt': '' }],
+  ['requirements include missing', {}, /'dependencies' "requirements\.txt" pulls in base\.txt, which does not exist \(included by requirements\.txt\) \(looked in .*\)\. Fix: create base\.txt or fix the include/, { 'requirements.txt': '-r base.txt\n' }],
+  ['requirements include outside source', {}, /'dependencies' "requirements\.txt" pulls in \.\.\/outside\.txt, which is included by requirements\.txt but lies outside the source directory/, { 'requirements.txt': '-r ../outside.txt\n' }],
+  ['absolute requirements path', { dependencies: Dependencies.requirementsFile('/etc/requirements.txt') }, /'dependencies' "\/etc\/requirements\.txt" is an absolute path\. Fix: give the path relative to `source`/],
+  ['lock outside source', { dependencies: Dependencies.uvLock({ file: '../uv.lock' }) }, /'dependencies' "\.\.\/uv\.lock" lies outside the source directory\. Fix: move the file into the source directory/],
+  ['malformed uv.lock', { dependencies: Dependencies.uvLock() }, /'dependencies' "uv\.lock" names a file that is not valid TOML \(.*\) \(looked in .*\)\. Fix: fix the file, or regenerate it/, { 'uv.lock': '[[package]\nname = ' }],
+  ['incomplete poetry.lock', { dependencies: Dependencies.poetryLock() }, /'dependencies' "poetry\.lock" names a file that requires click, which it does not lock .*Fix: regenerate the lock file/, { 'poetry.lock': '[[package]]\nname = "flask"\nversion = "2.2.2"\n[package.dependencies]\nclick = ">=8"\n', 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.11"\nflask = "*"\n' }],
+  ['poetry.lock without pyproject', { dependencies: Dependencies.poetryLock() }, /'dependencies' "poetry\.lock" pulls in pyproject\.toml, which does not exist .*Fix: keep pyproject\.toml next to poetry\.lock/, { 'poetry.lock': '' }],
+  ['uv.lock without the project', { dependencies: Dependencies.uvLock() }, /'dependencies' "uv\.lock" names a file that has no package for the project in its own directory/, { 'uv.lock': 'version = 1\n[[package]]\nname = "flask"\nversion = "2.2.2"\nsource = { registry = "https://pypi.org/simple" }\n' }],
+  ['uv group missing', { dependencies: Dependencies.uvLock({ groups: ['docs'] }) }, /'dependencies' "uv\.lock" names a file that has no dependency group "docs" \(it has: none\)/, { 'uv.lock': 'version = 1\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\n' }],
+  ['pyproject with poetry deps only', { dependencies: Dependencies.pyproject() }, /'dependencies' "pyproject\.toml" names a file that declares its dependencies under \[tool\.poetry\], which only poetry can resolve.*Fix: run `poetry lock`/, { 'pyproject.toml': '[tool.poetry.dependencies]\nflask = "*"\n' }],
+  ['pyproject dynamic deps', { dependencies: Dependencies.pyproject() }, /declares its dependencies as dynamic/, { 'pyproject.toml': '[project]\nname = "x"\ndynamic = ["dependencies"]\n' }],
+  ['pyproject unknown extra', { dependencies: Dependencies.pyproject({ extras: ['pg'] }) }, /has no optional-dependencies extra "pg" \(it has: none\)/, { 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["flask"]\n' }],
+  ['Pipfile.lock not JSON', { dependencies: Dependencies.pipfileLock() }, /'dependencies' "Pipfile\.lock" names a file that is not valid JSON/, { 'Pipfile.lock': '{' }],
+  ['import root missing', { importRoot: 'lib' }, /'importRoot' "lib" is not a directory inside the source .*Fix: give a relative path such as "src"/],
+  ['import root escaping', { importRoot: '../x' }, /'importRoot' "\.\.\/x" is not a directory inside the source/],
+  ['local package missing', { localPackages: ['../nowhere'] }, /'localPackages\[0\]' "\.\.\/nowhere" is neither a package directory nor a \.py module/],
+  ['local package shadowing', { localPackages: ['app'] }, /'localPackages\[0\]' "app" would be imported as "app", but the app has a module of that name/],
+  ['no entrypoint found', { entrypoint: undefined }, /^test\/Image: 'entrypoint' undefined was not given, and no WSGI callable was found in .* \(looked for Django's wsgi\.py.*\)\. Fix: set `entrypoint` to "module:callable"/, { 'app/__init__.py': 'x = 1\n' }],
+  ['several entrypoints found', { entrypoint: undefined }, /'entrypoint' undefined was not given, and 2 WSGI callables were found: app:app \(Flask\(\.\.\.\) in app\/__init__\.py\), other:api \(falcon\.App\(\) in other\.py\)\. Fix: set `entrypoint` to the one to serve, e\.g\. "app:app"/, { 'other.py': 'import falcon\napi = falcon.App()\n' }],
+  ['django settings missing', { entrypoint: 'site1.wsgi:application' }, /'django\.settingsModule' "site1\.settings" names a module that is not in the build context \(looked for site1\/settings\.py\)/, { 'site1/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\napplication = get_wsgi_application()\n' }],
+  ['django collectStatic without STATIC_ROOT', { entrypoint: 'site1.wsgi:application', django: { collectStatic: true } }, /'django\.collectStatic' true needs STATIC_ROOT, which site1\/settings\.py does not set/, { 'site1/wsgi.py': 'from django.core.wsgi import get_wsgi_application\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\napplication = get_wsgi_application()\n', 'site1/settings.py': 'DEBUG = False\n' }],
+  ['django settings module not dotted', { django: { settingsModule: 'site1/settings' } }, /'django\.settingsModule' "site1\/settings" is not a dotted module name/],
   ['port 0', { port: 0 }, /^test\/Image: 'port' 0 is out of range: must be a whole number from 1 to 65535\. Fix: use the port/],
   ['port 65536', { port: 65536 }, /'port' 65536 is out of range/],
   ['port fractional', { port: 80.5 }, /'port' 80\.5 is out of range/],

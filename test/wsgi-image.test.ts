@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DockerfileParser, Instruction } from 'dockerfile-ast';
-import { BuildSecret, Duration, WorkerClass, WsgiImage } from '../src';
+import { BuildSecret, Dependencies, Duration, WorkerClass, WsgiImage } from '../src';
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
 
 function image(props: Partial<ConstructorParameters<typeof WsgiImage>[2]> = {}, files = FLASK_APP) {
@@ -210,7 +210,7 @@ describe('gunicorn in the requirements', () => {
   });
 
   test('files pulled in with -r and -c are copied into the dependency layer', () => {
-    const { img } = image({ requirements: 'requirements/prod.txt' }, {
+    const { img } = image({ dependencies: Dependencies.requirementsFile('requirements/prod.txt') }, {
       ...FLASK_APP, 'requirements/prod.txt': '-r base.txt\n-c ../constraints.txt\n', 'requirements/base.txt': 'flask\ngunicorn\n', 'constraints.txt': 'flask<3\n',
     });
     expect(img.dockerfile).toContain('COPY ["app/requirements/prod.txt", "/app/requirements/prod.txt"]');

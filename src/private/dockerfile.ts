@@ -3,6 +3,9 @@ export const CONTEXT_SOURCE_DIR = 'app';
 export const CONTEXT_GENERATED_DIR = '.cdktf-wsgi';
 export const IMAGE_APP_DIR = '/app';
 export const IMAGE_GENERATED_DIR = '/opt/cdktf-wsgi';
+/** Local packages (outside the source) are staged here in the context and copied to the image's lib dir. */
+export const CONTEXT_LIB_DIR = 'lib';
+export const IMAGE_LIB_DIR = '/opt/cdktf-wsgi/lib';
 /** The numeric user and group the app runs as: not root, and not any account a base image defines. */
 export const APP_UID = 10001;
 
@@ -19,6 +22,21 @@ export interface DockerfileSpec {
   readonly secretNames: string[];
   /** Directories created for, and owned by, the app user. */
   readonly writablePaths: string[];
+  /** Directories put on PYTHONPATH (a src/ import root, local packages); empty for none. */
+  readonly pythonPath: string[];
+  /** Whether local packages were staged under CONTEXT_LIB_DIR. */
+  readonly localPackages: boolean;
+  /** Set when the requirements are hash-checked: gunicorn is then installed by a second pip run. */
+  readonly gunicornSeparately: boolean;
+  /** Baked DJANGO_SETTINGS_MODULE, when the construct chose the settings module. */
+  readonly djangoSettingsModule?: string;
+  /** Runs Django's collectstatic at build with these variables for that step only. */
+  readonly collectStatic?: { readonly settingsModule: string; readonly environment: Record<string, string> };
+}
+
+/** Quotes a word for /bin/sh: single quotes, with embedded single quotes closed and escaped. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(value) ? value : `'${value.replace(/'/g, '\'\\\'\'')}'`;
 }
 
 /**
@@ -56,6 +74,13 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   add('    PIP_DISABLE_PIP_VERSION_CHECK=1 \\');
   add('    PIP_ROOT_USER_ACTION=ignore \\');
   add('    PIP_BREAK_SYSTEM_PACKAGES=1');
+  if (spec.pythonPath.length > 0) {
+    add('# The import roots: a src/ layout and local packages resolve without changes to the app.');
+    add(`ENV PYTHONPATH=${quoteEnvValue(spec.pythonPath.join(':'))}`);
+  }
+  if (spec.djangoSettingsModule !== undefined) {
+    add(`ENV DJANGO_SETTINGS_MODULE=${quoteEnvValue(spec.djangoSettingsModule)}`);
+  }
   for (const [name, value] of Object.entries(spec.environment)) {
     add(`ENV ${name}=${quoteEnvValue(value)}`);
   }
@@ -81,8 +106,16 @@ export function renderDockerfile(spec: DockerfileSpec): string {
     add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/${file}`, `${IMAGE_APP_DIR}/${file}`])}`);
   }
   add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/requirements.txt`, `${IMAGE_GENERATED_DIR}/requirements.txt`])}`);
+  const install = `python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`;
+  // pip's hash-checking mode covers a whole run: gunicorn, which the lock lacks, gets its own.
+  const gunicorn = spec.gunicornSeparately
+    ? ` \\\n    && python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/gunicorn-requirements.txt`
+    : '';
+  if (spec.gunicornSeparately) {
+    add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/gunicorn-requirements.txt`, `${IMAGE_GENERATED_DIR}/gunicorn-requirements.txt`])}`);
+  }
   if (spec.secretNames.length === 0) {
-    add(`RUN python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+    add(`RUN ${install}${gunicorn}`);
   } else {
     // BuildKit-only, chosen explicitly with buildSecrets: each secret is a file for this step
     // alone, read into an environment variable of the pip process and never written to a layer.
@@ -91,11 +124,21 @@ export function renderDockerfile(spec: DockerfileSpec): string {
     const reads = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' && ');
     add(`RUN ${mounts} \\`);
     add(`    ${reads} && export ${spec.secretNames.join(' ')} \\`);
-    add(`    && python3 -m pip install --no-cache-dir -r ${IMAGE_GENERATED_DIR}/requirements.txt`);
+    add(`    && ${install}${gunicorn}`);
   }
   add('');
   add(`COPY ${execForm([`${CONTEXT_SOURCE_DIR}/`, `${IMAGE_APP_DIR}/`])}`);
+  if (spec.localPackages) {
+    add(`COPY ${execForm([`${CONTEXT_LIB_DIR}/`, `${IMAGE_LIB_DIR}/`])}`);
+  }
   add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/gunicorn.conf.py`, `${IMAGE_GENERATED_DIR}/gunicorn.conf.py`])}`);
+  if (spec.collectStatic !== undefined) {
+    const env = Object.entries({ DJANGO_SETTINGS_MODULE: spec.collectStatic.settingsModule, ...spec.collectStatic.environment })
+      .map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+    add('# Django static files, collected at build. The variables exist for this step only and hold');
+    add('# placeholders: no real secret or database is needed, and none is baked into the image.');
+    add(`RUN env ${env} python3 -m django collectstatic --noinput`);
+  }
   add('');
   add(`USER ${APP_UID}:${APP_UID}`);
   add(`EXPOSE ${spec.port}`);

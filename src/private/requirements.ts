@@ -7,6 +7,8 @@ export interface RequirementsTree {
   readonly files: string[];
   /** Normalized names (PEP 503) of every distribution the files require. */
   readonly distributions: Set<string>;
+  /** Whether any line carries `--hash`, which puts pip into hash-checking mode for the whole install. */
+  readonly hashed: boolean;
 }
 
 /** Raised for an unreadable or escaping include; the caller names the construct and property. */
@@ -34,6 +36,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
   const root = path.resolve(sourceDir);
   const files: string[] = [];
   const distributions = new Set<string>();
+  let hashed = false;
 
   const visit = (rel: string, from?: string) => {
     if (files.includes(rel)) {
@@ -59,6 +62,9 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
       if (!line) {
         continue;
       }
+      if (/(^|\s)--hash[=\s]/.test(line) || line === '--require-hashes') {
+        hashed = true;
+      }
       const include = INCLUDE.exec(line);
       if (include) {
         visit(path.posix.normalize(path.posix.join(path.posix.dirname(rel), include[1])), rel);
@@ -81,5 +87,5 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
   };
 
   visit(path.posix.normalize(relativeFile.split(path.sep).join('/')));
-  return { files, distributions };
+  return { files, distributions, hashed };
 }

@@ -7,7 +7,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tag=${OFFLINE_BASE_TAG:-python:3.11-slim}
 # Debian packages whose Python libraries go into the wheelhouse (one repacked wheel each).
-wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous python3-click python3-markupsafe python3-gunicorn)
+wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous python3-click python3-markupsafe python3-gunicorn
+  python3-django python3-asgiref python3-sqlparse python3-tz python3-whitenoise
+  python3-falcon python3-bottle
+  python3-pyramid python3-hupper python3-plaster python3-plaster-pastedeploy python3-pastedeploy python3-translationstring
+  python3-venusian python3-webob python3-zope.deprecation python3-zope.interface)
 recipe=$(cat "$0" "$here/repack_wheels.py" | sha256sum | cut -c1-16)
 
 if [ "$(docker image inspect -f '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}' "$tag" 2>/dev/null)" = "$recipe" ]; then

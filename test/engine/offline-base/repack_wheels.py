@@ -18,6 +18,10 @@ CORE_REQUIRES = {
     "werkzeug": ["MarkupSafe>=2.1.1"],
     "jinja2": ["MarkupSafe>=2.0"],
     "gunicorn": ["setuptools>=3.0"],
+    "django": ["asgiref>=3.3.2,<4", "pytz", "sqlparse>=0.2.2"],
+    "pyramid": ["hupper>=1.5", "plaster", "plaster-pastedeploy", "setuptools", "translationstring>=0.4",
+                "venusian>=1.0", "WebOb>=1.8.3", "zope.deprecation>=3.5.0", "zope.interface>=3.8.0"],
+    "plaster-pastedeploy": ["PasteDeploy>=2.0", "plaster>=0.5"],
 }
 
 # A fixed timestamp keeps the wheels (and so the base image) byte-stable between builds.
@@ -50,7 +54,7 @@ def repack(site: pathlib.Path, info_dir: pathlib.Path, out_dir: pathlib.Path) ->
     files = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site)
-        if path.is_dir() or rel.parts[0].endswith((".egg-info", ".dist-info")) or "__pycache__" in rel.parts:
+        if path.is_dir() or rel.parts[0].endswith((".egg-info", ".dist-info", ".pth")) or "__pycache__" in rel.parts:
             continue
         if not path.exists():
             # Debian swaps bundled assets for links into other packages (werkzeug's jquery.js).

@@ -1,0 +1,76 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { DependenciesSpec } from '../../dependencies';
+import { readRequirements, RequirementsError } from '../requirements';
+import { ManifestError, ResolvedManifest } from './locked';
+import { translatePipfileLock } from './pipfile-lock';
+import { translatePoetryLock } from './poetry-lock';
+import { translatePyproject } from './pyproject';
+import { translateUvLock } from './uv-lock';
+import { table, parseToml } from './toml';
+
+/** A spec chosen by looking at the source directory, and what else was there. */
+export interface DetectedManifest {
+  readonly spec: DependenciesSpec;
+  /** Other manifests present but not used (the caller warns about them). */
+  readonly ignored: string[];
+}
+
+/** Detection order: exact locks first, then requirements.txt, then PEP 621 ranges. */
+export function detectManifest(sourceDir: string): DetectedManifest | undefined {
+  const has = (f: string) => fs.existsSync(path.join(sourceDir, f));
+  const found: DependenciesSpec[] = [];
+  if (has('poetry.lock')) {
+    found.push({ kind: 'poetry', file: 'poetry.lock', groups: [] });
+  }
+  if (has('uv.lock')) {
+    found.push({ kind: 'uv', file: 'uv.lock', groups: [], extras: [] });
+  }
+  if (has('Pipfile.lock')) {
+    found.push({ kind: 'pipfile', file: 'Pipfile.lock' });
+  }
+  if (has('requirements.txt')) {
+    found.push({ kind: 'requirements', file: 'requirements.txt' });
+  }
+  if (has('pyproject.toml') && found.length === 0) {
+    try {
+      const doc = parseToml(fs.readFileSync(path.join(sourceDir, 'pyproject.toml'), 'utf-8'), 'pyproject.toml');
+      if ('project' in doc && Array.isArray(table(doc.project).dependencies)) {
+        found.push({ kind: 'pyproject', file: 'pyproject.toml', extras: [] });
+      }
+    } catch {
+      // An unreadable pyproject.toml surfaces when it is used explicitly; detection just skips it.
+    }
+  }
+  if (found.length === 0) {
+    return undefined;
+  }
+  return { spec: found[0], ignored: found.slice(1).map(f => f.file) };
+}
+
+/** Reads the chosen manifest. Paths are relative to the source; errors are ManifestError. */
+export function resolveManifest(sourceDir: string, spec: DependenciesSpec): ResolvedManifest {
+  const file = spec.file.split(path.sep).join('/');
+  switch (spec.kind) {
+    case 'none':
+      return { files: [], installedFiles: [], lines: [], distributions: new Set(), hashed: false, notes: [] };
+    case 'requirements':
+      try {
+        const tree = readRequirements(sourceDir, file);
+        return { files: tree.files, installedFiles: tree.files, lines: [], distributions: tree.distributions, hashed: tree.hashed, notes: [] };
+      } catch (e) {
+        if (e instanceof RequirementsError) {
+          throw new ManifestError(e.file, e.problem, e.fix);
+        }
+        throw e;
+      }
+    case 'pyproject':
+      return translatePyproject(sourceDir, file, spec.extras ?? []);
+    case 'poetry':
+      return translatePoetryLock(sourceDir, file, spec.groups ?? []);
+    case 'uv':
+      return translateUvLock(sourceDir, file, spec.groups ?? [], spec.extras ?? []);
+    case 'pipfile':
+      return translatePipfileLock(sourceDir, file);
+  }
+}

@@ -1,0 +1,250 @@
+/**
+ * A light, deterministic reading of Python source, enough to find WSGI callables and imports
+ * without running Python at synth. It looks at lines, not an AST: strings and comments are blanked
+ * first so that text inside them never matches.
+ */
+
+/** Blanks comments and string literal contents (keeping line structure), so patterns see only code. */
+export function stripStringsAndComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '#') {
+      while (i < text.length && text[i] !== '\n') {
+        i++;
+      }
+      continue;
+    }
+    if (c === '"' || c === '\'') {
+      const triple = text.startsWith(c.repeat(3), i);
+      const quote = triple ? c.repeat(3) : c;
+      out += quote;
+      i += quote.length;
+      while (i < text.length && !text.startsWith(quote, i)) {
+        if (text[i] === '\\') {
+          i += 2;
+          continue;
+        }
+        if (!triple && text[i] === '\n') {
+          break;
+        }
+        out += text[i] === '\n' ? '\n' : ' ';
+        i++;
+      }
+      if (text.startsWith(quote, i)) {
+        out += quote;
+        i += quote.length;
+      }
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/** Logical lines (joined across brackets and backslashes), with their indentation. */
+export function logicalLines(code: string): Array<{ indent: number; text: string; line: number }> {
+  const result: Array<{ indent: number; text: string; line: number }> = [];
+  const physical = code.split(/\r?\n/);
+  let depth = 0;
+  let current: { indent: number; text: string; line: number } | undefined;
+  physical.forEach((raw, idx) => {
+    if (!current) {
+      if (raw.trim() === '') {
+        return;
+      }
+      current = { indent: raw.length - raw.trimStart().length, text: '', line: idx + 1 };
+    }
+    current.text += (current.text ? ' ' : '') + raw.trim();
+    for (const ch of raw) {
+      if ('([{'.includes(ch)) {
+        depth++;
+      } else if (')]}'.includes(ch)) {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    if (depth === 0 && !raw.trimEnd().endsWith('\\')) {
+      current.text = current.text.replace(/\\\s/g, ' ');
+      result.push(current);
+      current = undefined;
+    }
+  });
+  if (current) {
+    result.push(current);
+  }
+  return result;
+}
+
+/** An import of a top-level module, and whether it sits where a failure is expected and handled. */
+export interface ImportRef {
+  readonly module: string;
+  readonly line: number;
+  /** Inside `try:` or `if TYPE_CHECKING:`: optional by design, never warned about. */
+  readonly optional: boolean;
+}
+
+/** Absolute imports' top-level module names. Relative imports are local by definition. */
+export function findImports(text: string): ImportRef[] {
+  const lines = logicalLines(stripStringsAndComments(text));
+  const refs: ImportRef[] = [];
+  // The enclosing blocks of the current line, innermost last.
+  const blocks: Array<{ indent: number; optional: boolean }> = [];
+  for (const l of lines) {
+    while (blocks.length > 0 && blocks[blocks.length - 1].indent >= l.indent) {
+      blocks.pop();
+    }
+    const optional = blocks.some(b => b.optional);
+    const t = l.text;
+    const from = /^from\s+([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z0-9_.]*)?\s+import\b/.exec(t);
+    if (from) {
+      refs.push({ module: from[1], line: l.line, optional });
+    } else if (/^import\s/.test(t)) {
+      for (const part of t.slice(7).split(',')) {
+        const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(part);
+        if (m) {
+          refs.push({ module: m[1], line: l.line, optional });
+        }
+      }
+    }
+    if (t.endsWith(':')) {
+      blocks.push({ indent: l.indent, optional: /^(try|except\b.*|else|if\s+(typing\.)?TYPE_CHECKING)\s*:$/.test(t) });
+    }
+  }
+  return refs;
+}
+
+/** A WSGI callable the scanner believes a module defines. */
+export interface CallableCandidate {
+  /** `module:name` or `module:factory()`. */
+  readonly entrypoint: string;
+  /** What gave it away, for the synth message. */
+  readonly idiom: string;
+  /** Source file, relative to the source directory. */
+  readonly file: string;
+  /** Module-level objects beat factories defined in the same module. */
+  readonly factory: boolean;
+}
+
+const CONSTRUCTORS: Array<{ pattern: RegExp; idiom: string }> = [
+  { pattern: /^(?:flask\.)?Flask\s*\(/, idiom: 'Flask(...)' },
+  { pattern: /^(?:falcon\.)?(?:App|API)\s*\(/, idiom: 'falcon.App()' },
+  { pattern: /^(?:bottle\.)?(?:default_app|app)\s*\(\s*\)/, idiom: 'bottle.default_app()' },
+  { pattern: /^(?:bottle\.)?Bottle\s*\(/, idiom: 'Bottle()' },
+  { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.make_wsgi_app\s*\(\s*\)/, idiom: 'config.make_wsgi_app()' },
+  { pattern: /^(?:django\.core\.wsgi\.)?get_wsgi_application\s*\(\s*\)/, idiom: 'get_wsgi_application()' },
+];
+
+/** Names a module binds to which framework, from its imports. */
+function frameworkNames(lines: Array<{ text: string }>): Set<string> {
+  const names = new Set<string>();
+  for (const { text } of lines) {
+    const m = /^from\s+(flask|falcon|bottle|pyramid\.config|django\.core\.wsgi)\s+import\s+(.+)$/.exec(text);
+    if (m) {
+      for (const part of m[2].replace(/[()]/g, '').split(',')) {
+        const [name, alias] = part.trim().split(/\s+as\s+/);
+        names.add(`${m[1]}:${name}=${alias ?? name}`);
+      }
+    }
+    const imp = /^import\s+(flask|falcon|bottle)\b/.exec(text);
+    if (imp) {
+      names.add(`${imp[1]}:*`);
+    }
+  }
+  return names;
+}
+
+/**
+ * Finds WSGI callables in one module: module-level assignments of a framework app
+ * (`app = Flask(__name__)`, `app = falcon.App()`, `application = get_wsgi_application()`,
+ * `app = bottle.default_app()`, `app = config.make_wsgi_app()`, also inside a module-level
+ * `with Configurator() as config:` block), and module-level factories (`def create_app():`
+ * building one) that can be called without arguments. Code under `if __name__ == "__main__":`
+ * never runs under gunicorn and is skipped.
+ */
+export function findCallables(text: string, module: string, file: string): CallableCandidate[] {
+  const lines = logicalLines(stripStringsAndComments(text));
+  const imported = frameworkNames(lines);
+  const fromFramework = (expr: string) => {
+    const dotted = /^(flask|falcon|bottle)\./.exec(expr);
+    if (dotted) {
+      return imported.has(`${dotted[1]}:*`);
+    }
+    if (expr.includes('.make_wsgi_app')) {
+      // A Pyramid Configurator instance may have any name; the module must import pyramid.
+      return [...imported].some(n => n.startsWith('pyramid.config:'));
+    }
+    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(expr)?.[1];
+    return head !== undefined && [...imported].some(n => importBinds(n, head));
+  };
+  const idiomOf = (expr: string) => {
+    const c = CONSTRUCTORS.find(k => k.pattern.test(expr));
+    return c && fromFramework(expr) ? c.idiom : undefined;
+  };
+  const out: CallableCandidate[] = [];
+  const blocks: Array<{ indent: number; kind: 'def' | 'class' | 'main' | 'other' }> = [];
+  let factory: { name: string; callable: boolean; idiom?: string } | undefined;
+  const closeFactory = () => {
+    if (factory?.idiom && factory.callable) {
+      out.push({ entrypoint: `${module}:${factory.name}()`, idiom: `a factory building ${factory.idiom}`, file, factory: true });
+    }
+    factory = undefined;
+  };
+  for (const l of lines) {
+    while (blocks.length > 0 && blocks[blocks.length - 1].indent >= l.indent) {
+      blocks.pop();
+    }
+    if (factory && blocks.length === 0) {
+      closeFactory();
+    }
+    const t = l.text;
+    const moduleLevel = blocks.every(b => b.kind === 'other');
+    if (t.endsWith(':')) {
+      const def = /^(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)\s*\((.*)\)\s*(?:->.*)?:$/.exec(t);
+      const kind = def ? 'def' : /^class\s/.test(t) ? 'class' : /^if\s+__name__\s*==\s*["']\s*["']\s*:$/.test(t) ? 'main' : 'other';
+      if (def && blocks.length === 0) {
+        factory = { name: def[1], callable: paramsOptional(def[2]) };
+      }
+      blocks.push({ indent: l.indent, kind });
+      continue;
+    }
+    const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[^=]+)?=\s*(.+)$/.exec(t);
+    if (moduleLevel && assign) {
+      const idiom = idiomOf(assign[2]);
+      if (idiom) {
+        out.push({ entrypoint: `${module}:${assign[1]}`, idiom, file, factory: false });
+      }
+      continue;
+    }
+    if (factory && !factory.idiom && blocks.length > 0 && blocks[0].kind === 'def') {
+      const expr = t.replace(/^return\s+/, '').replace(/^[A-Za-z_][A-Za-z0-9_]*\s*=\s*/, '');
+      const idiom = idiomOf(expr);
+      if (idiom && idiom !== 'get_wsgi_application()') {
+        factory.idiom = idiom;
+      }
+    }
+  }
+  closeFactory();
+  // A module-level app makes factories in the same module helpers, not entrypoints.
+  return out.some(c => !c.factory) ? out.filter(c => !c.factory) : out;
+}
+
+/** Whether an import recorded by frameworkNames binds `head` to a framework's app constructor. */
+function importBinds(importName: string, head: string): boolean {
+  const [fromModule, binding] = importName.split(':');
+  const [original, alias] = binding.split('=');
+  const constructors: Record<string, string[]> = {
+    'flask': ['Flask'],
+    'falcon': ['App', 'API'],
+    'bottle': ['Bottle', 'default_app', 'app'],
+    'django.core.wsgi': ['get_wsgi_application'],
+  };
+  return alias === head && (constructors[fromModule] ?? []).includes(original);
+}
+
+/** Whether every parameter of a def has a default (or is *args / **kwargs). */
+function paramsOptional(params: string): boolean {
+  const parts = params.split(',').map(p => p.trim()).filter(p => p.length > 0 && p !== '*' && p !== '/');
+  return parts.every(p => p.includes('=') || p.startsWith('*'));
+}

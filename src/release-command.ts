@@ -1,0 +1,31 @@
+/**
+ * A one-off command a {@link WsgiContainer} runs from its image before the app container starts,
+ * whenever the image changes (the "release phase"): database migrations, cache warm-up. It runs in
+ * its own container with the app's environment, volumes, networks and hardening; when it exits
+ * with a non-zero status the deploy fails with its output, and the app container is not replaced.
+ */
+export class ReleaseCommand {
+  /**
+   * Runs `argv` (exec form, no shell) in the image's working directory `/app`.
+   *
+   * @param argv the program and its arguments, e.g. `["python3", "-m", "flask", "db", "upgrade"]`
+   */
+  public static exec(argv: string[]): ReleaseCommand {
+    return new ReleaseCommand([...argv], false);
+  }
+
+  /**
+   * Django's `migrate --noinput`, with `DJANGO_SETTINGS_MODULE` set to the image's settings module.
+   * Only for images of Django projects.
+   */
+  public static djangoMigrate(): ReleaseCommand {
+    return new ReleaseCommand(['python3', '-m', 'django', 'migrate', '--noinput'], true);
+  }
+
+  private constructor(private readonly argv: string[], private readonly django: boolean) {}
+
+  /** @internal */
+  public _render(): { argv: string[]; django: boolean } {
+    return { argv: [...this.argv], django: this.django };
+  }
+}
