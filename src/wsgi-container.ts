@@ -1,12 +1,14 @@
 import * as crypto from 'crypto';
 import { container } from '@cdktf/provider-docker';
-import { Token } from 'cdktf';
+import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
+import { debugValueOn } from './private/django';
 import { HealthCheck } from './health-check';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { pathSlug } from './private/names';
 import { warnIfSecretLooking } from './private/secrets';
+import { ReleaseCommand } from './release-command';
 import { WsgiImage } from './wsgi-image';
 
 /** Transport protocol of a published port. */
@@ -199,6 +201,16 @@ export interface WsgiContainerProps {
    * @default true
    */
   readonly dropAllCapabilities?: boolean;
+
+  /**
+   * A one-off command (such as `ReleaseCommand.djangoMigrate()`) run in a container of its own,
+   * `<containerName>-release`, before this container starts, each time the image changes. It gets
+   * this container's environment, volumes, networks, user and hardening; a non-zero exit fails the
+   * deploy with its output, and this container is then left as it was.
+   *
+   * @default - none
+   */
+  readonly releaseCommand?: ReleaseCommand;
 }
 
 function settingsHash(settings: unknown): string {
@@ -324,7 +336,59 @@ export class WsgiContainer extends Construct {
       retries: check.retries,
     };
     const tmpfs = readOnly ? { '/tmp': `rw,noexec,nosuid,nodev,size=${tmpSizeMiB}m` } : undefined;
+    this.checkDjangoEnvironment(image, environment);
+    const securityOpts = (props.noNewPrivileges ?? true) ? ['no-new-privileges:true'] : undefined;
+    const capabilities = (props.dropAllCapabilities ?? true) ? { drop: ['ALL'] } : undefined;
+    const user = (props.runAsNonRoot ?? true) ? image.user : '0:0';
+    let release: container.Container | undefined;
+    if (props.releaseCommand !== undefined) {
+      const { argv, django } = props.releaseCommand._render();
+      if (argv.length === 0) {
+        fail(this, 'releaseCommand', argv, 'is empty', 'give the program and its arguments, e.g. ReleaseCommand.exec(["python3", "manage.py", "migrate"])');
+      }
+      argv.forEach((a, i) => requireSingleLine(this, `releaseCommand[${i}]`, a));
+      if (django && image._django === undefined) {
+        fail(this, 'releaseCommand', argv.join(' '), `runs Django's migrate, but ${image.node.path} is not a Django project (its entrypoint is ${image.entrypoint})`,
+          'use ReleaseCommand.exec() with the command your app needs');
+      }
+      const releaseEnv = django && image._django && !('DJANGO_SETTINGS_MODULE' in environment)
+        ? [...env, `DJANGO_SETTINGS_MODULE=${image._django.settingsModule}`].sort()
+        : env;
+      const releaseName = `${this.containerName}-release`;
+      if (!CONTAINER_NAME.test(releaseName)) {
+        fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
+      }
+      release = new container.Container(this, 'Release', {
+        name: releaseName,
+        image: image.imageId,
+        entrypoint: argv,
+        env: releaseEnv.length > 0 ? releaseEnv : undefined,
+        // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
+        // and must_run=false lets the exited container stay in the state so it runs again only
+        // when the image (ForceNew) changes.
+        attach: true,
+        logs: true,
+        mustRun: false,
+        restart: 'no',
+        user,
+        readOnly,
+        tmpfs,
+        securityOpts,
+        capabilities,
+        memory: props.memoryMiB,
+        cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
+        networksAdvanced: props.networks?.map(name => ({ name })),
+        volumes: volumes.length > 0 ? volumes : undefined,
+        lifecycle: {
+          postcondition: [{
+            condition: '${self.exit_code == 0}',
+            errorMessage: `The release command of ${this.node.path} (${argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n\${self.container_logs}`,
+          }],
+        },
+      });
+    }
     new container.Container(this, 'Resource', {
+      dependsOn: release ? [release] : undefined,
       name: this.containerName,
       image: image.imageId,
       ports: this.published.length > 0
@@ -338,11 +402,11 @@ export class WsgiContainer extends Construct {
       stopSignal: 'SIGTERM',
       stopTimeout: this.stopTimeoutSeconds,
       destroyGraceSeconds: this.stopTimeoutSeconds,
-      user: (props.runAsNonRoot ?? true) ? image.user : '0:0',
+      user,
       readOnly,
       tmpfs,
-      securityOpts: (props.noNewPrivileges ?? true) ? ['no-new-privileges:true'] : undefined,
-      capabilities: (props.dropAllCapabilities ?? true) ? { drop: ['ALL'] } : undefined,
+      securityOpts,
+      capabilities,
       memory: props.memoryMiB,
       cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
       networksAdvanced: props.networks?.map(name => ({ name })),
@@ -352,6 +416,36 @@ export class WsgiContainer extends Construct {
       // hash of those settings here turns such an edit into a replacement that does apply.
       labels: [{ label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) }],
     });
+  }
+
+  /**
+   * Django settings read from the environment: warn when DEBUG would be on, or when SECRET_KEY's
+   * variable is missing (Django would not start). Token values are unknown at synth: no warning.
+   */
+  private checkDjangoEnvironment(image: WsgiImage, environment: { [name: string]: string }): void {
+    const django = image._django;
+    if (!django) {
+      return;
+    }
+    const lookup = (name: string): string | null | undefined => {
+      const value = name in environment ? environment[name] : image._environment[name];
+      return value === undefined ? undefined : Token.isUnresolved(value) ? null : value;
+    };
+    if (django.debug.kind === 'env') {
+      const value = lookup(django.debug.variable);
+      const on = value === undefined ? django.debug.onWhenUnset : value !== null && debugValueOn(value);
+      if (on) {
+        Annotations.of(this).addWarning(`DEBUG would be on: ${django.settingsFile} reads it from ${django.debug.variable}, which is `
+          + `${value === undefined ? 'unset here, and its default turns DEBUG on' : `${JSON.stringify(value)} here`}. `
+          + `Set ${django.debug.variable} to a false value in \`environment\` for anything reachable by others.`);
+      }
+    }
+    for (const v of django.secretKeyVariables) {
+      if (v.required && lookup(v.name) === undefined) {
+        Annotations.of(this).addWarning(`${django.settingsFile} reads SECRET_KEY from ${v.name}, which this container does not set, so Django will fail to start. `
+          + `Set ${v.name} in \`environment\`, from a sensitive TerraformVariable.`);
+      }
+    }
   }
 
   /** The host ports this container publishes, as `ip:port/protocol`. */

@@ -259,6 +259,9 @@ export class WsgiImage extends Construct {
   /** The Python version of the base image; undefined when `baseImage` is set. */
   public readonly pythonVersion?: string;
 
+  /** @internal The environment baked into the image, for the container's checks. */
+  public readonly _environment: { [name: string]: string };
+
   /** @internal What the construct read from a Django project, for the container's checks. */
   public readonly _django?: DjangoProject;
 
@@ -272,6 +275,7 @@ export class WsgiImage extends Construct {
     this.gracefulTimeout = Duration.seconds(gunicorn.gracefulTimeoutSeconds);
     const buildArgs = this.validateMap('buildArgs', props.buildArgs ?? {}, false);
     const environment = this.validateMap('environment', props.environment ?? {}, true);
+    this._environment = environment;
     warnIfSecretLooking(this, 'environment', environment, 'is baked into the image, where `docker inspect` and `docker history` show it',
       'pass it at runtime through WsgiContainer `environment` from a sensitive TerraformVariable');
     warnIfSecretLooking(this, 'buildArgs', buildArgs, 'is a build argument, which `docker history` shows',

@@ -178,9 +178,13 @@ export function findCallables(text: string, module: string, file: string): Calla
     const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(expr)?.[1];
     return head !== undefined && [...imported].some(n => importBinds(n, head));
   };
-  const idiomOf = (expr: string) => {
+  const idiomOf = (rawExpr: string) => {
+    // `from falcon import App as FalconApp`: match the idiom under the name the framework gave it.
+    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rawExpr)?.[1];
+    const binding = head === undefined ? undefined : [...imported].find(n => n.endsWith(`=${head}`));
+    const expr = binding ? binding.split(':')[1].split('=')[0] + rawExpr.slice(head!.length) : rawExpr;
     const c = CONSTRUCTORS.find(k => k.pattern.test(expr));
-    return c && fromFramework(expr) ? c.idiom : undefined;
+    return c && fromFramework(rawExpr) ? c.idiom : undefined;
   };
   const out: CallableCandidate[] = [];
   const blocks: Array<{ indent: number; kind: 'def' | 'class' | 'main' | 'other' }> = [];

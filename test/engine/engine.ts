@@ -42,8 +42,8 @@ export function ensureBaseImage(): void {
 }
 
 /** Containers the engine suites create, by name (`<stack>-web`). */
-const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory']
-  .map(stack => `${stack}-web`);
+const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory', 'django', 'djangofail', 'falcon', 'frameworks-bottle', 'frameworks-pyramid', 'frameworks-shop', 'locks-uv', 'locks-poetry', 'locks-pipenv']
+  .flatMap(stack => [`${stack}-web`, `${stack}-web-release`]);
 
 /**
  * Gets the engine ready for a suite: the base image, and no leftovers of an interrupted earlier run

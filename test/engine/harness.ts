@@ -20,7 +20,7 @@ const MODELLED: Record<string, string[]> = {
     'name', 'image', 'ports', 'env', 'restart', 'max_retry_count', 'healthcheck', 'wait', 'wait_timeout',
     'stop_signal', 'stop_timeout', 'destroy_grace_seconds', 'user', 'read_only', 'tmpfs', 'security_opts',
     'capabilities', 'memory', 'cpus', 'networks_advanced', 'volumes', 'init', 'must_run', 'labels', 'command',
-    'entrypoint', 'working_dir', 'depends_on',
+    'entrypoint', 'working_dir', 'depends_on', 'attach', 'logs', 'lifecycle',
   ],
   docker_volume: ['name', 'driver', 'labels'],
   docker_network: ['name', 'driver', 'internal', 'labels'],
@@ -259,14 +259,68 @@ async function applyContainer(c: Attrs): Promise<Attrs> {
   for (const extra of networks.slice(1)) {
     await docker.getNetwork(extra).connect({ Container: created.id });
   }
+  let extra: Attrs = {};
   try {
-    await startAndWait(created, c);
+    if (c.attach) {
+      extra = await runAttached(created, c);
+      checkPostconditions(c.name, c.lifecycle, extra);
+    } else {
+      await startAndWait(created, c);
+    }
   } catch (e) {
     // 3.6.2 leaves a tainted container behind; the harness removes it so tests start clean.
     await created.remove({ force: true }).catch(() => undefined);
     throw e;
   }
-  return { id: created.id, name: c.name };
+  return { id: created.id, name: c.name, ...extra };
+}
+
+/** The whole output of a container, as 3.6.2 collects it for `logs = true` (stdout and stderr, in order). */
+async function allLogs(id: string): Promise<string> {
+  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false }) as unknown as Buffer;
+  const out: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const size = buf.readUInt32BE(i + 4);
+    out.push(buf.subarray(i + 8, i + 8 + size).toString());
+    i += 8 + size;
+  }
+  return out.join('');
+}
+
+/**
+ * 3.6.2 with `attach = true`: Create waits until the container is not running, keeps its output in
+ * `container_logs` when `logs = true`, and Read records `exit_code` (must_run = false keeps the
+ * exited container). A non-zero exit is not an error of the provider: only a postcondition makes it one.
+ */
+async function runAttached(created: Docker.Container, c: Attrs): Promise<Attrs> {
+  await created.start();
+  await created.wait();
+  const state = (await created.inspect()).State;
+  return { exit_code: state.ExitCode, container_logs: c.logs ? await allLogs(created.id) : undefined };
+}
+
+/**
+ * Terraform's postconditions on docker_container, for the one form the library writes: the
+ * condition `self.exit_code == 0` and a message interpolating `self.exit_code` and
+ * `self.container_logs`. Anything else is refused as not modelled.
+ */
+export function checkPostconditions(name: string, lifecycle: Attrs | undefined, self: Attrs): void {
+  for (const key of Object.keys(lifecycle ?? {})) {
+    if (key !== 'postcondition') throw new Error(`harness: docker_container.${name}: lifecycle.${key} is not modelled`);
+  }
+  for (const pc of lifecycle?.postcondition ?? []) {
+    if (pc.condition !== '${self.exit_code == 0}') {
+      throw new Error(`harness: docker_container.${name}: postcondition ${JSON.stringify(pc.condition)} is not modelled`);
+    }
+    const message = String(pc.error_message).replace(/\$\{self\.(exit_code|container_logs)\}/g, (_m, attr: string) => String(self[attr] ?? ''));
+    if (/\$\{/.test(message)) {
+      throw new Error(`harness: docker_container.${name}: postcondition message ${JSON.stringify(pc.error_message)} is not modelled`);
+    }
+    if (self.exit_code !== 0) {
+      throw new Error(`Resource postcondition failed (docker_container.${name}): ${message}`);
+    }
+  }
 }
 
 async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> {
@@ -301,14 +355,16 @@ export type Action = 'create' | 'replace' | 'update' | 'unchanged' | 'ignored-up
  * is ForceNew.
  */
 const CONTAINER_UPDATED_IN_PLACE = ['restart', 'max_retry_count', 'cpu_shares', 'memory', 'cpu_set', 'memory_swap'];
-const CONTAINER_NEVER_APPLIED = ['healthcheck', 'tmpfs', 'init', 'rm', 'start', 'wait', 'wait_timeout', 'must_run', 'destroy_grace_seconds'];
+const CONTAINER_NEVER_APPLIED = ['healthcheck', 'tmpfs', 'init', 'rm', 'start', 'wait', 'wait_timeout', 'must_run', 'destroy_grace_seconds', 'attach', 'logs'];
+/** Meta-arguments, not attributes: Terraform never plans a change for them. */
+const META_ARGUMENTS = ['//', 'lifecycle', 'depends_on'];
 const IMAGE_NOT_FORCE_NEW = ['keep_locally', 'force_remove'];
 const UNKNOWN = '(known after apply)';
 
 /** The action 3.6.2 plans for a changed configuration. */
 export function planAction(type: string, before: Attrs, after: Attrs): Action {
   const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
-    .filter(k => k !== '//' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    .filter(k => !META_ARGUMENTS.includes(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   if (changed.length === 0) return 'unchanged';
   if (type === 'docker_image') {
     return changed.every(k => IMAGE_NOT_FORCE_NEW.includes(k)) ? 'ignored-update' : 'replace';

@@ -16,6 +16,21 @@ export function get(port: number, urlPath: string): Promise<{ status: number; bo
   });
 }
 
+/** POST with an empty body, on loopback only. */
+export function post(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+  return new Promise((ok, ko) => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', timeout: 10_000, headers: { 'Content-Length': 0 } }, res => {
+      let body = '';
+      res.setEncoding('utf-8');
+      res.on('data', c => { body += c; });
+      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', ko);
+    req.end();
+  });
+}
+
 export async function execIn(containerId: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });

@@ -158,7 +158,8 @@ export function renderLocked(reached: Map<LockedPackage, { reach: Reach }>, lock
   }
   const lines = installable.map(([p, { reach }]) => {
     const requirement = p.directReference !== undefined ? `${p.name} @ ${p.directReference}` : `${p.name}==${p.version}`;
-    const marker = reach === true ? '' : ` ; ${[...reach].length === 1 ? [...reach][0] : [...reach].map(m => `(${m})`).join(' or ')}`;
+    const disjuncts = reach === true ? [] : [...reach].sort();
+    const marker = disjuncts.length === 0 ? '' : ` ; ${disjuncts.length === 1 ? disjuncts[0] : disjuncts.map(m => `(${m})`).join(' or ')}`;
     const hashes = hashed ? [...new Set(p.hashes)].sort().map(h => ` \\\n    --hash=${h}`).join('') : '';
     return `${requirement}${marker}${hashes}`;
   });

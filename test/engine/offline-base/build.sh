@@ -35,8 +35,9 @@ python3 "$here/repack_wheels.py" "$work/extracted" "$work/wheels"
 # Deliberately minimal, closer to a hand-made stand-in than to the official image: Debian's
 # externally-managed python3 with pip, no `python` alias, no useradd. The generated Dockerfile must
 # build on it unmodified.
+# tzdata: Debian's pytz (repacked above) reads the system zoneinfo, where PyPI's wheel bundles its own.
 mmdebstrap --quiet --variant=apt \
-  --include=python3,python3-pip,python3-setuptools,ca-certificates \
+  --include=python3,python3-pip,python3-setuptools,ca-certificates,tzdata \
   bookworm "$work/rootfs"
 rm -rf "$work"/rootfs/var/lib/apt/lists/* "$work"/rootfs/var/cache/apt/*.bin
 mkdir -p "$work/rootfs/wheels"

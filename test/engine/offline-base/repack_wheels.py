@@ -54,6 +54,7 @@ def repack(site: pathlib.Path, info_dir: pathlib.Path, out_dir: pathlib.Path) ->
     files = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site)
+        # Debian's *-nspkg.pth namespace shims are left out: Python 3 imports zope.* without them.
         if path.is_dir() or rel.parts[0].endswith((".egg-info", ".dist-info", ".pth")) or "__pycache__" in rel.parts:
             continue
         if not path.exists():

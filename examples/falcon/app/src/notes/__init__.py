@@ -1,0 +1,1 @@
+"""A small Falcon API in a src/ layout."""

@@ -1,0 +1,253 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack } from 'cdktf';
+import { DjangoStack } from '../../examples/django/main';
+import { FalconStack } from '../../examples/falcon/main';
+import { describeEngine, prepareEngine } from './engine';
+import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { pipfileLock, poetryLock, uvLock, wheelhouse } from './locks';
+import { execIn, get, post } from './probes';
+import { APPS } from './stacks';
+import { Dependencies, HealthCheck, WsgiContainer, WsgiImage, WsgiImageProps } from '../../src';
+
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
+const DJANGO_PORT = 18090;
+const DJANGO_FAIL_PORT = 18091;
+const FALCON_PORT = 18092;
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+const byType = (r: ApplyResult, name: string) => r.resources.find(x => x.config.name === name)!;
+
+describeEngine('Django (examples/django) on a real Docker engine', () => {
+  const source = tempDir('django-src-');
+  const volume = 'django-data';
+  let state: ApplyResult | undefined;
+
+  function synth(id = 'django', port = DJANGO_PORT, src = source): string {
+    const outdir = tempDir(`${id}-out-`);
+    const app = new App({ outdir, stackTraces: false });
+    new DjangoStack(app, id, { source: src, hostPort: port });
+    app.synth();
+    return path.join(outdir, 'stacks', id);
+  }
+
+  beforeAll(async () => {
+    prepareEngine();
+    fs.cpSync(path.join(EXAMPLES, 'django', 'app'), source, { recursive: true });
+    await docker.getVolume(volume).remove().catch(() => undefined);
+    process.env.TF_VAR_django_secret_key = 'engine-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz';
+    state = await applyStack(synth());
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+    await docker.getVolume(volume).remove().catch(() => undefined);
+  }, 120_000);
+
+  test('serves the project from the detected entrypoint mysite.wsgi:application', async () => {
+    const res = await get(DJANGO_PORT, '/healthz/');
+    expect(res).toEqual({ status: 200, body: '{"ok": true}' });
+  });
+
+  test('static files were collected at build and are served by WhiteNoise', async () => {
+    const res = await get(DJANGO_PORT, '/static/site.css');
+    expect(res.status).toBe(200);
+    expect(res.body).toContain('font-family');
+  });
+
+  test('migrations ran before the app started, against SQLite on the named volume', async () => {
+    const release = byType(state!, 'django-web-release');
+    expect(release.attrs.exit_code).toBe(0);
+    expect(release.attrs.container_logs).toContain('Applying visits.0001_initial... OK');
+    const first = JSON.parse((await post(DJANGO_PORT, '/api/visits/')).body).visits;
+    expect(JSON.parse((await get(DJANGO_PORT, '/api/visits/')).body).visits).toBe(first);
+    expect(first).toBeGreaterThanOrEqual(1);
+  });
+
+  test('DEBUG is off and SECRET_KEY came from the runtime environment, not the image', async () => {
+    const res = await get(DJANGO_PORT, '/no-such-page/');
+    expect(res.status).toBe(404);
+    expect(res.body).not.toContain('DEBUG = True');
+    const info = await docker.getImage(byType(state!, 'django-web').config.image).inspect();
+    expect(JSON.stringify(info.Config.Env)).not.toContain('engine-test-secret-key');
+    const history = await docker.getImage(byType(state!, 'django-web').config.image).history();
+    expect(JSON.stringify(history)).not.toContain('engine-test-secret-key');
+  });
+
+  test('an unchanged re-apply keeps everything and does not run the migrations again', async () => {
+    const again = await applyStack(synth(), state);
+    expect(new Set(Object.values(again.actions))).toEqual(new Set(['unchanged']));
+    expect(byType(again, 'django-web-release').attrs.id).toBe(byType(state!, 'django-web-release').attrs.id);
+    state = again;
+  }, 300_000);
+
+  test('a code change replaces the image, runs the migrations once more, and keeps the data', async () => {
+    const before = JSON.parse((await post(DJANGO_PORT, '/api/visits/')).body).visits;
+    fs.appendFileSync(path.join(source, 'visits', 'views.py'), '\n# changed\n');
+    const next = await applyStack(synth(), state);
+    state = next;
+    const actions = Object.fromEntries(Object.entries(next.actions).map(([k, v]) => [k.split('.')[1], v]));
+    expect(actions).toEqual({ Image_9D742C96: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'replace' });
+    expect(byType(next, 'django-web-release').attrs.container_logs).toContain('No migrations to apply');
+    expect(JSON.parse((await get(DJANGO_PORT, '/api/visits/')).body).visits).toBe(before);
+  }, 300_000);
+
+  test('a failing migration fails the apply with its output, and no app container starts', async () => {
+    const broken = tempDir('djangofail-src-');
+    fs.cpSync(source, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, 'visits', 'migrations', '0002_broken.py'), [
+      'from django.db import migrations',
+      '',
+      'def boom(apps, schema_editor):',
+      '    raise RuntimeError("migration 0002 refuses to run")',
+      '',
+      'class Migration(migrations.Migration):',
+      '    dependencies = [("visits", "0001_initial")]',
+      '    operations = [migrations.RunPython(boom)]',
+      '',
+    ].join('\n'));
+    await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+    await expect(applyStack(synth('djangofail', DJANGO_FAIL_PORT, broken))).rejects.toThrow(
+      /release command of djangofail\/Web \(python3 -m django migrate --noinput\) failed with exit code 1\. Its output:\n[\s\S]*RuntimeError: migration 0002 refuses to run/);
+    const names = (await docker.listContainers({ all: true })).flatMap(c => c.Names);
+    expect(names).not.toContain('/djangofail-web');
+    await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+  }, 300_000);
+});
+
+interface Service {
+  readonly name: string;
+  readonly port: number;
+  readonly image: Partial<WsgiImageProps> & { source: string };
+}
+
+/** One stack of several images and containers, applied at once. */
+async function applyServices(id: string, services: Service[]): Promise<{ result: ApplyResult; images: Record<string, WsgiImage>; stackDir: string }> {
+  const outdir = tempDir(`${id}-out-`);
+  const app = new App({ outdir, stackTraces: false });
+  const stack = new TerraformStack(app, id);
+  new DockerProvider(stack, 'docker', {});
+  const images: Record<string, WsgiImage> = {};
+  for (const s of services) {
+    const image = new WsgiImage(stack, `${s.name}-image`, s.image);
+    images[s.name] = image;
+    new WsgiContainer(stack, `${s.name}-web`, {
+      image,
+      containerName: `${id}-${s.name}-web`,
+      publish: [{ hostPort: s.port }],
+      healthCheck: HealthCheck.http('/healthz'),
+    });
+  }
+  app.synth();
+  const stackDir = path.join(outdir, 'stacks', id);
+  return { result: await applyStack(stackDir), images, stackDir };
+}
+
+describeEngine('frameworks and layouts on a real Docker engine', () => {
+  let falcon: ApplyResult | undefined;
+  let frameworks: ApplyResult | undefined;
+  let images: Record<string, WsgiImage> = {};
+
+  beforeAll(async () => {
+    prepareEngine();
+    const outdir = tempDir('falcon-out-');
+    const app = new App({ outdir, stackTraces: false });
+    new FalconStack(app, 'falcon');
+    // The example publishes 8125; the test binds its own port through the same construct tree.
+    app.synth();
+    const stackDir = path.join(outdir, 'stacks', 'falcon');
+    const tf = fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf-8').replace('"external": 8125', `"external": ${FALCON_PORT}`);
+    fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), tf);
+    falcon = await applyStack(stackDir);
+    const applied = await applyServices('frameworks', [
+      { name: 'bottle', port: 18093, image: { source: path.join(APPS, 'bottle') } },
+      { name: 'pyramid', port: 18094, image: { source: path.join(APPS, 'pyramid') } },
+      { name: 'shop', port: 18095, image: { source: path.join(APPS, 'factory') } },
+    ]);
+    frameworks = applied.result;
+    images = applied.images;
+  }, 900_000);
+
+  afterAll(async () => {
+    if (falcon) await destroyStack(falcon);
+    if (frameworks) await destroyStack(frameworks);
+  }, 120_000);
+
+  test('Falcon in a src/ layout with PEP 621 dependencies: everything detected, served', async () => {
+    expect(await get(FALCON_PORT, '/api/notes/1')).toEqual({ status: 200, body: '{"id": "1", "text": "served by gunicorn"}' });
+    expect((await get(FALCON_PORT, '/api/notes/2')).status).toBe(404);
+  });
+
+  test.each([
+    ['bottle', 18093, 'service:app', 'bottle'],
+    ['pyramid', 18094, 'hello:app', 'pyramid'],
+    ['shop', 18095, 'shop:create_app()', 'flask-factory'],
+  ])('%s: entrypoint detected and served', async (name, port, entrypoint, framework) => {
+    expect(images[name].entrypoint).toBe(entrypoint);
+    const res = await get(port, '/api/framework');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ framework });
+  });
+});
+
+describeEngine('lock files and a monorepo local package on a real Docker engine', () => {
+  let result: ApplyResult | undefined;
+  let images: Record<string, WsgiImage> = {};
+  let stackDir = '';
+
+  beforeAll(async () => {
+    prepareEngine();
+    const wheels = wheelhouse();
+    const monorepo = tempDir('monorepo-');
+    fs.cpSync(path.join(APPS, 'monorepo'), monorepo, { recursive: true });
+    const service = (name: string, files: Record<string, string>) => {
+      const dir = path.join(monorepo, 'services', name);
+      fs.cpSync(path.join(monorepo, 'services', 'api'), dir, { recursive: true });
+      for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
+      return dir;
+    };
+    const poetry = poetryLock(wheels, ['flask', 'gunicorn']);
+    const applied = await applyServices('locks', [
+      // uv.lock without gunicorn: pinned and hash-checked, gunicorn added by a second pip run.
+      { name: 'uv', port: 18096, image: { source: service('uv', { 'uv.lock': uvLock(wheels, ['flask']) }), localPackages: ['../../libs/common'] } },
+      { name: 'poetry', port: 18097, image: { source: service('poetry', { 'poetry.lock': poetry.lock, 'pyproject.toml': poetry.pyproject }), localPackages: ['../../libs/common'] } },
+      { name: 'pipenv', port: 18098, image: { source: service('pipenv', { 'Pipfile.lock': pipfileLock(wheels) }), localPackages: ['../../libs/common'], dependencies: Dependencies.pipfileLock() } },
+    ]);
+    result = applied.result;
+    images = applied.images;
+    stackDir = applied.stackDir;
+  }, 900_000);
+
+  afterAll(async () => {
+    if (result) await destroyStack(result);
+  }, 120_000);
+
+  test.each([['uv', 18096], ['poetry', 18097], ['pipenv', 18098]])('%s: the locked app imports the sibling package and answers', async (_name, port) => {
+    const res = await get(port as number, '/api/greeting');
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ from: 'common', hello: 'monorepo' });
+  });
+
+  test.each(['uv', 'poetry', 'pipenv'])('%s: exact pins with the wheels\' hashes were installed, dev dependencies left out', async name => {
+    const requirements = fs.readFileSync(path.join(stackDir, images[name].contextPath, '.cdktf-wsgi', 'requirements.txt'), 'utf-8');
+    expect(requirements).toMatch(/^flask==2\.2\.2 .*\\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
+    expect(requirements).toMatch(/^markupsafe==/im);
+    expect(requirements).not.toMatch(/pytest/);
+    const id = result!.resources.find(r => r.config.name === `locks-${name}-web`)!.attrs.id;
+    expect(await execIn(id, ['python3', '-c', 'import flask, importlib.util; print(flask.__version__, importlib.util.find_spec("pytest") is None)'])).toBe('2.2.2 True\n');
+  });
+
+  test('pip really checks the hashes: a lock whose hash does not match the wheel fails the build', async () => {
+    const dir = tempDir('badhash-');
+    fs.cpSync(path.join(APPS, 'monorepo', 'services', 'api'), dir, { recursive: true });
+    const wheels = wheelhouse();
+    fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock(wheels, ['flask']).replace(wheels.get('flask')!.sha256, 'f'.repeat(64)));
+    await expect(applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')] } }]))
+      .rejects.toThrow(/THESE PACKAGES DO NOT MATCH THE HASHES/);
+  }, 300_000);
+});

@@ -1,0 +1,258 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { container } from '@cdktf/provider-docker';
+import { Testing, TerraformVariable } from 'cdktf';
+import { Dependencies, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
+import { findCallables, findImports } from '../src/private/python-source';
+import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
+import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
+
+function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
+  const { app, stack } = newStack();
+  const source = writeSource(files);
+  const img = new WsgiImage(stack, 'Image', { source, ...props });
+  const infos = stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/info').map(m => String(m.data)));
+  return { app, stack, img, source, infos };
+}
+
+describe('entrypoint detection', () => {
+  test.each([
+    ['Flask assignment', { 'web.py': 'from flask import Flask\napp = Flask(__name__)\n' }, 'web:app', 'Flask(...)'],
+    ['flask module attribute', { 'web.py': 'import flask\nserver = flask.Flask("x")\n' }, 'web:server', 'Flask(...)'],
+    ['Django wsgi.py', { 'proj/__init__.py': '', 'proj/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\napplication = get_wsgi_application()\n', 'proj/settings.py': 'DEBUG = False\n' }, 'proj.wsgi:application', 'get_wsgi_application()'],
+    ['falcon.App()', { 'api.py': 'import falcon\napi = falcon.App(cors_enable=True)\n' }, 'api:api', 'falcon.App()'],
+    ['from falcon import App', { 'api.py': 'from falcon import App as FalconApp\napp = FalconApp()\n' }, 'api:app', 'falcon.App()'],
+    ['bottle.default_app()', { 'svc.py': 'import bottle\napplication = bottle.default_app()\n' }, 'svc:application', 'bottle.default_app()'],
+    ['Bottle()', { 'svc.py': 'from bottle import Bottle\napp = Bottle()\n' }, 'svc:app', 'Bottle()'],
+    ['Pyramid inside with Configurator', { 'hello.py': 'from pyramid.config import Configurator\nwith Configurator() as config:\n    config.add_route("a", "/")\n    app = config.make_wsgi_app()\n' }, 'hello:app', 'config.make_wsgi_app()'],
+    ['factory', { 'shop/__init__.py': 'from flask import Flask\n\ndef create_app(test_config=None):\n    app = Flask(__name__)\n    return app\n' }, 'shop:create_app()', 'a factory building Flask(...)'],
+    ['Pyramid factory without arguments', { 'site.py': 'from pyramid.config import Configurator\n\ndef make_app():\n    with Configurator() as config:\n        return config.make_wsgi_app()\n' }, 'site:make_app()', 'a factory building config.make_wsgi_app()'],
+    ['src layout', { 'src/notes/__init__.py': '', 'src/notes/api.py': 'import falcon\napp = falcon.App()\n' }, 'notes.api:app', 'falcon.App()'],
+  ])('%s', (_name, files, entrypoint, idiom) => {
+    const { img, infos } = image({ 'requirements.txt': 'flask\nfalcon\nbottle\npyramid\ndjango\ngunicorn\n', ...files });
+    expect(img.entrypoint).toBe(entrypoint);
+    expect(infos).toEqual([expect.stringMatching(new RegExp(`^entrypoint detected: ${entrypoint.replace(/[.()]/g, c => `\\${c}`)} \\(${idiom.replace(/[.()]/g, c => `\\${c}`)} in `))]);
+    expect(img.gunicornConfig).toContain(`wsgi_app = "${entrypoint}"`);
+  });
+
+  test.each([
+    ['a string that mentions Flask(', 'x = "app = Flask(__name__)"\n'],
+    ['a comment', '# app = Flask(__name__)\n'],
+    ['__main__ block', 'from flask import Flask\nif __name__ == "__main__":\n    app = Flask(__name__)\n'],
+    ['a factory that needs arguments', 'from flask import Flask\ndef build(config):\n    return Flask(__name__)\n'],
+    ['a Flask( without importing flask', 'app = Flask(__name__)\n'],
+    ['a method', 'from flask import Flask\nclass X:\n    def create_app(self=None):\n        return Flask(__name__)\n'],
+  ])('not a candidate: %s', (_name, text) => {
+    expect(findCallables(text, 'm', 'm.py')).toEqual([]);
+  });
+
+  test('a module-level app makes factories in the same module helpers; tests are never scanned', () => {
+    const { img } = image({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\ndef create_app():\n    return Flask(__name__)\napp = Flask(__name__)\n', 'tests/test_app.py': 'from flask import Flask\nfake = Flask("t")\n' });
+    expect(img.entrypoint).toBe('app:app');
+  });
+
+  test('detection is independent of file order and deterministic', () => {
+    const files = { 'requirements.txt': 'flask\n', 'b.py': 'x = 1\n', 'a/__init__.py': '', 'a/z.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+    expect(image(files).img.entrypoint).toBe('a.z:app');
+    expect(image(files).img.fingerprint).toBe(image(files).img.fingerprint);
+  });
+});
+
+describe('import roots and local packages', () => {
+  test('a src layout puts src on PYTHONPATH; an explicit importRoot wins', () => {
+    const files = { 'requirements.txt': 'falcon\n', 'src/notes/__init__.py': '', 'src/notes/api.py': 'import falcon\napp = falcon.App()\n' };
+    expect(image(files).img.dockerfile).toContain('ENV PYTHONPATH="/app/src"\n');
+    const flat = image({ ...files, 'src/__init__.py': '', 'wsgi.py': 'from src.notes.api import app\n' }, { entrypoint: 'wsgi:app' });
+    expect(flat.img.dockerfile).not.toContain('PYTHONPATH');
+    const explicit = image({ ...files, 'service/web.py': 'import falcon\napp = falcon.App()\n' }, { importRoot: 'service' });
+    expect(explicit.img.entrypoint).toBe('web:app');
+    expect(explicit.img.dockerfile).toContain('ENV PYTHONPATH="/app/service"\n');
+  });
+
+  test('a local package outside the source is staged under lib/ and importable; its imports are local', () => {
+    const { app, stack } = newStack();
+    const repo = writeSource({ 'libs/common/__init__.py': 'import yaml\n', 'libs/common/text.py': 'def f():\n    return 1\n', 'libs/common/__pycache__/x.pyc': 'junk', 'libs/single.py': 'X = 1\n',
+      'services/api/api.py': 'from flask import Flask\nimport common\nimport single\napp = Flask(__name__)\n', 'services/api/requirements.txt': 'flask\nPyYAML\n' });
+    const img = new WsgiImage(stack, 'Image', { source: path.join(repo, 'services/api'), localPackages: ['../../libs/common', path.join(repo, 'libs/single.py')] });
+    expect(img.dockerfile).toContain('ENV PYTHONPATH="/opt/cdktf-wsgi/lib"\n');
+    expect(img.dockerfile).toContain('COPY ["lib/", "/opt/cdktf-wsgi/lib/"]\n');
+    expect(warnings(stack).filter(w => w.includes('imports'))).toEqual([]);
+    app.synth();
+    const staged = path.join(app.outdir, 'stacks', 'test', img.contextPath);
+    const listed = (fs.readdirSync(path.join(staged, 'lib'), { recursive: true } as any) as string[]).map(String).sort();
+    expect(listed).toEqual(['common', 'common/__init__.py', 'common/text.py', 'single.py']);
+  });
+});
+
+describe('Python version', () => {
+  test.each([
+    [{ '.python-version': '3.12.4\n' }, {}, 'python:3.12.4-slim', []],
+    [{ '.python-version': 'cpython-3.13\n' }, {}, 'python:3.13-slim', []],
+    [{ 'runtime.txt': 'python-3.10.14\n' }, {}, 'python:3.10.14-slim', []],
+    [{ 'pyproject.toml': '[project]\nrequires-python = ">=3.12"\ndependencies = ["flask"]\n' }, { dependencies: Dependencies.pyproject() }, 'python:3.12-slim', []],
+    [{ 'pyproject.toml': '[project]\nrequires-python = ">=3.8,<3.11"\ndependencies = []\n' }, { dependencies: Dependencies.pyproject() }, 'python:3.10-slim', []],
+    [{ 'pyproject.toml': '[project]\nrequires-python = ">=3.9"\ndependencies = []\n' }, { dependencies: Dependencies.pyproject() }, 'python:3.11-slim', []],
+    [{ '.python-version': '3.12\n', 'runtime.txt': 'python-3.11.9\n' }, {}, 'python:3.12-slim',
+      ['Python 3.12 comes from .python-version, but runtime.txt says 3.11.9; the image uses 3.12. Make the sources agree, or set `pythonVersion` to decide.']],
+    [{ '.python-version': '3.10\n', 'pyproject.toml': '[project]\nrequires-python = ">=3.11"\ndependencies = []\n' }, { dependencies: Dependencies.pyproject() }, 'python:3.10-slim',
+      ['Python 3.10 comes from .python-version, but pyproject.toml (requires-python) says ">=3.11"; the image uses 3.10. Make the sources agree, or set `pythonVersion` to decide.']],
+    [{ '.python-version': '3.12\n' }, { pythonVersion: '3.11' }, 'python:3.11-slim',
+      ['Python 3.11 comes from pythonVersion, but .python-version says 3.12; the image uses 3.11. Make the sources agree, or set `pythonVersion` to decide.']],
+    [{ '.python-version': 'pypy3.10\n' }, {}, 'python:3.11-slim',
+      ['.python-version says "pypy3.10", which is not a CPython 3 version such as "3.12"; it is ignored']],
+  ])('%j with %j uses %s', (files, props, from, expected) => {
+    const { stack, img } = image({ ...FLASK_APP, ...files }, { entrypoint: 'manager:app', ...props });
+    expect(img.dockerfile).toContain(`FROM ${from}\n`);
+    expect(warnings(stack).filter(w => !w.includes('gunicorn is not') && !w.startsWith('the app imports'))).toEqual(expected);
+  });
+
+  test('the default is 3.11 when nothing says otherwise, and baseImage turns detection off', () => {
+    expect(image(FLASK_APP, { entrypoint: 'manager:app' }).img.pythonVersion).toBe('3.11');
+    const based = image({ ...FLASK_APP, '.python-version': '3.12\n' }, { entrypoint: 'manager:app', baseImage: 'python:3.13-slim' });
+    expect(based.img.pythonVersion).toBeUndefined();
+    expect(based.img.dockerfile).toContain('FROM python:3.13-slim\n');
+  });
+
+  test.each([
+    ['3.11', '>=3.11.4', true], ['3.11', '<3.11', false], ['3.12', '~=3.11', true], ['3.12', '~=3.11.2', false],
+    ['3.12', '^3.10', true], ['3.12', '~3.10', false], ['3.11', '==3.11.*', true], ['3.11', '!=3.11.*', false], ['3.11', 'banana', undefined],
+  ])('%s against %s: %s', (version, spec, expected) => {
+    expect(satisfiesAnyPatch(version, spec)).toBe(expected);
+  });
+
+  test('a range nothing satisfies is ignored with a note', () => {
+    expect(choosePythonVersion([{ origin: 'x', value: '>=4', exact: false }], '3.11')).toEqual({
+      version: '3.11', origin: 'default', conflicts: [], notes: ['x requires Python ">=4", which no supported version (3.8–3.14) satisfies or which cannot be read; it is ignored'],
+    });
+  });
+});
+
+describe('dependency check', () => {
+  test('warns for third-party imports no declared distribution provides, naming the likely distribution', () => {
+    const { stack } = image({
+      'requirements.txt': 'Flask\ngunicorn\n',
+      'app.py': [
+        'import os, sys', 'import yaml', 'from PIL import Image', 'from flask_restful import Api', 'from dateutil import parser',
+        'from sklearn import tree', 'import werkzeug', 'from flask import Flask', 'from . import local', 'import helpers',
+        'try:', '    import ujson as json', 'except ImportError:', '    import json', 'from typing import TYPE_CHECKING',
+        'if TYPE_CHECKING:', '    import boto3', 'app = Flask(__name__)', 's = "import requests"',
+      ].join('\n'),
+      'helpers.py': 'import requests\n',
+    });
+    expect(warnings(stack)).toEqual([
+      expect.stringContaining('"PIL" (app.py:3), but no dependency in requirements.txt provides it; it most likely needs the distribution "Pillow"'),
+      'the app imports "dateutil" (app.py:5), but no dependency in requirements.txt provides it; it most likely needs the distribution "python-dateutil". Add it to requirements.txt, or list "dateutil" in allowUndeclaredImports if the image provides it.',
+      expect.stringContaining('"flask_restful" (app.py:4), but no dependency in requirements.txt provides it; it most likely needs the distribution "Flask-RESTful"'),
+      expect.stringContaining('"requests" (helpers.py:1)'),
+      expect.stringContaining('"sklearn" (app.py:6), but no dependency in requirements.txt provides it; it most likely needs the distribution "scikit-learn"'),
+      expect.stringContaining('"yaml" (app.py:2), but no dependency in requirements.txt provides it; it most likely needs the distribution "PyYAML"'),
+    ]);
+  });
+
+  test('declared under the mapped name, or allowed explicitly: no warning', () => {
+    const { stack } = image({ 'requirements.txt': 'flask\ngunicorn\nPyYAML==6.0\npillow\npython-dateutil\n', 'app.py': 'import yaml\nimport PIL\nimport dateutil\nimport magic\nfrom flask import Flask\napp = Flask(__name__)\n' },
+      { allowUndeclaredImports: ['magic'] });
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('imports are found across continuation lines and comma lists', () => {
+    expect(findImports('import a, b as c,\\\n  d\nfrom e.f import (g,\n  h)\n').map(r => r.module)).toEqual(['a', 'b', 'd', 'e']);
+  });
+});
+
+const DJANGO = {
+  'requirements.txt': 'Django\nwhitenoise\ngunicorn\n',
+  'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+  'mysite/__init__.py': '',
+  'mysite/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = get_wsgi_application()\n',
+  'mysite/settings.py': [
+    'import os',
+    'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
+    'DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"',
+    'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]',
+    'STATIC_ROOT = "/app/staticfiles"',
+  ].join('\n'),
+};
+
+describe('Django', () => {
+  test('collectstatic runs at build with placeholders for the SECRET_KEY variables only', () => {
+    const { img, stack } = image(DJANGO);
+    expect(img.entrypoint).toBe('mysite.wsgi:application');
+    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=mysite.settings DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret python3 -m django collectstatic --noinput\n');
+    expect(img.dockerfile).not.toContain('ENV DJANGO_SETTINGS_MODULE');
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('collectStatic false, an explicit settings module and build environment', () => {
+    expect(image(DJANGO, { django: { collectStatic: false } }).img.dockerfile).not.toContain('collectstatic');
+    const { img } = image({ ...DJANGO, 'mysite/prod.py': 'from .settings import *\nSTATIC_ROOT = "/s"\n' },
+      { django: { settingsModule: 'mysite.prod', buildEnvironment: { DATABASE_URL: "sqlite:///x y'z" } } });
+    expect(img.dockerfile).toContain('ENV DJANGO_SETTINGS_MODULE="mysite.prod"\n');
+    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=mysite.prod DATABASE_URL=\'sqlite:///x y\'\\\'\'z\' python3 -m django collectstatic --noinput\n');
+  });
+
+  test('no STATIC_ROOT: no collectstatic; DEBUG = True and missing WhiteNoise warn', () => {
+    const { img, stack } = image({ ...DJANGO, 'mysite/settings.py': 'DEBUG = True\nSECRET_KEY = "x"\n' });
+    expect(img.dockerfile).not.toContain('collectstatic');
+    expect(warnings(stack)).toEqual([expect.stringMatching(/^mysite\/settings\.py sets DEBUG = True, so every container of this image runs with DEBUG on/)]);
+    const collected = image({ ...DJANGO, 'mysite/settings.py': 'STATIC_ROOT = "/s"\n' });
+    expect(warnings(collected.stack)).toEqual([expect.stringMatching(/^static files are collected into STATIC_ROOT, but mysite\/settings\.py has no WhiteNoise middleware/)]);
+  });
+
+  test.each([
+    [{ DJANGO_SECRET_KEY: 'k', DJANGO_DEBUG: '1' }, ['DEBUG would be on: mysite/settings.py reads it from DJANGO_DEBUG, which is "1" here. Set DJANGO_DEBUG to a false value in `environment` for anything reachable by others.']],
+    [{ DJANGO_SECRET_KEY: 'k', DJANGO_DEBUG: '0' }, []],
+    [{ DJANGO_SECRET_KEY: 'k' }, []],
+    [{}, ['mysite/settings.py reads SECRET_KEY from DJANGO_SECRET_KEY, which this container does not set, so Django will fail to start. Set DJANGO_SECRET_KEY in `environment`, from a sensitive TerraformVariable.']],
+  ])('container environment %j', (environment, expected) => {
+    const { stack, img } = image(DJANGO);
+    new WsgiContainer(stack, 'Web', { image: img, environment });
+    expect(warnings(stack.node.findChild('Web') as any).filter(w => !w.includes('looks like a secret'))).toEqual(expected);
+  });
+
+  test('a debug default that is on warns when the variable is unset; token values are unknown and never warn', () => {
+    const { stack, img } = image({ ...DJANGO, 'mysite/settings.py': 'import os\nDEBUG = os.getenv("DEBUG", "True") == "True"\nSECRET_KEY = os.environ.get("SK", "dev")\n' });
+    new WsgiContainer(stack, 'Web', { image: img });
+    new WsgiContainer(stack, 'Web2', { image: img, containerName: 'w2', environment: { DEBUG: new TerraformVariable(stack, 'd', {}).stringValue } });
+    expect(warnings(stack.node.findChild('Web') as any)).toEqual([expect.stringContaining('DEBUG would be on: mysite/settings.py reads it from DEBUG, which is unset here, and its default turns DEBUG on')]);
+    expect(warnings(stack.node.findChild('Web2') as any)).toEqual([]);
+  });
+});
+
+describe('release command', () => {
+  test('djangoMigrate runs in its own container before the app, with the app\'s environment, volumes and hardening', () => {
+    const { stack, img } = image(DJANGO);
+    new WsgiContainer(stack, 'Web', {
+      image: img,
+      environment: { DJANGO_SECRET_KEY: 'k' },
+      volumes: [{ volumeName: 'data', containerPath: '/data' }],
+      releaseCommand: ReleaseCommand.djangoMigrate(),
+    });
+    const json = Testing.synth(stack);
+    const all = resources(stack, 'docker_container');
+    const release = all.find(r => r.name === 'test-web-release')!;
+    const web = all.find(r => r.name === 'test-web')!;
+    expect(release).toMatchObject({
+      entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput'],
+      env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
+      attach: true, logs: true, must_run: false, restart: 'no',
+      user: '10001:10001', read_only: true, capabilities: { drop: ['ALL'] }, security_opts: ['no-new-privileges:true'],
+      volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
+      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput) failed with exit code ${self.exit_code}. Its output:\n${self.container_logs}' }] },
+    });
+    expect(release.ports).toBeUndefined();
+    expect(release.healthcheck).toBeUndefined();
+    expect(web.depends_on).toEqual([expect.stringMatching(/^docker_container\.Web_Release_/)]);
+    expect(json).toHaveResource(container.Container);
+  });
+
+  test('exec runs any command; no release command means no extra container', () => {
+    const { stack, img } = image(FLASK_APP, { entrypoint: 'manager:app' });
+    new WsgiContainer(stack, 'Web', { image: img, releaseCommand: ReleaseCommand.exec(['python3', '-m', 'flask', 'db', 'upgrade']) });
+    new WsgiContainer(stack, 'Other', { image: img, containerName: 'other' });
+    const all = resources(stack, 'docker_container');
+    expect(all.map(r => r.name).sort()).toEqual(['other', 'test-web', 'test-web-release']);
+    expect(all.find(r => r.name === 'test-web-release')!.entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
+    expect(all.find(r => r.name === 'other')!.depends_on).toBeUndefined();
+  });
+});
