@@ -4,7 +4,10 @@ import * as path from 'path';
 import { container } from '@cdktf/provider-docker';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { LeavesStack, synthLeaves } from '../examples/leaves/main';
+import { DjangoStack } from '../examples/django/main';
+import { FalconStack } from '../examples/falcon/main';
+import { LeavesStack } from '../examples/leaves/main';
+import { synthExamples } from '../examples/main';
 
 describe('examples/leaves', () => {
   test('synthesizes the seed app on port 8123 (snapshot)', () => {
@@ -21,17 +24,39 @@ describe('examples/leaves', () => {
     expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
   });
 
-  test('writes no absolute path of the checkout or the outdir into any synthesized file', () => {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-synth-'));
-    synthLeaves(outdir);
+  test('writes no absolute path of the checkout or the outdir into any synthesized file (all examples)', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'examples-synth-'));
+    synthExamples(outdir);
     const repo = path.resolve(__dirname, '..');
     const files = (fs.readdirSync(outdir, { recursive: true } as any) as string[]).map(String)
       .filter(f => fs.statSync(path.join(outdir, f)).isFile());
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', path.join('stacks', 'leaves', 'cdk.tf.json')]));
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', ...['leaves', 'django', 'falcon'].map(s => path.join('stacks', s, 'cdk.tf.json'))]));
     for (const f of files) {
       const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
       const leaks = [repo, outdir].filter(p => text.includes(p));
       expect({ file: f, leaks }).toEqual({ file: f, leaks: [] });
     }
+  });
+});
+
+describe('examples/django and examples/falcon', () => {
+  test('django: detected entrypoint, collectstatic at build, migrations as the release command, secret from a variable', () => {
+    const app = Testing.app();
+    const stack = new DjangoStack(app, 'django');
+    expect(stack.image.entrypoint).toBe('mysite.wsgi:application');
+    expect(stack.image.dockerfile).toContain('python3 -m django collectstatic --noinput');
+    const json = Testing.synth(stack);
+    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web-release', entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput'] });
+    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web', env: expect.arrayContaining(['DJANGO_SECRET_KEY=${var.django_secret_key}']) });
+    expect(json).not.toContain('placeholder-not-a-secret');
+  });
+
+  test('falcon: dependencies, Python version, import root and entrypoint all detected', () => {
+    const app = Testing.app();
+    const stack = new FalconStack(app, 'falcon');
+    expect(stack.image.entrypoint).toBe('notes.api:app');
+    expect(stack.image.pythonVersion).toBe('3.11');
+    expect(stack.image.dockerfile).toContain('ENV PYTHONPATH="/app/src"\n');
+    expect(stack.image.dockerfile).not.toContain('COPY ["app/pyproject.toml"');
   });
 });

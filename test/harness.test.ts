@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkModelled, dockerfileForBuild, goDurationToNs, planAction } from './engine/harness';
+import { checkModelled, checkPostconditions, dockerfileForBuild, goDurationToNs, planAction } from './engine/harness';
 
 /** The engine harness stands in for Terraform: its own rules are tested without an engine. */
 describe('engine harness', () => {
@@ -46,5 +46,21 @@ describe('engine harness', () => {
     expect(goDurationToNs('0s')).toBe(0);
     expect(goDurationToNs(undefined)).toBe(0);
     expect(() => goDurationToNs('10 seconds')).toThrow('harness: cannot parse duration 10 seconds');
+  });
+});
+
+describe('harness: postconditions of the release container', () => {
+  const lifecycle = { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'failed with exit code ${self.exit_code}. Its output:\n${self.container_logs}' }] };
+
+  test('a zero exit passes; a non-zero exit fails with the interpolated message', () => {
+    expect(() => checkPostconditions('r', lifecycle, { exit_code: 0, container_logs: 'ok' })).not.toThrow();
+    expect(() => checkPostconditions('r', lifecycle, { exit_code: 2, container_logs: 'boom\n' }))
+      .toThrow('Resource postcondition failed (docker_container.r): failed with exit code 2. Its output:\nboom\n');
+  });
+
+  test('other conditions and lifecycle settings are refused as not modelled', () => {
+    expect(() => checkPostconditions('r', { postcondition: [{ condition: '${self.exit_code < 2}', error_message: 'x' }] }, { exit_code: 0 }))
+      .toThrow(/postcondition "\$\{self\.exit_code < 2\}" is not modelled/);
+    expect(() => checkPostconditions('r', { create_before_destroy: true }, { exit_code: 0 })).toThrow(/lifecycle\.create_before_destroy is not modelled/);
   });
 });
