@@ -1,3 +1,5 @@
+import { DependenciesSpec } from './private/manifests/spec';
+
 /** Options of {@link Dependencies.poetryLock}. */
 export interface PoetryLockOptions {
   /**
@@ -112,12 +114,4 @@ export class Dependencies {
   public _spec(): DependenciesSpec {
     return this.spec;
   }
-}
-
-/** @internal */
-export interface DependenciesSpec {
-  readonly kind: 'requirements' | 'pyproject' | 'poetry' | 'uv' | 'pipfile' | 'none';
-  readonly file: string;
-  readonly groups?: string[];
-  readonly extras?: string[];
 }

@@ -2,7 +2,7 @@
  * A one-off command a {@link WsgiContainer} runs from its image before the app container starts,
  * whenever the image changes (the "release phase"): database migrations, cache warm-up. It runs in
  * its own container with the app's environment, volumes, networks and hardening; when it exits
- * with a non-zero status the deploy fails with its output, and the app container is not replaced.
+ * with a non-zero status the deploy fails with its output, before the app container is created.
  */
 export class ReleaseCommand {
   /**

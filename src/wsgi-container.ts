@@ -3,8 +3,8 @@ import { container } from '@cdktf/provider-docker';
 import { Annotations, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
-import { debugValueOn } from './private/django';
 import { HealthCheck } from './health-check';
+import { debugValueOn } from './private/django';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { pathSlug } from './private/names';
 import { warnIfSecretLooking } from './private/secrets';
@@ -206,7 +206,7 @@ export interface WsgiContainerProps {
    * A one-off command (such as `ReleaseCommand.djangoMigrate()`) run in a container of its own,
    * `<containerName>-release`, before this container starts, each time the image changes. It gets
    * this container's environment, volumes, networks, user and hardening; a non-zero exit fails the
-   * deploy with its output, and this container is then left as it was.
+   * deploy with its output before this container is created from the new image.
    *
    * @default - none
    */

@@ -6,19 +6,19 @@ import { Annotations, TerraformStack } from 'cdktf';
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { BuildSecret } from './build-secret';
-import { Duration } from './duration';
-import { GunicornSettings, WorkerClass } from './gunicorn';
 import { Dependencies } from './dependencies';
 import { DjangoOptions } from './django-options';
+import { Duration } from './duration';
+import { GunicornSettings, WorkerClass } from './gunicorn';
 import { detectCallables, findUndeclaredImports, topLevelModules } from './private/app-analysis';
 import { byCodePoint, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
 import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, settingsModuleOf } from './private/django';
 import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
-import { pathSlug } from './private/names';
 import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
+import { pathSlug } from './private/names';
 import { choosePythonVersion, PythonVersionSource, readVersionFiles } from './private/python-version';
 import { warnIfSecretLooking } from './private/secrets';
 
@@ -356,7 +356,8 @@ export class WsgiImage extends Construct {
       requireSingleLine(this, `allowUndeclaredImports[${i}]`, name);
       return name;
     });
-    const undeclared = findUndeclaredImports([...files, ...localPackages.flatMap(p => p.files)], localModules, manifest.distributions, new Set(allowed));
+    const scanned = [...files, ...localPackages.flatMap(p => p.files)];
+    const undeclared = findUndeclaredImports(scanned, localModules, manifest.distributions, new Set(allowed));
     for (const u of undeclared) {
       Annotations.of(this).addWarning(
         `the app imports "${u.module}" (${u.where}), but no dependency in ${manifestName} provides it; it most likely needs the distribution "${u.distribution}". `

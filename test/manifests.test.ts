@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Dependencies, WsgiImage } from '../src';
+import { FLASK_APP, newStack, warnings, writeSource } from './util';
 import { translatePipfileLock } from '../src/private/manifests/pipfile-lock';
 import { translatePoetryLock } from '../src/private/manifests/poetry-lock';
 import { translatePyproject } from '../src/private/manifests/pyproject';
 import { detectManifest } from '../src/private/manifests/resolve';
 import { translateUvLock } from '../src/private/manifests/uv-lock';
-import { FLASK_APP, newStack, warnings, writeSource } from './util';
 
 const LOCKS = path.join(__dirname, 'fixtures', 'locks');
 const read = (f: string) => fs.readFileSync(path.join(LOCKS, f), 'utf-8');

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { container } from '@cdktf/provider-docker';
 import { Testing, TerraformVariable } from 'cdktf';
 import { Dependencies, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
+import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
 import { findCallables, findImports } from '../src/private/python-source';
 import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
-import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
 
 function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
   const { app, stack } = newStack();
@@ -71,8 +71,14 @@ describe('import roots and local packages', () => {
 
   test('a local package outside the source is staged under lib/ and importable; its imports are local', () => {
     const { app, stack } = newStack();
-    const repo = writeSource({ 'libs/common/__init__.py': 'import yaml\n', 'libs/common/text.py': 'def f():\n    return 1\n', 'libs/common/__pycache__/x.pyc': 'junk', 'libs/single.py': 'X = 1\n',
-      'services/api/api.py': 'from flask import Flask\nimport common\nimport single\napp = Flask(__name__)\n', 'services/api/requirements.txt': 'flask\nPyYAML\n' });
+    const repo = writeSource({
+      'libs/common/__init__.py': 'import yaml\n',
+      'libs/common/text.py': 'def f():\n    return 1\n',
+      'libs/common/__pycache__/x.pyc': 'junk',
+      'libs/single.py': 'X = 1\n',
+      'services/api/api.py': 'from flask import Flask\nimport common\nimport single\napp = Flask(__name__)\n',
+      'services/api/requirements.txt': 'flask\nPyYAML\n',
+    });
     const img = new WsgiImage(stack, 'Image', { source: path.join(repo, 'services/api'), localPackages: ['../../libs/common', path.join(repo, 'libs/single.py')] });
     expect(img.dockerfile).toContain('ENV PYTHONPATH="/opt/cdktf-wsgi/lib"\n');
     expect(img.dockerfile).toContain('COPY ["lib/", "/opt/cdktf-wsgi/lib/"]\n');
@@ -235,8 +241,14 @@ describe('release command', () => {
     expect(release).toMatchObject({
       entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput'],
       env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
-      attach: true, logs: true, must_run: false, restart: 'no',
-      user: '10001:10001', read_only: true, capabilities: { drop: ['ALL'] }, security_opts: ['no-new-privileges:true'],
+      attach: true,
+      logs: true,
+      must_run: false,
+      restart: 'no',
+      user: '10001:10001',
+      read_only: true,
+      capabilities: { drop: ['ALL'] },
+      security_opts: ['no-new-privileges:true'],
       volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
       lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput) failed with exit code ${self.exit_code}. Its output:\n${self.container_logs}' }] },
     });

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import { ContextFile } from './build-context';
-import { normalizeDistribution } from './requirements';
-import { CallableCandidate, findCallables, findImports } from './python-source';
 import { ALTERNATIVE_DISTRIBUTIONS, BROUGHT_BY, IMPORT_TO_DISTRIBUTION, STDLIB_MODULES } from './python-modules';
+import { CallableCandidate, findCallables, findImports } from './python-source';
+import { normalizeDistribution } from './requirements';
 
 /** Test code is never the app and may import test-only packages. */
 export function isTestFile(rel: string): boolean {
@@ -53,7 +53,9 @@ export interface UndeclaredImport {
  * modules never count; neither do imports made optional with try/except or TYPE_CHECKING, nor the
  * libraries that a declared framework installs itself.
  */
-export function findUndeclaredImports(files: ContextFile[], localModules: Set<string>, declared: Set<string>, allowed: Set<string>): UndeclaredImport[] {
+export function findUndeclaredImports(
+  files: ContextFile[], localModules: Set<string>, declared: Set<string>, allowed: Set<string>,
+): UndeclaredImport[] {
   const provided = new Set<string>(['gunicorn']);
   for (const dist of [...declared, 'gunicorn']) {
     provided.add(dist.replace(/-/g, '_'));

@@ -90,10 +90,10 @@ export const ALTERNATIVE_DISTRIBUTIONS: Readonly<Record<string, string[]>> = {
  * not reported as undeclared. Normalized distribution → import names it brings.
  */
 export const BROUGHT_BY: Readonly<Record<string, string[]>> = {
-  'flask': ['werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker'],
-  'django': ['asgiref', 'sqlparse', 'pytz'],
-  'pyramid': ['webob', 'zope', 'venusian', 'translationstring', 'hupper', 'plaster', 'plaster_pastedeploy', 'pkg_resources'],
-  'requests': ['urllib3', 'idna', 'certifi', 'charset_normalizer', 'chardet'],
-  'gunicorn': ['pkg_resources', 'packaging'],
-  'jinja2': ['markupsafe'],
+  flask: ['werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker'],
+  django: ['asgiref', 'sqlparse', 'pytz'],
+  pyramid: ['webob', 'zope', 'venusian', 'translationstring', 'hupper', 'plaster', 'plaster_pastedeploy', 'pkg_resources'],
+  requests: ['urllib3', 'idna', 'certifi', 'charset_normalizer', 'chardet'],
+  gunicorn: ['pkg_resources', 'packaging'],
+  jinja2: ['markupsafe'],
 };

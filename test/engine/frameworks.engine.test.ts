@@ -3,13 +3,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { DjangoStack } from '../../examples/django/main';
-import { FalconStack } from '../../examples/falcon/main';
 import { describeEngine, prepareEngine } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker } from './harness';
 import { pipfileLock, poetryLock, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
 import { APPS } from './stacks';
+import { DjangoStack } from '../../examples/django/main';
+import { FalconStack } from '../../examples/falcon/main';
 import { Dependencies, HealthCheck, WsgiContainer, WsgiImage, WsgiImageProps } from '../../src';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');

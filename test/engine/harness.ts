@@ -102,6 +102,16 @@ function resolve(value: any, applied: Map<string, AppliedResource>): any {
 }
 
 /** Go duration string ("10s", "1500ms", "1m") to nanoseconds. */
+/**
+ * A resource's configuration with references resolved; `lifecycle` is kept as written, since its
+ * `self.*` expressions are evaluated after the apply (checkPostconditions).
+ */
+function resolveConfig(config: Attrs, applied: Map<string, AppliedResource>): Attrs {
+  const { lifecycle, ...rest } = config;
+  const resolved = resolve(rest, applied);
+  return lifecycle === undefined ? resolved : { ...resolved, lifecycle };
+}
+
 export function goDurationToNs(d: string | undefined): number {
   if (!d) return 0;
   const m = /^(\d+(?:\.\d+)?)(ns|us|ms|s|m|h)$/.exec(d);
@@ -463,7 +473,7 @@ export async function applyStack(stackDir: string, previous?: ApplyResult): Prom
     const old = prev.get(key);
     const view = new Map([...known].map(([k, v]) => [k, actions[k] === 'replace' || actions[k] === 'create'
       ? { ...v, attrs: new Proxy({}, { get: () => UNKNOWN }) } : v]));
-    actions[key] = old ? planAction(r.type, old.config, resolve(r.config, view)) : 'create';
+    actions[key] = old ? planAction(r.type, old.config, resolveConfig(r.config, view)) : 'create';
     known.set(key, old ?? { type: r.type, name: r.name, attrs: {}, config: r.config });
   }
   const result: ApplyResult = { resources: [], buildLogs: {}, actions };
@@ -482,7 +492,7 @@ export async function applyStack(stackDir: string, previous?: ApplyResult): Prom
   try {
     for (const r of ordered) {
       const key = `${r.type}.${r.name}`;
-      const config = resolve(r.config, applied);
+      const config = resolveConfig(r.config, applied);
       const old = prev.get(key);
       let attrs: Attrs;
       if (actions[key] === 'create' || actions[key] === 'replace') {

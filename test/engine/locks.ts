@@ -78,7 +78,7 @@ export function poetryLock(wheels: Map<string, Wheel>, direct: string[]): { lock
 export function pipfileLock(wheels: Map<string, Wheel>): string {
   const entry = (n: string) => ({ hashes: [`sha256:${wheels.get(n)!.sha256}`], index: 'pypi', markers: "python_version >= '3.7'", version: `==${wheels.get(n)!.version}` });
   return JSON.stringify({
-    _meta: { hash: { sha256: '0'.repeat(64) }, 'pipfile-spec': 6, requires: { python_version: '3.11' }, sources: [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }] },
+    _meta: { 'hash': { sha256: '0'.repeat(64) }, 'pipfile-spec': 6, 'requires': { python_version: '3.11' }, 'sources': [{ name: 'pypi', url: 'https://pypi.org/simple', verify_ssl: true }] },
     default: Object.fromEntries(Object.keys(FLASK_GRAPH).sort().map(n => [n, entry(n)])),
     develop: { pytest: { hashes: [`sha256:${'c'.repeat(64)}`], index: 'pypi', version: '==8.3.3' } },
   }, null, 4);

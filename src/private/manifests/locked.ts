@@ -63,7 +63,9 @@ export interface LockedPackage {
 type Reach = true | Set<string>;
 
 /** The packages reachable from the roots, each with the environment markers under which pip needs it. */
-export function walkLock(roots: LockEdge[], find: (edge: LockEdge) => LockedPackage | undefined, lockFile: string): Map<LockedPackage, { reach: Reach; extras: Set<string> }> {
+export function walkLock(
+  roots: LockEdge[], find: (edge: LockEdge) => LockedPackage | undefined, lockFile: string,
+): Map<LockedPackage, { reach: Reach; extras: Set<string> }> {
   const reached = new Map<LockedPackage, { reach: Reach; extras: Set<string> }>();
   const queue: Array<{ edge: LockEdge; via: Reach }> = roots.map(edge => ({ edge, via: true }));
   // A marker explosion would only ever come from a pathological lock; beyond this the package is

@@ -41,7 +41,10 @@ export function translatePoetryLock(sourceDir: string, lockRel: string, groups: 
       name,
       version,
       dependencies: dependencyEdges(table(p.dependencies)),
-      extras: new Map(Object.entries(table(p.extras)).map(([extra, deps]) => [normalizeDistribution(extra), list(deps).map(d => extraEdge(String(d))).filter((e): e is LockEdge => e !== undefined)])),
+      extras: new Map(Object.entries(table(p.extras)).map(([extra, deps]) => [
+        normalizeDistribution(extra),
+        list(deps).map(d => extraEdge(String(d))).filter((e): e is LockEdge => e !== undefined),
+      ])),
       hashes: files.map(f => str(table(f).hash)).filter((h): h is string => h !== undefined),
       directReference,
       localPath,

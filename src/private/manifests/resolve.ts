@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DependenciesSpec } from '../../dependencies';
+import { DependenciesSpec } from './spec';
 import { readRequirements, RequirementsError } from '../requirements';
 import { ManifestError, ResolvedManifest } from './locked';
 import { translatePipfileLock } from './pipfile-lock';
 import { translatePoetryLock } from './poetry-lock';
 import { translatePyproject } from './pyproject';
-import { translateUvLock } from './uv-lock';
 import { table, parseToml } from './toml';
+import { translateUvLock } from './uv-lock';
 
 /** A spec chosen by looking at the source directory, and what else was there. */
 export interface DetectedManifest {

@@ -1,0 +1,7 @@
+/** Which manifest a Dependencies value names, and how to read it. */
+export interface DependenciesSpec {
+  readonly kind: 'requirements' | 'pyproject' | 'poetry' | 'uv' | 'pipfile' | 'none';
+  readonly file: string;
+  readonly groups?: string[];
+  readonly extras?: string[];
+}
