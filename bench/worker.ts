@@ -9,6 +9,7 @@ import { container, image } from '@cdktf/provider-docker';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { WsgiContainer, WsgiImage } from '../src';
+import { fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/build-context';
 
 const [scenario, mode, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs);
@@ -26,6 +27,14 @@ function staging(): void {
     const hash = crypto.createHash('sha256');
     for (const f of files) hash.update(fs.readFileSync(path.join(root, f)));
     hash.digest('hex');
+    return;
+  }
+  if (mode === 'ours-staging') {
+    // The library's own file work, without cdktf: the pruned walk, the fingerprint and the staged copy.
+    const selected = selectContextFiles(root, readDockerignore(root));
+    const prefixed = selected.map(f => ({ ...f, relativePath: `app/${f.relativePath}` }));
+    const digest = fingerprint({}, [], prefixed, '');
+    writeContext(path.join(outdir, digest), [], prefixed, '');
     return;
   }
   const { app, stack } = newStack(outdir);

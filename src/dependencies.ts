@@ -1,4 +1,4 @@
-import { DependenciesSpec } from './private/manifests/spec';
+import { DependenciesSpec } from './private/manifests/choice';
 
 /** Options of {@link Dependencies.poetryLock}. */
 export interface PoetryLockOptions {

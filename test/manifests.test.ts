@@ -159,3 +159,16 @@ describe('detection and the image', () => {
     expect(warnings(stack)).toEqual([expect.stringContaining('gunicorn is not in the dependencies; the image adds "gunicorn>=20.1,<27".')]);
   });
 });
+
+describe('Dependencies factories: documented defaults', () => {
+  test.each([
+    [Dependencies.requirementsFile(), { kind: 'requirements', file: 'requirements.txt' }],
+    [Dependencies.pyproject(), { kind: 'pyproject', file: 'pyproject.toml', extras: [] }],
+    [Dependencies.poetryLock(), { kind: 'poetry', file: 'poetry.lock', groups: [] }],
+    [Dependencies.uvLock(), { kind: 'uv', file: 'uv.lock', groups: [], extras: [] }],
+    [Dependencies.pipfileLock(), { kind: 'pipfile', file: 'Pipfile.lock' }],
+    [Dependencies.none(), { kind: 'none', file: '' }],
+  ])('%#', (deps, spec) => {
+    expect(deps._spec()).toEqual(spec);
+  });
+});

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { BuildSecret, Dependencies, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { BuildSecret, Dependencies, Duration, ReleaseCommand, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
 type ImageCase = [
@@ -51,6 +51,13 @@ const IMAGE_CASES: ImageCase[] = [
   ['django settings missing', { entrypoint: 'site1.wsgi:application' }, /'django\.settingsModule' "site1\.settings" names a module that is not in the build context \(looked for site1\/settings\.py\)/, { 'site1/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\napplication = get_wsgi_application()\n' }],
   ['django collectStatic without STATIC_ROOT', { entrypoint: 'site1.wsgi:application', django: { collectStatic: true } }, /'django\.collectStatic' true needs STATIC_ROOT, which site1\/settings\.py does not set/, { 'site1/wsgi.py': 'from django.core.wsgi import get_wsgi_application\nimport os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "site1.settings")\napplication = get_wsgi_application()\n', 'site1/settings.py': 'DEBUG = False\n' }],
   ['django settings module not dotted', { django: { settingsModule: 'site1/settings' } }, /'django\.settingsModule' "site1\/settings" is not a dotted module name/],
+  ['django settings module not named anywhere', { entrypoint: 'site1.wsgi:application' }, /'django\.settingsModule' undefined is not set, and neither site1\/wsgi\.py nor manage\.py names DJANGO_SETTINGS_MODULE\. Fix: set `django\.settingsModule`/, { 'site1/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n' }],
+  ['import root with odd characters', { importRoot: 'my src' }, /'importRoot' "my src" has characters other than letters, digits/, { 'my src/x.py': '' }],
+  ['local package not importable', { localPackages: ['../my-lib'] }, /'localPackages\[0\]' "\.\.\/my-lib" is named "my-lib", which Python cannot import/, undefined, (src: string) => fs.mkdirSync(path.join(src, '..', 'my-lib'), { recursive: true })],
+  ['local packages with one name', { localPackages: ['../a/common', '../b/common'] }, /'localPackages\[1\]' "\.\.\/b\/common" would be imported as "common", like \.\.\/a\/common\. Fix: give every local package a distinct name/, undefined,
+    (src: string) => ['a', 'b'].forEach(d => fs.mkdirSync(path.join(src, '..', d, 'common'), { recursive: true }))],
+  ['dependency group with newline', { dependencies: Dependencies.uvLock({ groups: ['dev\nx'] }) }, /'dependencies group\/extra 0' "dev\\nx" contains a newline/],
+  ['allowed import with newline', { allowUndeclaredImports: ['a\nb'] }, /'allowUndeclaredImports\[0\]' "a\\nb" contains a newline/],
   ['port 0', { port: 0 }, /^test\/Image: 'port' 0 is out of range: must be a whole number from 1 to 65535\. Fix: use the port/],
   ['port 65536', { port: 65536 }, /'port' 65536 is out of range/],
   ['port fractional', { port: 80.5 }, /'port' 80\.5 is out of range/],
@@ -201,6 +208,10 @@ const CONTAINER_CASES: ContainerCase[] = [
   ['cpus zero', { cpus: 0 }, /'cpus' 0 must be a positive number of CPUs/],
   ['tmp size zero', { tmpSizeMiB: 0 }, /'tmpSizeMiB' 0 is out of range/],
   ['container name invalid', { containerName: '-web' }, /'containerName' "-web" is not a valid container name/],
+  ['release command empty', { releaseCommand: ReleaseCommand.exec([]) }, /^test\/Web: 'releaseCommand' \[\] is empty\. Fix: give the program and its arguments/],
+  ['release command with newline', { releaseCommand: ReleaseCommand.exec(['python3', 'a\nb']) }, /'releaseCommand\[1\]' "a\\nb" contains a newline/],
+  ['django migrate for a Flask image', { releaseCommand: ReleaseCommand.djangoMigrate() }, /'releaseCommand' "python3 -m django migrate --noinput" runs Django's migrate, but test\/Image is not a Django project \(its entrypoint is manager:app\)\. Fix: use ReleaseCommand\.exec\(\)/],
+  ['release container name too long', { containerName: 'w'.repeat(125), releaseCommand: ReleaseCommand.exec(['true']) }, /'containerName' "w{125}" is too long to name the release container as well\. Fix: use a name of at most 120 characters/],
   ['network name invalid', { networks: ['bad name'] }, /'networks\[0\]' "bad name" is not a valid Docker network name/],
   ['volume relative container path', { volumes: [{ containerPath: 'data', volumeName: 'v' }] }, /'volumes\[0\]\.containerPath' "data" is not an absolute path/],
   ['volume with both sources', { volumes: [{ containerPath: '/data', volumeName: 'v', hostPath: '/srv' }] }, /'volumes\[0\]' .* must set exactly one of volumeName and hostPath/],

@@ -212,9 +212,15 @@ export function writeContext(targetDir: string, generated: GeneratedFile[], file
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       fs.writeFileSync(dest, file.content, { mode: 0o644 });
     }
+    // Files come sorted, so siblings share a directory: create each one once.
+    const made = new Set<string>();
     for (const file of files) {
       const dest = path.join(temp, sourcePrefix, file.relativePath);
-      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      const dir = path.dirname(dest);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
+      }
       fs.copyFileSync(file.absolutePath, dest, fs.constants.COPYFILE_FICLONE);
       fs.chmodSync(dest, file.executable ? 0o755 : 0o644);
     }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DependenciesSpec } from './spec';
+import { DependenciesSpec } from './choice';
 import { readRequirements, RequirementsError } from '../requirements';
 import { ManifestError, ResolvedManifest } from './locked';
 import { translatePipfileLock } from './pipfile-lock';
