@@ -168,8 +168,8 @@ function hostSitePackages(work: string): string {
 }
 
 /** gunicorn on the host with the library's generated settings, bound to host:port. */
-function startHostGunicorn(site: string, conf: string, appDir: string, host: string, port: number): ChildProcess {
-  return spawn('python3', ['-m', 'gunicorn', '--config', conf, '--chdir', appDir, '--bind', `${host}:${port}`], {
+function startHostGunicorn(site: string, conf: string, host: string, port: number): ChildProcess {
+  return spawn('python3', ['-m', 'gunicorn', '--config', conf, '--bind', `${host}:${port}`], {
     env: { ...process.env, PYTHONPATH: site },
     stdio: 'ignore',
   });
@@ -281,7 +281,9 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
   // 7. Cold start and 5. throughput need the host baseline.
   const site = hostSitePackages(work);
   const conf = path.join(work, 'gunicorn.conf.py');
-  fs.writeFileSync(conf, staged.image.gunicornConfig);
+  // The same settings, with the app directory of the host instead of the image's /app (gunicorn
+  // checks `chdir` while loading the file, before command-line options apply).
+  fs.writeFileSync(conf, staged.image.gunicornConfig.replace(/^chdir = .*$/m, `chdir = ${JSON.stringify(source)}`));
   const coldLib: number[] = [];
   const coldHost: number[] = [];
   for (let i = 0; i < opts.runs; i++) {
@@ -291,12 +293,28 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
     coldLib.push(await firstOk('127.0.0.1', 18181, '/api/leaves', t0));
     await c.remove({ force: true });
     const t1 = process.hrtime.bigint();
-    const p = startHostGunicorn(site, conf, source, '127.0.0.1', 18182);
+    const p = startHostGunicorn(site, conf, '127.0.0.1', 18182);
     coldHost.push(await firstOk('127.0.0.1', 18182, '/api/leaves', t1));
     await stopProcess(p);
   }
 
-  const seconds = opts.quick ? 2 : 30;
+  /** The library's image with a variant of its gunicorn.conf.py mounted over the generated one. */
+  const withConfig = (name: string, port: number, edit: (conf: string) => string) => ({
+    name,
+    port,
+    start: async () => {
+      const dir = fs.mkdtempSync(path.join(work, 'conf-'));
+      fs.writeFileSync(path.join(dir, 'gunicorn.conf.py'), edit(staged.image.gunicornConfig));
+      fs.chmodSync(dir, 0o755);
+      const base = libraryContainerOptions(staged.image);
+      const c = await runContainer(libImage.id, `cdktf-wsgi-bench-tput-${port}`, HOST_IP, port, {
+        ...base,
+        HostConfig: { ...base.HostConfig, Binds: [`${dir}/gunicorn.conf.py:/opt/cdktf-wsgi/gunicorn.conf.py:ro`] },
+      });
+      return async () => { await c.remove({ force: true }); };
+    },
+  });
+  const seconds = Number(process.env.CDKTF_WSGI_BENCH_SECONDS) || (opts.quick ? 2 : 30);
   const connections = 64;
   const throughput: Array<{ name: string; r: Load }> = [];
   createClientNamespace();
@@ -322,26 +340,14 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
         name: '(b) gunicorn on the host with the library\'s settings',
         port: 18185,
         start: async () => {
-          const p = startHostGunicorn(site, conf, source, HOST_IP, 18185);
+          const p = startHostGunicorn(site, conf, HOST_IP, 18185);
           return () => stopProcess(p);
         },
       },
-      {
-        name: 'cdktf-wsgi with sync workers (2 × CPUs + 1), container',
-        port: 18186,
-        start: async () => {
-          const syncConf = staged.image.gunicornConfig.replace('threads = 4', 'threads = 1').replace('worker_class = "gthread"', 'worker_class = "sync"');
-          const dir = fs.mkdtempSync(path.join(work, 'sync-'));
-          fs.writeFileSync(path.join(dir, 'gunicorn.conf.py'), syncConf);
-          fs.chmodSync(dir, 0o755);
-          const opts2 = libraryContainerOptions(staged.image);
-          const c = await runContainer(libImage.id, 'cdktf-wsgi-bench-tput-sync', HOST_IP, 18186, {
-            ...opts2,
-            HostConfig: { ...opts2.HostConfig, Binds: [`${dir}/gunicorn.conf.py:/opt/cdktf-wsgi/gunicorn.conf.py:ro`] },
-          });
-          return async () => { await c.remove({ force: true }); };
-        },
-      },
+      withConfig('cdktf-wsgi with sync workers (2 × CPUs + 1), container', 18186,
+        conf => conf.replace('threads = 4', 'threads = 1').replace('worker_class = "gthread"', 'worker_class = "sync"')),
+      withConfig('cdktf-wsgi default without the access log (`accessLog: false`), container', 18187,
+        conf => conf.replace('accesslog = "-"', 'accesslog = None')),
     ];
     for (const v of variants) {
       const stop = await v.start();

@@ -104,9 +104,11 @@ export interface GunicornSettings {
   readonly forwardedAllowIps?: string[];
 
   /**
-   * Write an access log line per request to stdout.
+   * Write an access log line per request to stdout. Off by default, as in gunicorn itself: through
+   * Docker's log driver it cost about a third of the throughput in this project's benchmarks
+   * (docs/benchmarks.md, scenario 5). Errors and worker events are always logged.
    *
-   * @default true
+   * @default false
    */
   readonly accessLog?: boolean;
 }

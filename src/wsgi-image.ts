@@ -717,7 +717,7 @@ export class WsgiImage extends Construct {
       maxRequests,
       maxRequestsJitter,
       forwardedAllowIps,
-      accessLog: settings.accessLog ?? true,
+      accessLog: settings.accessLog ?? false,
     };
   }
 

@@ -65,7 +65,7 @@ describe('WsgiImage defaults', () => {
       keepalive: 5,
       max_requests: 0,
       max_requests_jitter: 0,
-      accesslog: '-',
+      accesslog: null,
       errorlog: '-',
       worker_tmp_dir: '/dev/shm',
       chdir: '/app',
@@ -81,6 +81,11 @@ describe('WsgiImage defaults', () => {
     const cpus = Number(execFileSync('python3', ['-c', 'import os; print(len(os.sched_getaffinity(0)))'], { encoding: 'utf-8' }));
     expect(gunicornSettings(img.gunicornConfig).workers).toBeLessThanOrEqual(Math.min(2 * cpus + 1, 12));
     expect(gunicornSettings(img.gunicornConfig).workers).toBeGreaterThanOrEqual(3);
+  });
+
+  test('gthread workers watch the signal wake-up pipe, so a stop begins at once; other worker classes are left alone', () => {
+    expect(image().img.gunicornConfig).toContain('def post_worker_init(worker):\n    poller = getattr(worker, "poller", None)');
+    expect(image({ gunicorn: { workerClass: WorkerClass.SYNC } }).img.gunicornConfig).not.toContain('post_worker_init');
   });
 
   test('an explicit non-gthread worker class defaults to one thread', () => {
@@ -101,7 +106,7 @@ describe('WsgiImage defaults', () => {
         maxRequests: 1000,
         maxRequestsJitter: 50,
         forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'],
-        accessLog: false,
+        accessLog: true,
       },
     });
     expect(gunicornSettings(img.gunicornConfig)).toMatchObject({
@@ -115,7 +120,7 @@ describe('WsgiImage defaults', () => {
       max_requests: 1000,
       max_requests_jitter: 50,
       forwarded_allow_ips: '10.0.0.0/8,127.0.0.1',
-      accesslog: null,
+      accesslog: '-',
     });
     expect(img.gracefulTimeout.toSeconds()).toBe(10);
   });

@@ -247,7 +247,13 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     fs.cpSync(path.join(APPS, 'monorepo', 'services', 'api'), dir, { recursive: true });
     const wheels = wheelhouse();
     fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock(wheels, ['flask']).replace(wheels.get('flask')!.sha256, 'f'.repeat(64)));
+    const since = Math.floor(Date.now() / 1000) - 1;
     await expect(applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')] } }]))
       .rejects.toThrow(/THESE PACKAGES DO NOT MATCH THE HASHES/);
+    // Like provider 3.6.2 (build.force_remove unset), the classic builder keeps the failed step's
+    // container; the test removes it.
+    for (const c of await docker.listContainers({ all: true, filters: { status: ['exited'] } })) {
+      if (c.Created >= since && /pip install/.test(c.Command)) await docker.getContainer(c.Id).remove().catch(() => undefined);
+    }
   }, 300_000);
 });
