@@ -39,7 +39,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts'] },
-  eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'] },
+  eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'], devdirs: ['test', 'build-tools', 'bench'] },
   sampleCode: false,
   githubOptions: { mergify: false },
   buildWorkflow: false,

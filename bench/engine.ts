@@ -119,7 +119,9 @@ async function firstOk(host: string, port: number, urlPath: string, since: bigin
   }
 }
 
-async function runContainer(imageId: string, name: string, hostIp: string, hostPort: number, extra: Docker.ContainerCreateOptions = {}): Promise<Docker.Container> {
+async function runContainer(
+  imageId: string, name: string, hostIp: string, hostPort: number, extra: Docker.ContainerCreateOptions = {},
+): Promise<Docker.Container> {
   await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
   const c = await docker.createContainer({
     name,
@@ -306,10 +308,10 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
       const dir = fs.mkdtempSync(path.join(work, 'conf-'));
       fs.writeFileSync(path.join(dir, 'gunicorn.conf.py'), edit(staged.image.gunicornConfig));
       fs.chmodSync(dir, 0o755);
-      const base = libraryContainerOptions(staged.image);
+      const options = libraryContainerOptions(staged.image);
       const c = await runContainer(libImage.id, `cdktf-wsgi-bench-tput-${port}`, HOST_IP, port, {
-        ...base,
-        HostConfig: { ...base.HostConfig, Binds: [`${dir}/gunicorn.conf.py:/opt/cdktf-wsgi/gunicorn.conf.py:ro`] },
+        ...options,
+        HostConfig: { ...options.HostConfig, Binds: [`${dir}/gunicorn.conf.py:/opt/cdktf-wsgi/gunicorn.conf.py:ro`] },
       });
       return async () => { await c.remove({ force: true }); };
     },
@@ -345,9 +347,9 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
         },
       },
       withConfig('cdktf-wsgi with sync workers (2 × CPUs + 1), container', 18186,
-        conf => conf.replace('threads = 4', 'threads = 1').replace('worker_class = "gthread"', 'worker_class = "sync"')),
-      withConfig('cdktf-wsgi default without the access log (`accessLog: false`), container', 18187,
-        conf => conf.replace('accesslog = "-"', 'accesslog = None')),
+        text => text.replace('threads = 4', 'threads = 1').replace('worker_class = "gthread"', 'worker_class = "sync"')),
+      withConfig('cdktf-wsgi with the access log on (`accessLog: true`), container', 18187,
+        text => text.replace('accesslog = None', 'accesslog = "-"')),
     ];
     for (const v of variants) {
       const stop = await v.start();
