@@ -361,7 +361,7 @@ export class WsgiImage extends Construct {
     for (const u of undeclared) {
       Annotations.of(this).addWarning(
         `the app imports "${u.module}" (${u.where}), but no dependency in ${manifestName} provides it; it most likely needs the distribution "${u.distribution}". `
-        + `Add it to ${manifestName}${manifest.lines.length > 0 && manifest.files[0] !== 'pyproject.toml' ? ' (and re-lock)' : ''}, or list "${u.module}" in allowUndeclaredImports if the image provides it.`);
+        + `Add it to ${manifest.declareIn}, or list "${u.module}" in allowUndeclaredImports if the image provides it.`);
     }
 
     const pythonPath = [

@@ -172,3 +172,30 @@ describe('Dependencies factories: documented defaults', () => {
     expect(deps._spec()).toEqual(spec);
   });
 });
+
+describe('hash-checked requirements and the dependency check\'s advice', () => {
+  test('a requirements file with --hash and no gunicorn: gunicorn gets its own pip run', () => {
+    const { stack } = newStack();
+    const source = writeSource({ ...FLASK_APP, 'requirements.txt': `flask==2.2.2 \\\n    --hash=sha256:${'a'.repeat(64)}\n` });
+    const img = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app' });
+    expect(img.dockerfile).toContain('&& python3 -m pip install --no-cache-dir -r /opt/cdktf-wsgi/gunicorn-requirements.txt');
+    expect(warnings(stack)).toContainEqual(expect.stringContaining('in a separate pip run without hash checking'));
+  });
+
+  test.each([
+    [{ 'uv.lock': 'version = 1\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\n' }, 'pyproject.toml, then run `uv lock`'],
+    [{ 'Pipfile.lock': '{"default": {}}' }, 'the Pipfile, then run `pipenv lock`'],
+    [{ 'pyproject.toml': '[project]\nname = "x"\ndependencies = []\n' }, 'pyproject.toml ([project] dependencies)'],
+    [{ 'requirements.txt': 'gunicorn\n' }, 'requirements.txt'],
+  ])('an undeclared import is to be declared where the manifest says: %j', (files, where) => {
+    const { stack } = newStack();
+    const source = writeSource({ 'web.py': 'import yaml\ndef app(e, s):\n    return []\n', ...files });
+    new WsgiImage(stack, 'Image', { source, entrypoint: 'web:app' });
+    expect(warnings(stack)).toContainEqual(expect.stringContaining(`most likely needs the distribution "PyYAML". Add it to ${where}, or list "yaml"`));
+  });
+
+  test('a PEP 621 project may leave dependencies out', () => {
+    const dir = writeSource({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n' });
+    expect(translatePyproject(dir, 'pyproject.toml', []).lines).toEqual([]);
+  });
+});

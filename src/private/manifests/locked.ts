@@ -22,6 +22,8 @@ export interface ResolvedManifest {
   readonly requiresPython?: { readonly value: string; readonly file: string };
   /** Things worth a synth warning, already phrased. */
   readonly notes: string[];
+  /** Where a missing dependency should be declared, phrased for a warning ("requirements.txt", "pyproject.toml, then run `uv lock`"). */
+  readonly declareIn: string;
 }
 
 /** Raised for an unreadable or malformed manifest; the caller names the construct and property. */

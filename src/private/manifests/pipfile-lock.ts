@@ -55,5 +55,6 @@ export function translatePipfileLock(sourceDir: string, lockRel: string): Resolv
     hashed: rendered.hashed,
     requiresPython: python !== undefined ? { value: python, file: lockRel } : undefined,
     notes: rendered.notes,
+    declareIn: 'the Pipfile, then run `pipenv lock`',
   };
 }

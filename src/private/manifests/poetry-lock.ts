@@ -100,6 +100,7 @@ export function translatePoetryLock(sourceDir: string, lockRel: string, groups: 
     hashed: rendered.hashed,
     requiresPython: python !== undefined ? { value: python, file: pyprojectRel } : undefined,
     notes: rendered.notes,
+    declareIn: `${pyprojectRel}, then run \`poetry lock\``,
   };
 }
 

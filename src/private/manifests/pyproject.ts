@@ -14,13 +14,13 @@ export function translatePyproject(sourceDir: string, rel: string, extras: strin
     throw new ManifestError(rel, 'declares its dependencies as dynamic, so they are not in the file',
       'use Dependencies.requirementsFile() with the file your build backend reads them from');
   }
-  if (!('project' in doc) || !Array.isArray(project.dependencies)) {
+  if (!('project' in doc) || (project.dependencies !== undefined && !Array.isArray(project.dependencies))) {
     const poetry = table(table(doc.tool).poetry);
     if ('dependencies' in poetry) {
       throw new ManifestError(rel, 'declares its dependencies under [tool.poetry], which only poetry can resolve',
         'run `poetry lock` and commit poetry.lock (it is then used automatically), or use Dependencies.poetryLock()');
     }
-    throw new ManifestError(rel, 'has no [project] dependencies list (PEP 621)', 'add `dependencies = [...]` under [project], or choose another Dependencies source');
+    throw new ManifestError(rel, 'has no [project] table with a dependencies list (PEP 621)', 'add `dependencies = [...]` under [project], or choose another Dependencies source');
   }
   const optional = table(project['optional-dependencies']);
   const byNormalized = new Map(Object.keys(optional).map(k => [normalizeDistribution(k), k]));
@@ -34,7 +34,8 @@ export function translatePyproject(sourceDir: string, rel: string, extras: strin
       lines.push(line);
     }
   };
-  addLines(project.dependencies as unknown[], '[project] dependencies');
+  // A project without dependencies may leave the key out (PEP 621).
+  addLines(list(project.dependencies), '[project] dependencies');
   for (const extra of extras) {
     const key = byNormalized.get(normalizeDistribution(extra));
     if (key === undefined) {
@@ -58,5 +59,6 @@ export function translatePyproject(sourceDir: string, rel: string, extras: strin
     hashed: false,
     requiresPython: python !== undefined ? { value: python, file: rel } : undefined,
     notes: [],
+    declareIn: `${rel} ([project] dependencies)`,
   };
 }

@@ -53,11 +53,11 @@ export function resolveManifest(sourceDir: string, spec: DependenciesSpec): Reso
   const file = spec.file.split(path.sep).join('/');
   switch (spec.kind) {
     case 'none':
-      return { files: [], installedFiles: [], lines: [], distributions: new Set(), hashed: false, notes: [] };
+      return { files: [], installedFiles: [], lines: [], distributions: new Set(), hashed: false, notes: [], declareIn: 'a requirements file (Dependencies.none() declares none)' };
     case 'requirements':
       try {
         const tree = readRequirements(sourceDir, file);
-        return { files: tree.files, installedFiles: tree.files, lines: [], distributions: tree.distributions, hashed: tree.hashed, notes: [] };
+        return { files: tree.files, installedFiles: tree.files, lines: [], distributions: tree.distributions, hashed: tree.hashed, notes: [], declareIn: file };
       } catch (e) {
         if (e instanceof RequirementsError) {
           throw new ManifestError(e.file, e.problem, e.fix);

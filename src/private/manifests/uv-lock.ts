@@ -83,6 +83,7 @@ export function translateUvLock(sourceDir: string, lockRel: string, groups: stri
     hashed: rendered.hashed,
     requiresPython: python !== undefined ? { value: python, file: lockRel } : undefined,
     notes: rendered.notes,
+    declareIn: 'pyproject.toml, then run `uv lock`',
   };
 }
 
