@@ -9,7 +9,7 @@ import { container, image } from '@cdktf/provider-docker';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { WsgiContainer, WsgiImage } from '../src';
-import { fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/build-context';
+import { ContentCache, fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/build-context';
 
 const [scenario, mode, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs);
@@ -33,8 +33,9 @@ function staging(): void {
     // The library's own file work, without cdktf: the pruned walk, the fingerprint and the staged copy.
     const selected = selectContextFiles(root, readDockerignore(root));
     const prefixed = selected.map(f => ({ ...f, relativePath: `app/${f.relativePath}` }));
-    const digest = fingerprint({}, [], prefixed, '');
-    writeContext(path.join(outdir, digest), [], prefixed, '');
+    const cache = new ContentCache();
+    const digest = fingerprint({}, [], prefixed, '', cache);
+    writeContext(path.join(outdir, digest), [], prefixed, '', cache);
     return;
   }
   const { app, stack } = newStack(outdir);

@@ -11,7 +11,7 @@ import { DjangoOptions } from './django-options';
 import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
 import { detectCallables, findUndeclaredImports, topLevelModules } from './private/app-analysis';
-import { byCodePoint, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
+import { byCodePoint, ContentCache, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
 import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, settingsModuleOf } from './private/django';
 import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
@@ -401,7 +401,8 @@ export class WsgiImage extends Construct {
     ];
     // Secrets enter the options only when used, so images without them keep their fingerprint.
     const options = { buildArgs, platform: props.platform ?? null, ...(secrets.length > 0 ? { secrets } : {}) };
-    this.fingerprint = fingerprint(options, generated, contextFiles, '');
+    const contents = new ContentCache();
+    this.fingerprint = fingerprint(options, generated, contextFiles, '', contents);
 
     const stack = TerraformStack.of(this);
     const assetFolder = path.posix.join('assets', stack.getLogicalId(this.node));
@@ -429,7 +430,7 @@ export class WsgiImage extends Construct {
       onSynthesize: session => {
         const stackDir = path.join(session.manifest.outdir, session.manifest.forStack(stack).synthesizedStackPath, '..');
         fs.rmSync(path.join(stackDir, assetFolder), { recursive: true, force: true });
-        writeContext(path.join(stackDir, this.contextPath), generated, contextFiles, '');
+        writeContext(path.join(stackDir, this.contextPath), generated, contextFiles, '', contents);
       },
     });
   }

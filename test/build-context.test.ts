@@ -200,4 +200,4 @@ describe('determinism', () => {
   });
 });
 
-const GOLDEN = 'af3f62ccb87cfd6b14e641c63a11097bb8de348e0a28db7227b3ab812df9e303';
+const GOLDEN = '34554742629f263beaf823b4647455464b3599034be475ca5e6148b4be393ef3';

@@ -72,7 +72,7 @@ export function findInvalidPattern(patterns: string[]): string | undefined {
  * a link that leaves it, or loops, is an error rather than a silent copy of unrelated files.
  */
 export function selectContextFiles(sourceDir: string, userPatterns: string[]): ContextFile[] {
-  const root = fs.realpathSync(sourceDir);
+  const root = fs.realpathSync.native(sourceDir);
   const userMatcher = ignore().add(userPatterns);
   const builtIn = ignore().add(BUILT_IN_EXCLUDES);
   const negations = userPatterns.filter(p => p.startsWith('!')).map(p => p.slice(1).replace(/^\/+/, ''));
@@ -83,7 +83,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
   const mayReinclude = (relDir: string) => negations.some(n => n.startsWith(`${relDir}/`) || /[*?[]/.test(n.split('/')[0]));
 
   const walk = (absDir: string, relDir: string) => {
-    const real = fs.realpathSync(absDir);
+    const real = fs.realpathSync.native(absDir);
     if (activeDirs.has(real)) {
       throw new ContextError(relDir, 'is a symlink loop: a directory links back to one of its parents',
         'remove the link or add its path to .dockerignore');
@@ -106,7 +106,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
           continue;
         }
         try {
-          target = fs.realpathSync(abs);
+          target = fs.realpathSync.native(abs);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           throw new ContextError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
@@ -169,7 +169,31 @@ export interface GeneratedFile {
  * the format salt, the build options, every generated file, then every source file's relative
  * path, mode and content. Absolute paths, timestamps and the walk's order on disk never enter it.
  */
-export function fingerprint(options: Record<string, unknown>, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string): string {
+/**
+ * File contents read while fingerprinting, kept (up to a bound) so staging writes exactly the bytes
+ * that were hashed, without reading them again: writing from memory is several times faster than
+ * copying file by file, and a file edited between the two steps cannot slip into the context.
+ */
+export class ContentCache {
+  private static readonly LIMIT_BYTES = 32 * 1024 * 1024;
+  private readonly contents = new Map<string, Buffer>();
+  private bytes = 0;
+
+  public offer(absolutePath: string, content: Buffer): void {
+    if (this.bytes + content.length <= ContentCache.LIMIT_BYTES) {
+      this.contents.set(absolutePath, content);
+      this.bytes += content.length;
+    }
+  }
+
+  public get(absolutePath: string): Buffer | undefined {
+    return this.contents.get(absolutePath);
+  }
+}
+
+export function fingerprint(
+  options: Record<string, unknown>, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string, cache?: ContentCache,
+): string {
   const hash = crypto.createHash('sha256');
   const field = (name: string, value: string | Buffer) => {
     hash.update(`\x01${name}\x02`);
@@ -182,7 +206,9 @@ export function fingerprint(options: Record<string, unknown>, generated: Generat
     field(`generated:${file.relativePath}`, file.content);
   }
   for (const file of files) {
-    field(`file:${sourcePrefix}${file.relativePath}:${file.executable ? 'x' : '-'}`, fs.readFileSync(file.absolutePath));
+    const content = fs.readFileSync(file.absolutePath);
+    cache?.offer(file.absolutePath, content);
+    field(`file:${sourcePrefix}${file.relativePath}:${file.executable ? 'x' : '-'}`, content);
   }
   return hash.digest('hex');
 }
@@ -202,7 +228,7 @@ export function stableJson(value: unknown): string {
  * Writes into a temporary sibling and renames it into place, so an interrupted synth never leaves
  * a half-written context under the final name.
  */
-export function writeContext(targetDir: string, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string): void {
+export function writeContext(targetDir: string, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string, cache?: ContentCache): void {
   const parent = path.dirname(targetDir);
   fs.mkdirSync(parent, { recursive: true });
   const temp = fs.mkdtempSync(path.join(parent, '.staging-'));
@@ -221,8 +247,15 @@ export function writeContext(targetDir: string, generated: GeneratedFile[], file
         fs.mkdirSync(dir, { recursive: true });
         made.add(dir);
       }
-      fs.copyFileSync(file.absolutePath, dest, fs.constants.COPYFILE_FICLONE);
-      fs.chmodSync(dest, file.executable ? 0o755 : 0o644);
+      const mode = file.executable ? 0o755 : 0o644;
+      const content = cache?.get(file.absolutePath);
+      if (content !== undefined) {
+        fs.writeFileSync(dest, content, { mode });
+      } else {
+        fs.copyFileSync(file.absolutePath, dest, fs.constants.COPYFILE_FICLONE);
+      }
+      // The umask may have narrowed the mode at creation; the context's modes are part of the image.
+      fs.chmodSync(dest, mode);
     }
     fs.rmSync(targetDir, { recursive: true, force: true });
     fs.renameSync(temp, targetDir);

@@ -4,75 +4,61 @@
  * first so that text inside them never matches.
  */
 
-/** Blanks comments and string literal contents (keeping line structure), so patterns see only code. */
+/**
+ * Comments and string literals (single, triple-quoted, with escapes). One regular expression pass:
+ * it is several times faster than a character loop on large sources.
+ */
+const COMMENT_OR_STRING = /#[^\n]*|"""[\s\S]*?(?:"""|$(?![\s\S]))|'''[\s\S]*?(?:'''|$(?![\s\S]))|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?/g;
+
+/**
+ * Blanks comments and string literal contents, so patterns see only code. A string that spans
+ * lines keeps its line breaks as backslash continuations: line numbers stay right, and the string
+ * stays one logical line.
+ */
 export function stripStringsAndComments(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '#') {
-      while (i < text.length && text[i] !== '\n') {
-        i++;
-      }
-      continue;
+  return text.replace(COMMENT_OR_STRING, m => {
+    if (m[0] === '#') {
+      return '';
     }
-    if (c === '"' || c === '\'') {
-      const triple = text.startsWith(c.repeat(3), i);
-      const quote = triple ? c.repeat(3) : c;
-      out += quote;
-      i += quote.length;
-      while (i < text.length && !text.startsWith(quote, i)) {
-        if (text[i] === '\\') {
-          i += 2;
-          continue;
-        }
-        if (!triple && text[i] === '\n') {
-          break;
-        }
-        out += text[i] === '\n' ? '\n' : ' ';
-        i++;
-      }
-      if (text.startsWith(quote, i)) {
-        out += quote;
-        i += quote.length;
-      }
-      continue;
-    }
-    out += c;
-    i++;
-  }
-  return out;
+    const quote = m.startsWith('"""') || m.startsWith("'''") ? m.slice(0, 3) : m[0];
+    const breaks = m.split('\n').length - 1;
+    return `${quote}${'\\\n'.repeat(breaks)}${quote}`;
+  });
 }
 
 /** Logical lines (joined across brackets and backslashes), with their indentation. */
 export function logicalLines(code: string): Array<{ indent: number; text: string; line: number }> {
   const result: Array<{ indent: number; text: string; line: number }> = [];
-  const physical = code.split(/\r?\n/);
+  const physical = code.split('\n');
   let depth = 0;
-  let current: { indent: number; text: string; line: number } | undefined;
-  physical.forEach((raw, idx) => {
+  let current: { indent: number; parts: string[]; line: number } | undefined;
+  for (let idx = 0; idx < physical.length; idx++) {
+    const raw = physical[idx];
+    const trimmed = raw.trim();
     if (!current) {
-      if (raw.trim() === '') {
-        return;
+      if (trimmed === '') {
+        continue;
       }
-      current = { indent: raw.length - raw.trimStart().length, text: '', line: idx + 1 };
+      current = { indent: raw.length - raw.trimStart().length, parts: [], line: idx + 1 };
     }
-    current.text += (current.text ? ' ' : '') + raw.trim();
-    for (const ch of raw) {
-      if ('([{'.includes(ch)) {
-        depth++;
-      } else if (')]}'.includes(ch)) {
-        depth = Math.max(0, depth - 1);
+    if (/[()[\]{}]/.test(raw)) {
+      for (const ch of raw) {
+        if (ch === '(' || ch === '[' || ch === '{') {
+          depth++;
+        } else if (ch === ')' || ch === ']' || ch === '}') {
+          depth = Math.max(0, depth - 1);
+        }
       }
     }
-    if (depth === 0 && !raw.trimEnd().endsWith('\\')) {
-      current.text = current.text.replace(/\\\s/g, ' ');
-      result.push(current);
+    const continued = trimmed.endsWith('\\');
+    current.parts.push(continued ? trimmed.slice(0, -1).trimEnd() : trimmed);
+    if (depth === 0 && !continued) {
+      result.push({ indent: current.indent, text: current.parts.filter(p => p.length > 0).join(' '), line: current.line });
       current = undefined;
     }
-  });
+  }
   if (current) {
-    result.push(current);
+    result.push({ indent: current.indent, text: current.parts.filter(p => p.length > 0).join(' '), line: current.line });
   }
   return result;
 }

@@ -28,9 +28,14 @@ const DEFAULT_MINOR = 11;
 export function readVersionFiles(sourceDir: string): { sources: PythonVersionSource[]; notes: string[] } {
   const sources: PythonVersionSource[] = [];
   const notes: string[] = [];
+  // Checked first: most sources have neither file, and a thrown ENOENT is costly at scale.
   const read = (f: string) => {
+    const file = path.join(sourceDir, f);
+    if (!fs.existsSync(file)) {
+      return undefined;
+    }
     try {
-      return fs.readFileSync(path.join(sourceDir, f), 'utf-8');
+      return fs.readFileSync(file, 'utf-8');
     } catch {
       return undefined;
     }

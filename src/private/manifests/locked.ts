@@ -22,7 +22,7 @@ export interface ResolvedManifest {
   readonly requiresPython?: { readonly value: string; readonly file: string };
   /** Things worth a synth warning, already phrased. */
   readonly notes: string[];
-  /** Where a missing dependency should be declared, phrased for a warning ("requirements.txt", "pyproject.toml, then run `uv lock`"). */
+  /** Where a missing dependency should be declared, phrased for a warning, e.g. "pyproject.toml, then run `uv lock`". */
   readonly declareIn: string;
 }
 

@@ -53,7 +53,15 @@ export function resolveManifest(sourceDir: string, spec: DependenciesSpec): Reso
   const file = spec.file.split(path.sep).join('/');
   switch (spec.kind) {
     case 'none':
-      return { files: [], installedFiles: [], lines: [], distributions: new Set(), hashed: false, notes: [], declareIn: 'a requirements file (Dependencies.none() declares none)' };
+      return {
+        files: [],
+        installedFiles: [],
+        lines: [],
+        distributions: new Set(),
+        hashed: false,
+        notes: [],
+        declareIn: 'a requirements file (Dependencies.none() declares none)',
+      };
     case 'requirements':
       try {
         const tree = readRequirements(sourceDir, file);
