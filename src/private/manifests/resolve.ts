@@ -65,7 +65,15 @@ export function resolveManifest(sourceDir: string, spec: DependenciesSpec): Reso
     case 'requirements':
       try {
         const tree = readRequirements(sourceDir, file);
-        return { files: tree.files, installedFiles: tree.files, lines: [], distributions: tree.distributions, hashed: tree.hashed, notes: [], declareIn: file };
+        return {
+          files: tree.files,
+          installedFiles: tree.files,
+          lines: [],
+          distributions: tree.distributions,
+          hashed: tree.hashed,
+          notes: [],
+          declareIn: file,
+        };
       } catch (e) {
         if (e instanceof RequirementsError) {
           throw new ManifestError(e.file, e.problem, e.fix);
