@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import { container } from '@cdktf/provider-docker';
 import { Annotations, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { debugValueOn } from './private/django';
@@ -254,6 +254,7 @@ export class WsgiContainer extends Construct {
   constructor(scope: Construct, id: string, props: WsgiContainerProps) {
     super(scope, id);
     Object.defineProperty(this, CONTAINER_SYMBOL, { value: true });
+    containersOf(this.node.root).push(this);
     const image = props.image;
     this.containerPort = image.port;
     this.containerName = this.resolveName(props.containerName);
@@ -497,8 +498,8 @@ export class WsgiContainer extends Construct {
   /** Two containers on one Docker host cannot listen on the same address, port and protocol. */
   private findHostPortConflicts(): string[] {
     const errors: string[] = [];
-    for (const other of this.node.root.node.findAll()) {
-      if (other === this || !WsgiContainer.isWsgiContainer(other)) {
+    for (const other of containersOf(this.node.root)) {
+      if (other === this) {
         continue;
       }
       for (const a of this.published) {
@@ -533,6 +534,20 @@ export class WsgiContainer extends Construct {
 }
 
 const CONTAINER_SYMBOL = Symbol.for('cdktf-wsgi.WsgiContainer');
+const REGISTRY_SYMBOL = Symbol.for('cdktf-wsgi.WsgiContainer.registry');
+
+/**
+ * The WsgiContainers of an app, kept on its root (under a global symbol, so copies of the library
+ * share it): the host-port check compares each container with the others without walking the
+ * whole tree once per container.
+ */
+function containersOf(root: IConstruct): WsgiContainer[] {
+  const holder = root as unknown as { [REGISTRY_SYMBOL]?: WsgiContainer[] };
+  if (holder[REGISTRY_SYMBOL] === undefined) {
+    Object.defineProperty(holder, REGISTRY_SYMBOL, { value: [], enumerable: false });
+  }
+  return holder[REGISTRY_SYMBOL]!;
+}
 
 interface HostBinding {
   readonly hostPort: number;

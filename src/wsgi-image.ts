@@ -429,7 +429,10 @@ export class WsgiImage extends Construct {
     addCustomSynthesis(this, {
       onSynthesize: session => {
         const stackDir = path.join(session.manifest.outdir, session.manifest.forStack(stack).synthesizedStackPath, '..');
-        fs.rmSync(path.join(stackDir, assetFolder), { recursive: true, force: true });
+        // Earlier contexts of this image go; checked first, since a missing path costs a thrown error.
+        if (fs.existsSync(path.join(stackDir, assetFolder))) {
+          fs.rmSync(path.join(stackDir, assetFolder), { recursive: true, force: true });
+        }
         writeContext(path.join(stackDir, this.contextPath), generated, contextFiles, '', contents);
       },
     });

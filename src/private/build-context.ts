@@ -257,7 +257,9 @@ export function writeContext(targetDir: string, generated: GeneratedFile[], file
       // The umask may have narrowed the mode at creation; the context's modes are part of the image.
       fs.chmodSync(dest, mode);
     }
-    fs.rmSync(targetDir, { recursive: true, force: true });
+    if (fs.existsSync(targetDir)) {
+      fs.rmSync(targetDir, { recursive: true, force: true });
+    }
     fs.renameSync(temp, targetDir);
   } catch (e) {
     fs.rmSync(temp, { recursive: true, force: true });

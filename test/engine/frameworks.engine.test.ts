@@ -5,7 +5,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { describeEngine, prepareEngine } from './engine';
 import { applyStack, ApplyResult, destroyStack, docker } from './harness';
-import { pipfileLock, poetryLock, uvLock, wheelhouse } from './locks';
+import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
 import { APPS } from './stacks';
 import { DjangoStack } from '../../examples/django/main';
@@ -208,7 +208,10 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     const service = (name: string, files: Record<string, string>) => {
       const dir = path.join(monorepo, 'services', name);
       fs.cpSync(path.join(monorepo, 'services', 'api'), dir, { recursive: true });
-      for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, f), text);
+      for (const [f, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.writeFileSync(path.join(dir, f), text);
+      }
       return dir;
     };
     const poetry = poetryLock(wheels, ['flask', 'gunicorn']);
@@ -217,6 +220,19 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
       { name: 'uv', port: 18096, image: { source: service('uv', { 'uv.lock': uvLock(wheels, ['flask']) }), localPackages: ['../../libs/common'] } },
       { name: 'poetry', port: 18097, image: { source: service('poetry', { 'poetry.lock': poetry.lock, 'pyproject.toml': poetry.pyproject }), localPackages: ['../../libs/common'] } },
       { name: 'pipenv', port: 18098, image: { source: service('pipenv', { 'Pipfile.lock': pipfileLock(wheels) }), localPackages: ['../../libs/common'], dependencies: Dependencies.pipfileLock() } },
+      // requirements.txt as people write it: an include, a constraints file, a marker that excludes a
+      // Windows-only package, and --hash pins in the included file (so pip checks every hash).
+      {
+        name: 'reqs',
+        port: 18100,
+        image: {
+          source: service('reqs', {
+            'requirements.txt': '-r requirements/base.txt\n-c requirements/constraints.txt\npywin32==306 ; sys_platform == "win32" \\\n    --hash=sha256:' + '0'.repeat(64) + '\n',
+            ...requirementsTree(wheels),
+          }),
+          localPackages: ['../../libs/common'],
+        },
+      },
     ]);
     result = applied.result;
     images = applied.images;
@@ -227,7 +243,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     if (result) await destroyStack(result);
   }, 120_000);
 
-  test.each([['uv', 18096], ['poetry', 18097], ['pipenv', 18098]])('%s: the locked app imports the sibling package and answers', async (_name, port) => {
+  test.each([['uv', 18096], ['poetry', 18097], ['pipenv', 18098], ['reqs', 18100]])('%s: the pinned app imports the sibling package and answers', async (_name, port) => {
     const res = await get(port as number, '/api/greeting');
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ from: 'common', hello: 'monorepo' });

@@ -83,3 +83,13 @@ export function pipfileLock(wheels: Map<string, Wheel>): string {
     develop: { pytest: { hashes: [`sha256:${'c'.repeat(64)}`], index: 'pypi', version: '==8.3.3' } },
   }, null, 4);
 }
+
+/** requirements/base.txt with every pin hash-checked, and a constraints file. */
+export function requirementsTree(wheels: Map<string, Wheel>): Record<string, string> {
+  const pins = Object.keys(FLASK_GRAPH).filter(n => n !== 'gunicorn').sort()
+    .map(n => `${n}==${wheels.get(n)!.version} \\\n    --hash=sha256:${wheels.get(n)!.sha256}`);
+  return {
+    'requirements/base.txt': `${pins.join('\n')}\n`,
+    'requirements/constraints.txt': 'flask<3\nwerkzeug<3\n',
+  };
+}
