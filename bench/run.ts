@@ -43,6 +43,7 @@ function stagingScenario(): string[] {
   const outdir = () => fs.mkdtempSync(path.join(WORK, 'out-'));
   const ours = runs('staging', 'ours', () => ({ root, outdir: outdir() }));
   const oursStaging = runs('staging', 'ours-staging', () => ({ root, outdir: outdir() }));
+  const walkHash = runs('staging', 'ours-walk-hash', () => ({ root, outdir: outdir() }));
   const asset = runs('staging', 'asset', () => ({ root, outdir: outdir() }));
   const floor = runs('staging', 'floor', () => ({ root, files }));
   const small = bigRepo(path.join(WORK, 'repo-small'), 300, 1);
@@ -58,6 +59,7 @@ function stagingScenario(): string[] {
     '|---|---|---|',
     `| cdktf-wsgi \`WsgiImage\`, whole synth (construct tree, app scan, staging, cdk.tf.json) | ${fmt(ours.ms)} | ${fmt(ours.maxRssMiB)} |`,
     `| cdktf-wsgi staging + fingerprint alone (pruned walk, hash, staged copy) | ${fmt(oursStaging.ms)} | ${fmt(oursStaging.maxRssMiB)} |`,
+    `| the same without writing the staged copy (pruned walk + hash) | ${fmt(walkHash.ms)} | ${fmt(walkHash.maxRssMiB)} |`,
     `| (a) raw \`TerraformAsset\` of the directory | ${fmt(asset.ms)} | ${fmt(asset.maxRssMiB)} |`,
     `| (b) floor: read + SHA-256 of the included files only | ${fmt(floor.ms)} | ${fmt(floor.maxRssMiB)} |`,
     `| cdktf-wsgi on the same app with 1 MiB ignored | ${fmt(oursSmall.ms)} | ${fmt(oursSmall.maxRssMiB)} |`,
@@ -66,9 +68,15 @@ function stagingScenario(): string[] {
       `(target ≤ 2×), the whole synth ${fmt(ours.ms / floor.ms, 1)}×. ` +
       `Peak memory with ${fmt(ignoredMiB)} MiB ignored vs 1 MiB ignored: ${fmt(ours.maxRssMiB / oursSmall.maxRssMiB, 2)}× (target: independent of ignored content).`,
     '',
-    'The floor only reads and hashes; staging must also walk the directory (pruning ignored trees without entering them) and write the copy that ' +
-      '`docker build` reads, which the floor does not do at all. The whole-synth row adds the construct tree, the app scan (entrypoint, imports, ' +
-      'Django settings) and cdk.tf.json. Every run starts a fresh Node process whose start-up is not counted.',
+    'The floor only reads and hashes a list it is given; staging must also find that list (walking the directory, pruning ignored trees ' +
+      'without entering them) and write the copy that `docker build` reads. ' +
+      `Without the copy, the walk and hash take ${fmt(walkHash.ms)} ms (${fmt(walkHash.ms / floor.ms, 1)}× the floor); writing the 300 files adds ` +
+      `${fmt(oursStaging.ms - walkHash.ms)} ms although they are written from the bytes already read for the hash. ` +
+      '**The ≤ 2× target is out of reach while staging writes a copy**: creating 300 files costs more than reading them on this machine, ' +
+      'and each run is a fresh process, so the walk also pays for the JIT warming up. Hard links would avoid the copy, but a file edited in place ' +
+      'after synth would then change the staged context under an old fingerprint (and a chmod would change the user\'s file), so the copy stays. ' +
+      'The whole-synth row adds the construct tree, the app scan (entrypoint, imports, Django settings) and cdk.tf.json. ' +
+      'Every run starts a fresh Node process whose start-up is not counted.',
     '',
   ];
 }

@@ -29,6 +29,12 @@ function staging(): void {
     hash.digest('hex');
     return;
   }
+  if (mode === 'ours-walk-hash') {
+    // The same without the staged copy: what is left when nothing is written.
+    const selected = selectContextFiles(root, readDockerignore(root));
+    fingerprint({}, [], selected.map(f => ({ ...f, relativePath: `app/${f.relativePath}` })), '');
+    return;
+  }
   if (mode === 'ours-staging') {
     // The library's own file work, without cdktf: the pruned walk, the fingerprint and the staged copy.
     const selected = selectContextFiles(root, readDockerignore(root));
