@@ -54,8 +54,8 @@ describeEngine('reliability on a real Docker engine', () => {
         .rejects.toThrow(/did not become healthy[\s\S]*Failed to find (attribute|application object) 'missing'/);
     }, 300_000);
 
-    test('a health check path answering 500 fails the apply', async () => {
-      await expect(deploy('health500', { source: PROBE, ...KEEP },
+    test('a health check path answering 500 fails the apply (the opt-in access log shows the 500s)', async () => {
+      await expect(deploy('health500', { source: PROBE, ...KEEP, gunicorn: { accessLog: true } },
         { waitTimeout: Duration.seconds(30), healthCheck: HealthCheck.http('/api/fail', quick) }))
         .rejects.toThrow(/did not become healthy \(status unhealthy[\s\S]*"GET \/api\/fail HTTP\/1.1" 500/);
     }, 300_000);
