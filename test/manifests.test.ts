@@ -39,6 +39,26 @@ describe('poetry.lock (lock-version 2.0, groups from pyproject.toml)', () => {
     expect(m.lines.find(l => l.startsWith('colorama'))).toMatch(/^colorama==0\.4\.6 ; \(platform_system == "Windows"\) or \(sys_platform == "win32"\)/);
   });
 
+  test('poetry 1.1 locks: category per package, hashes under [metadata.files], git sources as direct references', () => {
+    const lock = [
+      '[[package]]', 'name = "flask"', 'version = "2.0.3"', 'category = "main"', 'optional = false', 'python-versions = ">=3.6"', '',
+      '[[package]]', 'name = "internal"', 'version = "1.2.0"', 'category = "main"', 'optional = false', 'python-versions = "*"', '',
+      '[package.source]', 'type = "git"', 'url = "https://git.example.com/internal.git"', 'reference = "v1.2.0"', 'resolved_reference = "0123abcd"', '',
+      '[[package]]', 'name = "pytest"', 'version = "7.0.1"', 'category = "dev"', 'optional = false', 'python-versions = ">=3.6"', '',
+      '[metadata]', 'lock-version = "1.1"', 'python-versions = "^3.9"', 'content-hash = "00"', '',
+      '[metadata.files]',
+      `flask = [{file = "Flask-2.0.3-py3-none-any.whl", hash = "sha256:${'1'.repeat(64)}"}]`,
+      'internal = []',
+      `pytest = [{file = "pytest-7.0.1-py3-none-any.whl", hash = "sha256:${'2'.repeat(64)}"}]`,
+    ].join('\n');
+    const dir = writeSource({ 'poetry.lock': lock, 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.9"\nflask = "^2.0"\n' });
+    const m = translatePoetryLock(dir, 'poetry.lock', []);
+    expect(m.lines).toEqual(['flask==2.0.3', 'internal @ git+https://git.example.com/internal.git@0123abcd']);
+    expect(m.hashed).toBe(false);
+    expect(m.notes).toEqual([expect.stringContaining('poetry.lock has no hashes for internal')]);
+    expect(names(translatePoetryLock(dir, 'poetry.lock', ['dev']).lines)).toContain('pytest');
+  });
+
   test('poetry 2.1 locks say the group and markers per package', () => {
     const lock = ['[[package]]', 'name = "flask"', 'version = "3.1.0"', 'groups = ["main"]', 'files = []', '',
       '[[package]]', 'name = "colorama"', 'version = "0.4.6"', 'groups = ["main", "dev"]', 'markers = {main = "platform_system == \\"Windows\\"", dev = "sys_platform == \\"win32\\""}', 'files = []', '',
