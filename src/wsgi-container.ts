@@ -338,9 +338,20 @@ export class WsgiContainer extends Construct {
     };
     const tmpfs = readOnly ? { '/tmp': `rw,noexec,nosuid,nodev,size=${tmpSizeMiB}m` } : undefined;
     this.checkDjangoEnvironment(image, environment);
-    const securityOpts = (props.noNewPrivileges ?? true) ? ['no-new-privileges:true'] : undefined;
-    const capabilities = (props.dropAllCapabilities ?? true) ? { drop: ['ALL'] } : undefined;
-    const user = (props.runAsNonRoot ?? true) ? image.user : '0:0';
+    // What the app container and its release container share: the same user, hardening, limits,
+    // networks and volumes, so a release command runs exactly where the app will.
+    const runtime = {
+      image: image.imageId,
+      user: (props.runAsNonRoot ?? true) ? image.user : '0:0',
+      readOnly,
+      tmpfs,
+      securityOpts: (props.noNewPrivileges ?? true) ? ['no-new-privileges:true'] : undefined,
+      capabilities: (props.dropAllCapabilities ?? true) ? { drop: ['ALL'] } : undefined,
+      memory: props.memoryMiB,
+      cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
+      networksAdvanced: props.networks?.map(name => ({ name })),
+      volumes: volumes.length > 0 ? volumes : undefined,
+    };
     let release: container.Container | undefined;
     if (props.releaseCommand !== undefined) {
       const { argv, django } = props.releaseCommand._render();
@@ -360,8 +371,8 @@ export class WsgiContainer extends Construct {
         fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
       }
       release = new container.Container(this, 'Release', {
+        ...runtime,
         name: releaseName,
-        image: image.imageId,
         entrypoint: argv,
         env: releaseEnv.length > 0 ? releaseEnv : undefined,
         // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
@@ -371,15 +382,6 @@ export class WsgiContainer extends Construct {
         logs: true,
         mustRun: false,
         restart: 'no',
-        user,
-        readOnly,
-        tmpfs,
-        securityOpts,
-        capabilities,
-        memory: props.memoryMiB,
-        cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
-        networksAdvanced: props.networks?.map(name => ({ name })),
-        volumes: volumes.length > 0 ? volumes : undefined,
         lifecycle: {
           postcondition: [{
             condition: '${self.exit_code == 0}',
@@ -389,9 +391,9 @@ export class WsgiContainer extends Construct {
       });
     }
     new container.Container(this, 'Resource', {
+      ...runtime,
       dependsOn: release ? [release] : undefined,
       name: this.containerName,
-      image: image.imageId,
       ports: this.published.length > 0
         ? this.published.map(p => ({ internal: this.containerPort, external: p.hostPort, ip: p.hostIp, protocol: p.protocol }))
         : undefined,
@@ -403,15 +405,6 @@ export class WsgiContainer extends Construct {
       stopSignal: 'SIGTERM',
       stopTimeout: this.stopTimeoutSeconds,
       destroyGraceSeconds: this.stopTimeoutSeconds,
-      user,
-      readOnly,
-      tmpfs,
-      securityOpts,
-      capabilities,
-      memory: props.memoryMiB,
-      cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
-      networksAdvanced: props.networks?.map(name => ({ name })),
-      volumes: volumes.length > 0 ? volumes : undefined,
       // Provider 3.6.2 accepts edits to healthcheck, tmpfs and init but never applies them to the
       // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
       // hash of those settings here turns such an edit into a replacement that does apply.

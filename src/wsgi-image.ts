@@ -344,20 +344,24 @@ export class WsgiImage extends Construct {
     files.sort((a, b) => byCodePoint(a.relativePath, b.relativePath));
 
     const importRoot = this.resolveImportRoot(source, files, props.importRoot);
-    const localPackages = this.resolveLocalPackages(source, props.localPackages ?? [], exclude, topLevelModules(files, importRoot));
-    this.entrypoint = this.resolveEntrypoint(props.entrypoint, files, importRoot, source);
+    // Every file is read once: the scan below, the fingerprint and staging share these bytes.
+    const contents = new ContentCache();
+    const read = (absolutePath: string) => contents.read(absolutePath).toString('utf-8');
+    const appModules = topLevelModules(files, importRoot);
+    const localPackages = this.resolveLocalPackages(source, props.localPackages ?? [], exclude, appModules);
+    this.entrypoint = this.resolveEntrypoint(props.entrypoint, files, importRoot, source, read);
     const entryModule = ENTRYPOINT.exec(this.entrypoint)![1];
     const entryFile = this.requireModuleFile(entryModule, files, importRoot, source);
-    const django = this.resolveDjango(props.django, entryFile, files, importRoot);
+    const django = this.resolveDjango(props.django, entryFile, files, importRoot, read);
     this._django = django?.project;
 
-    const localModules = new Set([...topLevelModules(files, importRoot), ...topLevelModules(files, ''), ...localPackages.map(p => p.name)]);
+    const localModules = new Set([...appModules, ...topLevelModules(files, ''), ...localPackages.map(p => p.name)]);
     const allowed = (props.allowUndeclaredImports ?? []).map((name, i) => {
       requireSingleLine(this, `allowUndeclaredImports[${i}]`, name);
       return name;
     });
     const scanned = [...files, ...localPackages.flatMap(p => p.files)];
-    const undeclared = findUndeclaredImports(scanned, localModules, manifest.distributions, new Set(allowed));
+    const undeclared = findUndeclaredImports(scanned, localModules, manifest.distributions, new Set(allowed), read);
     for (const u of undeclared) {
       Annotations.of(this).addWarning(
         `the app imports "${u.module}" (${u.where}), but no dependency in ${manifestName} provides it; it most likely needs the distribution "${u.distribution}". `
@@ -401,7 +405,6 @@ export class WsgiImage extends Construct {
     ];
     // Secrets enter the options only when used, so images without them keep their fingerprint.
     const options = { buildArgs, platform: props.platform ?? null, ...(secrets.length > 0 ? { secrets } : {}) };
-    const contents = new ContentCache();
     this.fingerprint = fingerprint(options, generated, contextFiles, '', contents);
 
     const stack = TerraformStack.of(this);
@@ -538,7 +541,7 @@ export class WsgiImage extends Construct {
     });
   }
 
-  private resolveEntrypoint(entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string): string {
+  private resolveEntrypoint(entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader): string {
     if (entrypoint !== undefined) {
       requireSingleLine(this, 'entrypoint', entrypoint);
       if (!ENTRYPOINT.test(entrypoint)) {
@@ -546,7 +549,7 @@ export class WsgiImage extends Construct {
       }
       return entrypoint;
     }
-    const candidates = detectCallables(files, importRoot);
+    const candidates = detectCallables(files, importRoot, read);
     const where = importRoot === '' ? source : `${source}/${importRoot}`;
     if (candidates.length === 0) {
       fail(this, 'entrypoint', undefined, `was not given, and no WSGI callable was found in ${where} (looked for Django's wsgi.py, Flask(...), falcon.App(), bottle.default_app() or Bottle(), config.make_wsgi_app() and factories building one)`,
@@ -561,8 +564,8 @@ export class WsgiImage extends Construct {
     return found.entrypoint;
   }
 
-  private resolveDjango(options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string) {
-    const text = fs.readFileSync(entryFile.absolutePath, 'utf-8');
+  private resolveDjango(options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string, read: SourceReader) {
+    const text = read(entryFile.absolutePath);
     if (!isDjangoWsgiModule(text) && options === undefined) {
       return undefined;
     }
@@ -573,7 +576,7 @@ export class WsgiImage extends Construct {
       }
     }
     const manage = files.find(f => f.relativePath === 'manage.py' || f.relativePath === `${importRoot}/manage.py`);
-    const settingsModule = options?.settingsModule ?? settingsModuleOf(text) ?? (manage && settingsModuleOf(fs.readFileSync(manage.absolutePath, 'utf-8')));
+    const settingsModule = options?.settingsModule ?? settingsModuleOf(text) ?? (manage && settingsModuleOf(read(manage.absolutePath)));
     if (settingsModule === undefined) {
       fail(this, 'django.settingsModule', undefined, `is not set, and neither ${entryFile.relativePath} nor manage.py names DJANGO_SETTINGS_MODULE`, 'set `django.settingsModule`, e.g. "mysite.settings"');
     }
@@ -582,7 +585,7 @@ export class WsgiImage extends Construct {
     if (!settingsFile) {
       fail(this, 'django.settingsModule', settingsModule, `names a module that is not in the build context (looked for ${base}.py)`, 'check the settings module name, and that .dockerignore does not leave it out');
     }
-    const project = readDjangoSettings(settingsModule, settingsFile.relativePath, fs.readFileSync(settingsFile.absolutePath, 'utf-8'));
+    const project = readDjangoSettings(settingsModule, settingsFile.relativePath, read(settingsFile.absolutePath));
     const collect = options?.collectStatic ?? project.staticRoot;
     if (collect && !project.staticRoot) {
       fail(this, 'django.collectStatic', true, `needs STATIC_ROOT, which ${settingsFile.relativePath} does not set`, 'set STATIC_ROOT in the settings, or leave collectStatic unset');
@@ -770,6 +773,9 @@ export class WsgiImage extends Construct {
     return tag;
   }
 }
+
+/** Reads a context file's text (through the construct's content cache). */
+type SourceReader = (absolutePath: string) => string;
 
 /** A local package staged into the image's lib directory. */
 interface LocalPackage {

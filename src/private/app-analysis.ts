@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { ContextFile } from './build-context';
 import { ALTERNATIVE_DISTRIBUTIONS, BROUGHT_BY, IMPORT_TO_DISTRIBUTION, STDLIB_MODULES } from './python-modules';
 import { CallableCandidate, findCallables, findImports } from './python-source';
@@ -26,14 +25,14 @@ export function moduleName(rel: string, importRoot: string): string | undefined 
 }
 
 /** Every WSGI callable the source defines, sorted by entrypoint. */
-export function detectCallables(files: ContextFile[], importRoot: string): CallableCandidate[] {
+export function detectCallables(files: ContextFile[], importRoot: string, read: (absolutePath: string) => string): CallableCandidate[] {
   const found: CallableCandidate[] = [];
   for (const f of files) {
     const module = moduleName(f.relativePath, importRoot);
     if (module === undefined || isTestFile(f.relativePath)) {
       continue;
     }
-    const text = fs.readFileSync(f.absolutePath, 'utf-8');
+    const text = read(f.absolutePath);
     found.push(...findCallables(text, module, f.relativePath));
   }
   return found.sort((a, b) => (a.entrypoint < b.entrypoint ? -1 : a.entrypoint > b.entrypoint ? 1 : 0));
@@ -54,7 +53,7 @@ export interface UndeclaredImport {
  * libraries that a declared framework installs itself.
  */
 export function findUndeclaredImports(
-  files: ContextFile[], localModules: Set<string>, declared: Set<string>, allowed: Set<string>,
+  files: ContextFile[], localModules: Set<string>, declared: Set<string>, allowed: Set<string>, read: (absolutePath: string) => string,
 ): UndeclaredImport[] {
   const provided = new Set<string>(['gunicorn']);
   for (const dist of [...declared, 'gunicorn']) {
@@ -79,7 +78,7 @@ export function findUndeclaredImports(
     if (!f.relativePath.endsWith('.py') || isTestFile(f.relativePath)) {
       continue;
     }
-    for (const ref of findImports(fs.readFileSync(f.absolutePath, 'utf-8'))) {
+    for (const ref of findImports(read(f.absolutePath))) {
       const m = ref.module;
       if (ref.optional || first.has(m) || STDLIB_MODULES.has(m) || localModules.has(m) || allowed.has(m) || m === '__main__' || isDeclared(m)) {
         continue;

@@ -170,9 +170,9 @@ export interface GeneratedFile {
  * path, mode and content. Absolute paths, timestamps and the walk's order on disk never enter it.
  */
 /**
- * File contents read while fingerprinting, kept (up to a bound) so staging writes exactly the bytes
- * that were hashed, without reading them again: writing from memory is several times faster than
- * copying file by file, and a file edited between the two steps cannot slip into the context.
+ * Context files read once and kept (up to a bound): the app scan, the fingerprint and staging all
+ * use the same bytes. Staging writes exactly what was hashed, which is also several times faster
+ * than copying file by file, and a file edited between the steps cannot slip into the context.
  */
 export class ContentCache {
   private static readonly LIMIT_BYTES = 32 * 1024 * 1024;
@@ -188,6 +188,17 @@ export class ContentCache {
 
   public get(absolutePath: string): Buffer | undefined {
     return this.contents.get(absolutePath);
+  }
+
+  /** The file's bytes, from memory when already read. */
+  public read(absolutePath: string): Buffer {
+    const cached = this.contents.get(absolutePath);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const content = fs.readFileSync(absolutePath);
+    this.offer(absolutePath, content);
+    return content;
   }
 }
 
@@ -206,8 +217,7 @@ export function fingerprint(
     field(`generated:${file.relativePath}`, file.content);
   }
   for (const file of files) {
-    const content = fs.readFileSync(file.absolutePath);
-    cache?.offer(file.absolutePath, content);
+    const content = cache ? cache.read(file.absolutePath) : fs.readFileSync(file.absolutePath);
     field(`file:${sourcePrefix}${file.relativePath}:${file.executable ? 'x' : '-'}`, content);
   }
   return hash.digest('hex');

@@ -208,9 +208,12 @@ function bytesFromMb(mb: number | undefined): number | undefined {
   return mb === undefined ? undefined : mb * 1024 * 1024;
 }
 
-async function containerLogs(id: string): Promise<string> {
-  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 40 }) as unknown as Buffer;
-  // Strip the 8-byte stream headers of a non-TTY log.
+/**
+ * A non-TTY container's log: stdout and stderr in order, the 8-byte stream headers stripped. With
+ * `tail`, the last lines only; without, the whole output, as 3.6.2 collects it for `logs = true`.
+ */
+async function containerLogs(id: string, tail?: number): Promise<string> {
+  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, ...(tail ? { tail } : {}) }) as unknown as Buffer;
   const out: string[] = [];
   let i = 0;
   while (i + 8 <= buf.length) {
@@ -285,19 +288,6 @@ async function applyContainer(c: Attrs): Promise<Attrs> {
   return { id: created.id, name: c.name, ...extra };
 }
 
-/** The whole output of a container, as 3.6.2 collects it for `logs = true` (stdout and stderr, in order). */
-async function allLogs(id: string): Promise<string> {
-  const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false }) as unknown as Buffer;
-  const out: string[] = [];
-  let i = 0;
-  while (i + 8 <= buf.length) {
-    const size = buf.readUInt32BE(i + 4);
-    out.push(buf.subarray(i + 8, i + 8 + size).toString());
-    i += 8 + size;
-  }
-  return out.join('');
-}
-
 /**
  * 3.6.2 with `attach = true`: Create waits until the container is not running, keeps its output in
  * `container_logs` when `logs = true`, and Read records `exit_code` (must_run = false keeps the
@@ -307,7 +297,7 @@ async function runAttached(created: Docker.Container, c: Attrs): Promise<Attrs> 
   await created.start();
   await created.wait();
   const state = (await created.inspect()).State;
-  return { exit_code: state.ExitCode, container_logs: c.logs ? await allLogs(created.id) : undefined };
+  return { exit_code: state.ExitCode, container_logs: c.logs ? await containerLogs(created.id) : undefined };
 }
 
 /**
@@ -343,7 +333,7 @@ async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> 
       if (!state.Health) throw new Error(`harness: container ${c.name} has no health check to wait for`);
       if (health === 'healthy') break;
       if (health === 'unhealthy' || !state.Running || Date.now() > deadline) {
-        throw new Error(`container ${c.name} did not become healthy (status ${health}, running ${state.Running}); last log lines:\n${await containerLogs(created.id)}`);
+        throw new Error(`container ${c.name} did not become healthy (status ${health}, running ${state.Running}); last log lines:\n${await containerLogs(created.id, 40)}`);
       }
       await new Promise(r => setTimeout(r, 500));
     }
@@ -351,7 +341,7 @@ async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> 
     await new Promise(r => setTimeout(r, 1000));
     const state = (await created.inspect()).State;
     if (!state.Running) {
-      throw new Error(`container ${c.name} is not running; last log lines:\n${await containerLogs(created.id)}`);
+      throw new Error(`container ${c.name} is not running; last log lines:\n${await containerLogs(created.id, 40)}`);
     }
   }
 }

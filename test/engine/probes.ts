@@ -2,24 +2,10 @@
 import * as http from 'http';
 import { docker } from './harness';
 
-/** GET on loopback only; resolves with status and body. */
-export function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
+/** One HTTP request on loopback only, with an empty body; resolves with status and body. */
+function request(method: 'GET' | 'POST', port: number, urlPath: string): Promise<{ status: number; body: string }> {
   return new Promise((ok, ko) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, timeout: 10_000 }, res => {
-      let body = '';
-      res.setEncoding('utf-8');
-      res.on('data', c => { body += c; });
-      res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', ko);
-  });
-}
-
-/** POST with an empty body, on loopback only. */
-export function post(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-  return new Promise((ok, ko) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method: 'POST', timeout: 10_000, headers: { 'Content-Length': 0 } }, res => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 10_000, headers: { 'Content-Length': 0 } }, res => {
       let body = '';
       res.setEncoding('utf-8');
       res.on('data', c => { body += c; });
@@ -30,6 +16,9 @@ export function post(port: number, urlPath: string): Promise<{ status: number; b
     req.end();
   });
 }
+
+export const get = (port: number, urlPath: string) => request('GET', port, urlPath);
+export const post = (port: number, urlPath: string) => request('POST', port, urlPath);
 
 export async function execIn(containerId: string, cmd: string[]): Promise<string> {
   const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
