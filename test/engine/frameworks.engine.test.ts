@@ -4,7 +4,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { describeEngine, prepareEngine } from './engine';
-import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { applyStack, ApplyResult, byName, destroyStack, docker } from './deployer';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
 import { APPS } from './stacks';
@@ -21,7 +21,7 @@ function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-const byType = (r: ApplyResult, name: string) => r.resources.find(x => x.config.name === name)!;
+const byType = (r: ApplyResult, name: string) => byName(r, name);
 
 describeEngine('Django (examples/django) on a real Docker engine', () => {
   const source = tempDir('django-src-');
@@ -73,9 +73,9 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
     const res = await get(DJANGO_PORT, '/no-such-page/');
     expect(res.status).toBe(404);
     expect(res.body).not.toContain('DEBUG = True');
-    const info = await docker.getImage(byType(state!, 'django-web').config.image).inspect();
+    const info = await docker.getImage(byType(state!, 'django-web').attrs.image).inspect();
     expect(JSON.stringify(info.Config.Env)).not.toContain('engine-test-secret-key');
-    const history = await docker.getImage(byType(state!, 'django-web').config.image).history();
+    const history = await docker.getImage(byType(state!, 'django-web').attrs.image).history();
     expect(JSON.stringify(history)).not.toContain('engine-test-secret-key');
   });
 
@@ -254,7 +254,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     expect(requirements).toMatch(/^flask==2\.2\.2 .*\\\n {4}--hash=sha256:[0-9a-f]{64}$/m);
     expect(requirements).toMatch(/^markupsafe==/im);
     expect(requirements).not.toMatch(/pytest/);
-    const id = result!.resources.find(r => r.config.name === `locks-${name}-web`)!.attrs.id;
+    const id = byName(result!, `locks-${name}-web`).attrs.id;
     expect(await execIn(id, ['python3', '-c', 'import flask, importlib.util; print(flask.__version__, importlib.util.find_spec("pytest") is None)'])).toBe('2.2.2 True\n');
   });
 

@@ -332,8 +332,11 @@ async function startAndWait(created: Docker.Container, c: Attrs): Promise<void> 
       const health = state.Health?.Status;
       if (!state.Health) throw new Error(`harness: container ${c.name} has no health check to wait for`);
       if (health === 'healthy') break;
-      if (health === 'unhealthy' || !state.Running || Date.now() > deadline) {
-        throw new Error(`container ${c.name} did not become healthy (status ${health}, running ${state.Running}); last log lines:\n${await containerLogs(created.id, 40)}`);
+      // 3.6.2 keeps polling through unhealthy and exited states until wait_timeout, then says only this.
+      if (Date.now() > deadline) {
+        const e = new Error('container failed to be in healthy state');
+        (e as any).containerLogs = { [c.name]: await containerLogs(created.id, 60) };
+        throw e;
       }
       await new Promise(r => setTimeout(r, 500));
     }

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { describeEngine, prepareEngine } from './engine';
-import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { loadTest } from './load';
 import { execIn, get } from './probes';
 import { LeavesStack } from '../../examples/leaves/main';

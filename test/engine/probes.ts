@@ -1,6 +1,6 @@
 /** Probes of running containers: HTTP on loopback only, and commands run inside. */
 import * as http from 'http';
-import { docker } from './harness';
+import { docker } from './deployer';
 
 /** One HTTP request on loopback only, with an empty body; resolves with status and body. */
 function request(method: 'GET' | 'POST', port: number, urlPath: string): Promise<{ status: number; body: string }> {

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { describeEngine, prepareEngine } from './engine';
-import { applyStack, ApplyResult, destroyStack, docker } from './harness';
+import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { get } from './probes';
 import { APPS } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { applyStack, ApplyResult, destroyStack } from './harness';
+import { applyStack, ApplyResult, destroyStack } from './deployer';
 import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
 
 export const APPS = path.join(__dirname, 'apps');

@@ -1,0 +1,181 @@
+/**
+ * Applies a synthesized stack with the real toolchain: Terraform and the kreuzwerker/docker 3.6.2
+ * provider from the local mirror that scripts/terraform-offline.sh builds. What `cdktf deploy` does,
+ * minus the CLI's UI: init, plan to a file, read the planned actions from `terraform show -json`,
+ * apply that plan, then read the state back. State lives in a temporary directory of its own, so a
+ * later apply of a re-synthesized stack (another directory) plans against the same state.
+ */
+import { execFile, execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+type Attrs = Record<string, any>;
+
+export interface AppliedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Every attribute of the resource in the state after the apply, computed ones included. */
+  readonly attrs: Attrs;
+}
+
+/** What a plan does to one resource, in Terraform's terms (`resource_changes[].change.actions`). */
+export type Action = 'create' | 'replace' | 'update' | 'unchanged' | 'delete';
+
+export interface ApplyResult {
+  readonly resources: AppliedResource[];
+  /** The planned action of each resource, by address (`docker_image.Image_1234ABCD`). */
+  readonly actions: Record<string, Action>;
+  /** The stack directory Terraform ran in, and the state file it wrote. */
+  readonly stackDir: string;
+  readonly stateFile: string;
+  /** Terraform's output of the plan, as a reviewer would read it. */
+  readonly planText: string;
+}
+
+/** The CLI config that points Terraform at the provider mirror, or why there is none. */
+function cliConfig(): { file?: string; reason?: string } {
+  const script = path.join(__dirname, '..', '..', 'scripts', 'terraform-offline.sh');
+  try {
+    const out = execFileSync('bash', [script], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3_000_000 });
+    const m = /^export TF_CLI_CONFIG_FILE=(.+)$/m.exec(out);
+    return m ? { file: m[1].trim() } : { reason: `terraform-offline.sh printed no config:\n${out}` };
+  } catch (e: any) {
+    return { reason: String(e.stderr ?? e.message).trim() };
+  }
+}
+
+let config: { file?: string; reason?: string } | undefined;
+
+/** Why the real toolchain cannot run here, or undefined when it can. */
+export function toolchainUnavailable(): string | undefined {
+  config ??= process.env.TF_CLI_CONFIG_FILE && fs.existsSync(process.env.TF_CLI_CONFIG_FILE)
+    ? { file: process.env.TF_CLI_CONFIG_FILE }
+    : cliConfig();
+  if (config.reason) return config.reason;
+  try {
+    execFileSync('terraform', ['version'], { stdio: 'ignore' });
+  } catch {
+    return 'no `terraform` on PATH';
+  }
+  return undefined;
+}
+
+const PLUGIN_CACHE = path.join(os.tmpdir(), 'cdktf-wsgi-terraform-plugins');
+
+/** Terraform's diagnostics without the box drawn around them. */
+export function plainDiagnostics(text: string): string {
+  return text.replace(/^[╷╵]\s*$/gm, '').replace(/^│ ?/gm, '');
+}
+
+function terraform(stackDir: string, args: string[], timeoutMs = 1_200_000): Promise<string> {
+  fs.mkdirSync(PLUGIN_CACHE, { recursive: true });
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: config!.file!,
+    TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE,
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+  };
+  return new Promise((ok, ko) => {
+    execFile('terraform', [...args], { cwd: stackDir, env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) {
+        const e = new Error(`terraform ${args[0]} failed in ${stackDir}:\n${plainDiagnostics(stderr || stdout)}`);
+        (e as any).stdout = stdout;
+        ko(e);
+      } else {
+        ok(stdout);
+      }
+    });
+  });
+}
+
+/** Points the stack's local backend at stateFile (an override file, so cdk.tf.json stays as synthesized). */
+function useState(stackDir: string, stateFile: string): void {
+  fs.writeFileSync(path.join(stackDir, 'zz_engine_test_override.tf.json'),
+    JSON.stringify({ terraform: { backend: { local: { path: stateFile } } } }, null, 2));
+}
+
+function actionOf(actions: string[]): Action {
+  const key = actions.join(',');
+  switch (key) {
+    case 'no-op': case 'read': return 'unchanged';
+    case 'create': return 'create';
+    case 'update': return 'update';
+    case 'delete': return 'delete';
+    case 'delete,create': case 'create,delete': return 'replace';
+    default: throw new Error(`unexpected planned actions ${key}`);
+  }
+}
+
+/** Resources in the state, in the order Terraform lists them. */
+async function readState(stackDir: string): Promise<AppliedResource[]> {
+  const state = JSON.parse(await terraform(stackDir, ['show', '-json', '-no-color']));
+  return (state.values?.root_module?.resources ?? [])
+    .filter((r: Attrs) => r.mode === 'managed')
+    .map((r: Attrs) => ({ type: r.type, name: r.name, attrs: r.values }));
+}
+
+/** The last log lines of every container in the state, by container name. */
+async function leftContainerLogs(stackDir: string): Promise<Record<string, string>> {
+  const logs: Record<string, string> = {};
+  for (const r of await readState(stackDir).catch(() => [])) {
+    if (r.type !== 'docker_container' || !r.attrs.id) continue;
+    try {
+      const out = spawnSync('docker', ['logs', '--tail', '60', r.attrs.id], { encoding: 'utf-8' });
+      logs[r.attrs.name] = `${out.stdout}${out.stderr}`;
+    } catch {
+      // gone already
+    }
+  }
+  return logs;
+}
+
+/** init, plan -out, show -json of the plan: the actions the next apply will take. */
+export async function planStack(stackDir: string, previous?: ApplyResult, extraArgs: string[] = []):
+Promise<{ actions: Record<string, Action>; planText: string; planFile: string; stateFile: string; raw: Attrs }> {
+  if (toolchainUnavailable()) throw new Error(`the real toolchain is unavailable: ${toolchainUnavailable()}`);
+  const stateFile = previous?.stateFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'engine-state-')), 'terraform.tfstate');
+  useState(stackDir, stateFile);
+  await terraform(stackDir, ['init', '-input=false', '-no-color']);
+  const planFile = path.join(stackDir, 'engine-test.tfplan');
+  const planText = await terraform(stackDir, ['plan', '-input=false', '-no-color', `-out=${planFile}`, ...extraArgs]);
+  const raw = JSON.parse(await terraform(stackDir, ['show', '-json', '-no-color', planFile]));
+  const actions: Record<string, Action> = {};
+  for (const rc of raw.resource_changes ?? []) {
+    if (rc.mode !== 'managed') continue;
+    actions[rc.address] = actionOf(rc.change.actions);
+  }
+  return { actions, planText, planFile, stateFile, raw };
+}
+
+/**
+ * Plans and applies one synthesized stack, like `cdktf deploy`. Given an earlier result, the plan
+ * runs against its state. A failed apply is destroyed before the error is thrown, so a test leaves
+ * nothing behind; the error carries Terraform's diagnostics without their frame.
+ */
+export async function applyStack(stackDir: string, previous?: ApplyResult): Promise<ApplyResult> {
+  const plan = await planStack(stackDir, previous);
+  try {
+    await terraform(stackDir, ['apply', '-input=false', '-no-color', plan.planFile]);
+  } catch (e: any) {
+    // What a user would read next with `docker logs <name>`: the containers the failed apply left (tainted).
+    e.containerLogs = await leftContainerLogs(stackDir);
+    await terraform(stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']).catch(() => undefined);
+    throw e;
+  }
+  return {
+    resources: await readState(stackDir),
+    actions: plan.actions,
+    stackDir,
+    stateFile: plan.stateFile,
+    planText: plan.planText,
+  };
+}
+
+/** `terraform destroy` of what applyStack left in the state. */
+export async function destroyStack(result: ApplyResult): Promise<void> {
+  useState(result.stackDir, result.stateFile);
+  await terraform(result.stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
+}
