@@ -79,6 +79,9 @@ export interface VolumeMount {
   readonly readOnly?: boolean;
 }
 
+/** The release container's output as plain text: without the terminal's \r and ANSI escape sequences. */
+const RELEASE_OUTPUT = '${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}';
+
 /** Properties of a {@link WsgiContainer}. */
 export interface WsgiContainerProps {
   /** The image to run. Its port is the container port: one source of truth. */
@@ -380,12 +383,16 @@ export class WsgiContainer extends Construct {
         // when the image (ForceNew) changes.
         attach: true,
         logs: true,
+        // Provider 3.6.2 reads the log stream without demultiplexing it, so a container without a
+        // terminal gets 8 binary header bytes before every write in container_logs. With a
+        // terminal the stream is plain text; the message below drops its \r and colour codes.
+        tty: true,
         mustRun: false,
         restart: 'no',
         lifecycle: {
           postcondition: [{
             condition: '${self.exit_code == 0}',
-            errorMessage: `The release command of ${this.node.path} (${argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n\${self.container_logs}`,
+            errorMessage: `The release command of ${this.node.path} (${argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
           }],
         },
       });

@@ -76,6 +76,31 @@ export async function applyStack(stackDir: string, previous?: ApplyResult): Prom
   return wrapHarness(await harness.applyStack(stackDir, prev as harness.ApplyResult | undefined));
 }
 
+/**
+ * Real toolchain only: an apply that fails leaves its state as Terraform left it (tainted objects
+ * included), returned as `result` on the error, so a test can run the user's next apply from there.
+ */
+export async function applyKeepingFailure(stackDir: string, previous?: ApplyResult): Promise<ApplyResult> {
+  if (toolchain() !== 'terraform') throw new Error('applyKeepingFailure needs the real toolchain');
+  const prev = previous && opaque.get(previous);
+  try {
+    return wrapTerraform(await terraform.applyStack(stackDir, prev as terraform.ApplyResult | undefined, { destroyOnFailure: false }));
+  } catch (e: any) {
+    if (e.result) e.result = wrapTerraform(e.result);
+    throw e;
+  }
+}
+
+/** Plans against `previous` without applying: Terraform's planned actions and its plan output. */
+export async function planOnly(stackDir: string, previous: ApplyResult): Promise<{ actions: Record<string, Action>; planText: string }> {
+  if (toolchain() !== 'terraform') throw new Error('planOnly needs the real toolchain');
+  const plan = await terraform.planStack(stackDir, opaque.get(previous) as terraform.ApplyResult);
+  return { actions: plan.actions, planText: plan.planText };
+}
+
+/** `describe` when the real toolchain deploys, `describe.skip` (with the reason on stderr) otherwise. */
+export const describeTerraform = typeof describe === 'undefined' ? undefined as unknown as jest.Describe : toolchain() === 'terraform' ? describe : describe.skip;
+
 /** Destroys what an apply left, as `terraform destroy` does. */
 export async function destroyStack(result: ApplyResult): Promise<void> {
   const r = opaque.get(result)!;

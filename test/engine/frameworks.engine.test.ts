@@ -1,10 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { describeEngine, prepareEngine } from './engine';
-import { applyStack, ApplyResult, byName, destroyStack, docker } from './deployer';
+import { applyKeepingFailure, applyStack, ApplyResult, byName, destroyStack, docker, planOnly, toolchain } from './deployer';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
 import { APPS } from './stacks';
@@ -112,11 +113,43 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
       '',
     ].join('\n'));
     await docker.getVolume('djangofail-data').remove().catch(() => undefined);
-    await expect(applyStack(synth('djangofail', DJANGO_FAIL_PORT, broken))).rejects.toThrow(
-      /release command of djangofail\/Web \(python3 -m django migrate --noinput\) failed with exit code 1\. Its output:\n[\s\S]*RuntimeError: migration 0002 refuses to run/);
-    const names = (await docker.listContainers({ all: true })).flatMap(c => c.Names);
-    expect(names).not.toContain('/djangofail-web');
-    await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+    // Terraform word-wraps a diagnostic's text, so the message is matched with \s+ between words.
+    const failure = /release\s+command\s+of\s+djangofail\/Web\s+\(python3\s+-m\s+django\s+migrate\s+--noinput\)\s+failed\s+with\s+exit\s+code\s+1\.\s+Its\s+output:\n[\s\S]*RuntimeError: migration 0002 refuses to run/;
+    const appNames = async () => (await docker.listContainers({ all: true })).flatMap(c => c.Names);
+    try {
+      if (toolchain() !== 'terraform') {
+        await expect(applyStack(synth('djangofail', DJANGO_FAIL_PORT, broken))).rejects.toThrow(failure);
+        expect(await appNames()).not.toContain('/djangofail-web');
+        return;
+      }
+      const first: any = await applyKeepingFailure(synth('djangofail', DJANGO_FAIL_PORT, broken)).then(() => undefined, e => e);
+      expect(first?.message).toMatch(failure);
+      // The output reads as text: no 8-byte stream headers, no \r, no colour codes.
+      expect(first.message).not.toMatch(/[\u0000-\u0008\r\u001b]/);
+      expect(await appNames()).not.toContain('/djangofail-web');
+
+      // The user's next apply, with nothing fixed: the failed release container is tainted, so the
+      // migrations run again (and fail again) instead of the app container starting on a half-migrated database.
+      const again = await planOnly(synth('djangofail', DJANGO_FAIL_PORT, broken), first.result);
+      const short = (a: Record<string, string>) => Object.fromEntries(Object.entries(a).map(([k, v]) => [k.split('.')[1], v]));
+      expect(short(again.actions)).toEqual({ Image_9D742C96: 'unchanged', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'create' });
+      const second: any = await applyKeepingFailure(synth('djangofail', DJANGO_FAIL_PORT, broken), first.result).then(() => undefined, e => e);
+      expect(second?.message).toMatch(failure);
+      expect(await appNames()).not.toContain('/djangofail-web');
+
+      // Fixed: the next apply builds the new image, migrates and starts the app.
+      fs.rmSync(path.join(broken, 'visits', 'migrations', '0002_broken.py'));
+      const fixed = await applyStack(synth('djangofail', DJANGO_FAIL_PORT, broken), second.result);
+      try {
+        expect(short(fixed.actions)).toEqual({ Image_9D742C96: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'create' });
+        expect(byType(fixed, 'djangofail-web-release').attrs.exit_code).toBe(0);
+        expect((await get(DJANGO_FAIL_PORT, '/healthz/')).status).toBe(200);
+      } finally {
+        await destroyStack(fixed);
+      }
+    } finally {
+      await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+    }
   }, 300_000);
 });
 
@@ -145,7 +178,12 @@ async function applyServices(id: string, services: Service[]): Promise<{ result:
   }
   app.synth();
   const stackDir = path.join(outdir, 'stacks', id);
-  return { result: await applyStack(stackDir), images, stackDir };
+  try {
+    return { result: await applyStack(stackDir), images, stackDir };
+  } catch (e: any) {
+    e.stackDir = stackDir;
+    throw e;
+  }
 }
 
 describeEngine('frameworks and layouts on a real Docker engine', () => {
@@ -264,10 +302,19 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     const wheels = wheelhouse();
     fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock(wheels, ['flask']).replace(wheels.get('flask')!.sha256, 'f'.repeat(64)));
     const since = Math.floor(Date.now() / 1000) - 1;
-    await expect(applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')] } }]))
-      .rejects.toThrow(/THESE PACKAGES DO NOT MATCH THE HASHES/);
-    // Like provider 3.6.2 (build.force_remove unset), the classic builder keeps the failed step's
-    // container; the test removes it.
+    const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')] } }])
+      .then(() => undefined, e => e);
+    // The provider's error names the failed step; through BuildKit (which 3.6.2 uses here) it
+    // carries none of the step's output.
+    expect(failed?.message).toMatch(/pip install[\s\S]*exit code: 1/);
+    // The README's way to see why: the same build with the docker CLI, in the stack directory.
+    const stackDir = failed.stackDir as string;
+    const [context] = fs.readdirSync(path.join(stackDir, 'assets')).map(a => path.join(stackDir, 'assets', a))
+      .flatMap(a => fs.readdirSync(a).map(f => path.join(a, f)));
+    const cli = spawnSync('docker', ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    expect(cli.status).not.toBe(0);
+    expect(`${cli.stdout}${cli.stderr}`).toMatch(/THESE PACKAGES DO NOT MATCH THE HASHES/);
+    // The classic builder (the emulator's) keeps the failed step's container; remove it.
     for (const c of await docker.listContainers({ all: true, filters: { status: ['exited'] } })) {
       if (c.Created >= since && /pip install/.test(c.Command)) await docker.getContainer(c.Id).remove().catch(() => undefined);
     }

@@ -15,11 +15,11 @@ type Attrs = Record<string, any>;
 
 /** Attributes modelled per resource type; anything else in the configuration is an error. */
 const MODELLED: Record<string, string[]> = {
-  docker_image: ['name', 'build', 'triggers', 'keep_locally', 'force_remove'],
+  docker_image: ['name', 'build', 'triggers', 'keep_locally', 'force_remove', 'lifecycle'],
   docker_container: [
     'name', 'image', 'ports', 'env', 'restart', 'max_retry_count', 'healthcheck', 'wait', 'wait_timeout',
     'stop_signal', 'stop_timeout', 'destroy_grace_seconds', 'user', 'read_only', 'tmpfs', 'security_opts',
-    'capabilities', 'memory', 'cpus', 'networks_advanced', 'volumes', 'init', 'must_run', 'labels', 'command',
+    'capabilities', 'memory', 'cpus', 'networks_advanced', 'volumes', 'init', 'must_run', 'labels', 'command', 'tty',
     'entrypoint', 'working_dir', 'depends_on', 'attach', 'logs', 'lifecycle',
   ],
   docker_volume: ['name', 'driver', 'labels'],
@@ -212,8 +212,9 @@ function bytesFromMb(mb: number | undefined): number | undefined {
  * A non-TTY container's log: stdout and stderr in order, the 8-byte stream headers stripped. With
  * `tail`, the last lines only; without, the whole output, as 3.6.2 collects it for `logs = true`.
  */
-async function containerLogs(id: string, tail?: number): Promise<string> {
+async function containerLogs(id: string, tail?: number, tty = false): Promise<string> {
   const buf = await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, ...(tail ? { tail } : {}) }) as unknown as Buffer;
+  if (tty) return buf.toString(); // a terminal's output is one plain stream
   const out: string[] = [];
   let i = 0;
   while (i + 8 <= buf.length) {
@@ -241,6 +242,7 @@ async function applyContainer(c: Attrs): Promise<Attrs> {
     Env: c.env,
     Cmd: c.command,
     Entrypoint: c.entrypoint,
+    Tty: c.tty ?? false,
     User: c.user,
     WorkingDir: c.working_dir,
     Labels: Object.fromEntries((c.labels ?? []).map((l: Attrs) => [l.label, l.value])),
@@ -297,7 +299,7 @@ async function runAttached(created: Docker.Container, c: Attrs): Promise<Attrs> 
   await created.start();
   await created.wait();
   const state = (await created.inspect()).State;
-  return { exit_code: state.ExitCode, container_logs: c.logs ? await containerLogs(created.id) : undefined };
+  return { exit_code: state.ExitCode, container_logs: c.logs ? await containerLogs(created.id, undefined, c.tty) : undefined };
 }
 
 /**
@@ -305,6 +307,9 @@ async function runAttached(created: Docker.Container, c: Attrs): Promise<Attrs> 
  * condition `self.exit_code == 0` and a message interpolating `self.exit_code` and
  * `self.container_logs`. Anything else is refused as not modelled.
  */
+/** The one function call the library writes in a postcondition message: the release output as plain text. */
+const PLAIN_LOGS = '${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}';
+
 export function checkPostconditions(name: string, lifecycle: Attrs | undefined, self: Attrs): void {
   for (const key of Object.keys(lifecycle ?? {})) {
     if (key !== 'postcondition') throw new Error(`harness: docker_container.${name}: lifecycle.${key} is not modelled`);
@@ -313,7 +318,9 @@ export function checkPostconditions(name: string, lifecycle: Attrs | undefined, 
     if (pc.condition !== '${self.exit_code == 0}') {
       throw new Error(`harness: docker_container.${name}: postcondition ${JSON.stringify(pc.condition)} is not modelled`);
     }
-    const message = String(pc.error_message).replace(/\$\{self\.(exit_code|container_logs)\}/g, (_m, attr: string) => String(self[attr] ?? ''));
+    const message = String(pc.error_message)
+      .split(PLAIN_LOGS).join(String(self.container_logs ?? '').replace(/\r/g, '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))
+      .replace(/\$\{self\.(exit_code|container_logs)\}/g, (_m, attr: string) => String(self[attr] ?? ''));
     if (/\$\{/.test(message)) {
       throw new Error(`harness: docker_container.${name}: postcondition message ${JSON.stringify(pc.error_message)} is not modelled`);
     }
@@ -424,9 +431,10 @@ async function destroyResource(r: AppliedResource): Promise<void> {
     await c.stop({ t: r.config.destroy_grace_seconds ?? 0 }).catch(() => undefined);
     await c.remove({ force: true, v: false });
   } else if (r.type === 'docker_image' && !r.config.keep_locally) {
-    // The provider removes by ID without PruneChildren, so the Engine keeps untagged parents (noprune):
-    // the build cache of the dependency layer survives a replacement.
-    await docker.getImage(r.attrs.image_id).remove({ force: r.config.force_remove ?? false, noprune: true });
+    // 3.6.2 removes by name (not by ID), without PruneChildren, so the Engine keeps untagged
+    // parents: the build cache of the dependency layer survives a replacement.
+    const present = await docker.getImage(r.config.name).inspect().then(() => true, () => false);
+    if (present) await docker.getImage(r.config.name).remove({ force: r.config.force_remove ?? false, noprune: true });
   } else if (r.type === 'docker_volume') {
     await docker.getVolume(r.attrs.name).remove();
   } else if (r.type === 'docker_network') {

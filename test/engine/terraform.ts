@@ -68,9 +68,12 @@ export function plainDiagnostics(text: string): string {
   return text.replace(/^[╷╵]\s*$/gm, '').replace(/^│ ?/gm, '');
 }
 
-function terraform(stackDir: string, args: string[], timeoutMs = 1_200_000): Promise<string> {
+/** The environment Terraform runs in: the mirror's CLI config, a shared plugin cache, no prompts. */
+export function terraformEnv(): NodeJS.ProcessEnv {
+  const missing = toolchainUnavailable();
+  if (missing) throw new Error(`the real toolchain is unavailable: ${missing}`);
   fs.mkdirSync(PLUGIN_CACHE, { recursive: true });
-  const env = {
+  return {
     ...process.env,
     TF_CLI_CONFIG_FILE: config!.file!,
     TF_PLUGIN_CACHE_DIR: PLUGIN_CACHE,
@@ -78,6 +81,10 @@ function terraform(stackDir: string, args: string[], timeoutMs = 1_200_000): Pro
     TF_INPUT: '0',
     CHECKPOINT_DISABLE: '1',
   };
+}
+
+function terraform(stackDir: string, args: string[], timeoutMs = 1_200_000): Promise<string> {
+  const env = terraformEnv();
   return new Promise((ok, ko) => {
     execFile('terraform', [...args], { cwd: stackDir, env, maxBuffer: 256 * 1024 * 1024, timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
@@ -138,7 +145,7 @@ Promise<{ actions: Record<string, Action>; planText: string; planFile: string; s
   if (toolchainUnavailable()) throw new Error(`the real toolchain is unavailable: ${toolchainUnavailable()}`);
   const stateFile = previous?.stateFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'engine-state-')), 'terraform.tfstate');
   useState(stackDir, stateFile);
-  await terraform(stackDir, ['init', '-input=false', '-no-color']);
+  await terraform(stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
   const planFile = path.join(stackDir, 'engine-test.tfplan');
   const planText = await terraform(stackDir, ['plan', '-input=false', '-no-color', `-out=${planFile}`, ...extraArgs]);
   const raw = JSON.parse(await terraform(stackDir, ['show', '-json', '-no-color', planFile]));
@@ -155,27 +162,35 @@ Promise<{ actions: Record<string, Action>; planText: string; planFile: string; s
  * runs against its state. A failed apply is destroyed before the error is thrown, so a test leaves
  * nothing behind; the error carries Terraform's diagnostics without their frame.
  */
-export async function applyStack(stackDir: string, previous?: ApplyResult): Promise<ApplyResult> {
+export async function applyStack(stackDir: string, previous?: ApplyResult, options: { destroyOnFailure?: boolean } = {}): Promise<ApplyResult> {
   const plan = await planStack(stackDir, previous);
-  try {
-    await terraform(stackDir, ['apply', '-input=false', '-no-color', plan.planFile]);
-  } catch (e: any) {
-    // What a user would read next with `docker logs <name>`: the containers the failed apply left (tainted).
-    e.containerLogs = await leftContainerLogs(stackDir);
-    await terraform(stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']).catch(() => undefined);
-    throw e;
-  }
-  return {
+  const result = async () => ({
     resources: await readState(stackDir),
     actions: plan.actions,
     stackDir,
     stateFile: plan.stateFile,
     planText: plan.planText,
-  };
+  });
+  try {
+    await terraform(stackDir, ['apply', '-input=false', '-no-color', plan.planFile]);
+  } catch (e: any) {
+    // What a user would read next with `docker logs <name>`: the containers the failed apply left (tainted).
+    e.containerLogs = await leftContainerLogs(stackDir);
+    if (options.destroyOnFailure ?? true) {
+      await terraform(stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']).catch(() => undefined);
+    } else {
+      // The state the failed apply left, for a test that goes on from there as a user's next apply would.
+      e.result = await result();
+    }
+    throw e;
+  }
+  return result();
 }
 
 /** `terraform destroy` of what applyStack left in the state. */
 export async function destroyStack(result: ApplyResult): Promise<void> {
   useState(result.stackDir, result.stateFile);
+  // The directory may have been initialised for another state since (a test re-synthesized into it).
+  await terraform(result.stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
   await terraform(result.stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
 }

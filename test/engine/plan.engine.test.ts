@@ -1,0 +1,118 @@
+/**
+ * Plan review with the real toolchain: what `cdktf diff` would show for the edits users make, read
+ * from `terraform show -json` of a saved plan (`resource_changes[].change.actions`), and what
+ * provider 3.6.2's refresh does to a container someone stopped by hand.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { App, TerraformStack, TerraformVariable } from 'cdktf';
+import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
+import { prepareEngine } from './engine';
+import { get } from './probes';
+import { APPS } from './stacks';
+import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
+
+const PORT = 18101;
+const TOKEN = `plan-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
+const OTHER_TOKEN = `plan-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
+
+interface Variant {
+  readonly healthPath?: string;
+  readonly mode?: string;
+}
+
+describeTerraform('plan review with Terraform and provider 3.6.2', () => {
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-src-'));
+  let state: ApplyResult | undefined;
+
+  function synth(v: Variant = {}): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-out-'));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'plan');
+    new DockerProvider(stack, 'docker', {});
+    const token = new TerraformVariable(stack, 'plan_token', { type: 'string', sensitive: true });
+    const image = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app' });
+    new WsgiContainer(stack, 'Web', {
+      image,
+      publish: [{ hostPort: PORT }],
+      healthCheck: HealthCheck.http(v.healthPath ?? '/api/ok'),
+      environment: { APP_TOKEN: token.stringValue, APP_MODE: v.mode ?? 'blue' },
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'plan');
+  }
+
+  const byType = (actions: Record<string, string>) => Object.fromEntries(Object.entries(actions).map(([k, a]) => [k.split('.')[0], a]));
+
+  beforeAll(async () => {
+    prepareEngine();
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    process.env.TF_VAR_plan_token = TOKEN;
+    state = await applyStack(synth());
+    expect(await get(PORT, '/api/env/APP_TOKEN')).toEqual({ status: 200, body: TOKEN });
+  }, 900_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+    delete process.env.TF_VAR_plan_token;
+  }, 120_000);
+
+  test('an unchanged re-synth plans no changes', async () => {
+    const plan = await planOnly(synth(), state!);
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'unchanged' });
+    expect(plan.planText).toMatch(/No changes\. Your infrastructure matches the configuration\./);
+  }, 300_000);
+
+  test('a one-line .py edit replaces the image and its container', async () => {
+    const file = path.join(source, 'app', '__init__.py');
+    const original = fs.readFileSync(file, 'utf-8');
+    fs.writeFileSync(file, `${original}\n# edited\n`);
+    try {
+      const plan = await planOnly(synth(), state!);
+      expect(byType(plan.actions)).toEqual({ docker_image: 'replace', docker_container: 'replace' });
+      expect(plan.planText).toMatch(/triggers[\s\S]*# forces replacement/);
+      expect(plan.planText).toMatch(/Plan: 2 to add, 0 to change, 2 to destroy\./);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  }, 300_000);
+
+  test('a health-check edit replaces only the container (through the settings label)', async () => {
+    const plan = await planOnly(synth({ healthPath: '/api/state' }), state!);
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+    expect(plan.planText).toMatch(/labels[\s\S]*# forces replacement/);
+  }, 300_000);
+
+  test('an environment edit replaces the container (env is ForceNew in 3.6.2)', async () => {
+    const plan = await planOnly(synth({ mode: 'green' }), state!);
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+  }, 300_000);
+
+  test('a changed sensitive variable replaces the container and shows neither value', async () => {
+    process.env.TF_VAR_plan_token = OTHER_TOKEN;
+    try {
+      const plan = await planOnly(synth(), state!);
+      expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+      expect(plan.planText).toContain('(sensitive value)');
+      expect(plan.planText).not.toContain(TOKEN);
+      expect(plan.planText).not.toContain(OTHER_TOKEN);
+    } finally {
+      process.env.TF_VAR_plan_token = TOKEN;
+    }
+  }, 300_000);
+
+  test('refresh of a container stopped by hand: 3.6.2 deletes it during the plan and plans to create it', async () => {
+    const id = state!.resources.find(r => r.type === 'docker_container')!.attrs.id;
+    await docker.getContainer(id).stop();
+    const plan = await planOnly(synth(), state!);
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'create' });
+    // A plan is meant to change nothing; this provider's Read removed the stopped container.
+    await expect(docker.getContainer(id).inspect()).rejects.toThrow(/no such container/i);
+    // The next apply brings the app back.
+    state = await applyStack(synth(), state);
+    expect(await get(PORT, '/api/env/APP_TOKEN')).toEqual({ status: 200, body: TOKEN });
+  }, 300_000);
+});
