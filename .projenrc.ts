@@ -75,5 +75,6 @@ project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
 project.addPackageIgnore('/.ci/');
-project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo');
+// State files of the examples' deploys (`cdktf deploy leaves` keeps them at the repository root).
+project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo', '*.tfstate', '*.tfstate.backup');
 project.synth();
