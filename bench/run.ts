@@ -2,15 +2,18 @@
  * Benchmarks, each figure a ratio against a baseline measured in the same run.
  * `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` runs tiny fixtures once,
  * only to keep the scripts working (CI runs it; no figure is asserted anywhere).
+ * `npm run bench -- --only=downtime` runs scenario 8 alone and replaces its section in the doc.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { downtimeScenario } from './downtime';
 import { engineScenarios } from './engine';
 import { bigRepo } from './fixtures';
 
 const QUICK = process.argv.includes('--quick');
+const ONLY_DOWNTIME = process.argv.includes('--only=downtime');
 const RUNS = QUICK ? 1 : 5;
 const WORK = path.join(os.tmpdir(), 'cdktf-wsgi-bench');
 const ROOT = path.resolve(__dirname, '..');
@@ -136,9 +139,28 @@ function synthScenario(): string[] {
   ];
 }
 
+/** Scenario 8 alone, its section replaced in (or appended to) docs/benchmarks.md. */
+async function downtimeOnly(): Promise<void> {
+  const section = (await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 })).join('\n');
+  const target = QUICK ? path.join(WORK, 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md');
+  const doc = fs.existsSync(target) ? fs.readFileSync(target, 'utf-8') : '# Benchmarks\n';
+  const start = doc.indexOf('## 8. ');
+  const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
+  const text = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, text.endsWith('\n') ? text : `${text}\n`);
+  process.stdout.write(`${section}\nwritten to ${target}\n`);
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(WORK, { recursive: true });
-  const sections = [...stagingScenario(), ...synthScenario(), ...await engineScenarios({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 })];
+  if (ONLY_DOWNTIME) return downtimeOnly();
+  const sections = [
+    ...stagingScenario(),
+    ...synthScenario(),
+    ...await engineScenarios({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
+    ...await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
+  ];
   const header = [
     '# Benchmarks',
     '',

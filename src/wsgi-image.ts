@@ -426,11 +426,6 @@ export class WsgiImage extends Construct {
       },
       triggers: { fingerprint: this.fingerprint },
       keepLocally: props.keepLocally ?? false,
-      // A code change builds the new image while the old container still serves: the default
-      // order (destroy, then create) would stop the app for the whole build. Only with the
-      // fingerprint tag: provider 3.6.2 deletes an image by name, so with a fixed tag the old
-      // image's delete would untag the new one.
-      lifecycle: props.imageTag === undefined ? { createBeforeDestroy: true } : undefined,
     });
     this.imageId = resource.imageId;
 

@@ -24,20 +24,15 @@ if (!ENGINE_AVAILABLE) {
 /** `describe` when the engine is there, `describe.skip` otherwise (reported as skipped). */
 export const describeEngine = ENGINE_AVAILABLE ? describe : describe.skip;
 
+/** The offline stand-in under its own name: Debian's Python with a wheelhouse at /wheels. */
+export const OFFLINE_BASE = 'cdktf-wsgi-test/python-offline:3.11';
+
 /**
- * Makes sure `python:3.11-slim` exists. No registry is reachable here, so an offline stand-in is
- * built from Debian packages; a real python:3.11-slim already present is left alone.
+ * Makes sure the offline stand-in exists, and `python:3.11-slim` too: no registry is reachable
+ * here, so that name is tagged from the stand-in unless a real one is present (then it is used
+ * as it is; build.sh decides, by the stand-in's label).
  */
 export function ensureBaseImage(): void {
-  let label = '';
-  try {
-    label = execFileSync('docker', ['image', 'inspect', '-f', '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}', 'python:3.11-slim'], { encoding: 'utf-8' }).trim();
-  } catch {
-    label = 'missing';
-  }
-  if (label === '' || label === '<no value>') {
-    return; // an official image: use it as it is
-  }
   execFileSync('bash', [path.join(__dirname, 'offline-base', 'build.sh')], { stdio: 'inherit', timeout: 600_000 });
 }
 

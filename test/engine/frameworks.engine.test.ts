@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { describeEngine, prepareEngine } from './engine';
+import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
 import { applyKeepingFailure, applyStack, ApplyResult, byName, destroyStack, docker, planOnly, toolchain } from './deployer';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
@@ -255,9 +255,9 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     const poetry = poetryLock(wheels, ['flask', 'gunicorn']);
     const applied = await applyServices('locks', [
       // uv.lock without gunicorn: pinned and hash-checked, gunicorn added by a second pip run.
-      { name: 'uv', port: 18096, image: { source: service('uv', { 'uv.lock': uvLock(wheels, ['flask']) }), localPackages: ['../../libs/common'] } },
-      { name: 'poetry', port: 18097, image: { source: service('poetry', { 'poetry.lock': poetry.lock, 'pyproject.toml': poetry.pyproject }), localPackages: ['../../libs/common'] } },
-      { name: 'pipenv', port: 18098, image: { source: service('pipenv', { 'Pipfile.lock': pipfileLock(wheels) }), localPackages: ['../../libs/common'], dependencies: Dependencies.pipfileLock() } },
+      { name: 'uv', port: 18096, image: { source: service('uv', { 'uv.lock': uvLock(wheels, ['flask']) }), localPackages: ['../../libs/common'], baseImage: OFFLINE_BASE } },
+      { name: 'poetry', port: 18097, image: { source: service('poetry', { 'poetry.lock': poetry.lock, 'pyproject.toml': poetry.pyproject }), localPackages: ['../../libs/common'], baseImage: OFFLINE_BASE } },
+      { name: 'pipenv', port: 18098, image: { source: service('pipenv', { 'Pipfile.lock': pipfileLock(wheels) }), localPackages: ['../../libs/common'], baseImage: OFFLINE_BASE, dependencies: Dependencies.pipfileLock() } },
       // requirements.txt as people write it: an include, a constraints file, a marker that excludes a
       // Windows-only package, and --hash pins in the included file (so pip checks every hash).
       {
@@ -268,7 +268,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
             'requirements.txt': '-r requirements/base.txt\n-c requirements/constraints.txt\npywin32==306 ; sys_platform == "win32" \\\n    --hash=sha256:' + '0'.repeat(64) + '\n',
             ...requirementsTree(wheels),
           }),
-          localPackages: ['../../libs/common'],
+          localPackages: ['../../libs/common'], baseImage: OFFLINE_BASE,
         },
       },
     ]);
@@ -302,7 +302,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     const wheels = wheelhouse();
     fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock(wheels, ['flask']).replace(wheels.get('flask')!.sha256, 'f'.repeat(64)));
     const since = Math.floor(Date.now() / 1000) - 1;
-    const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')] } }])
+    const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')], baseImage: OFFLINE_BASE } }])
       .then(() => undefined, e => e);
     // The provider's error names the failed step; through BuildKit (which 3.6.2 uses here) it
     // carries none of the step's output.

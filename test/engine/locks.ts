@@ -3,6 +3,7 @@
  * offline wheelhouse holds and carrying the sha256 of those exact wheels, so pip's hash checking runs.
  */
 import { execFileSync } from 'child_process';
+import { OFFLINE_BASE } from './engine';
 
 export interface Wheel {
   readonly name: string;
@@ -11,9 +12,9 @@ export interface Wheel {
   readonly sha256: string;
 }
 
-/** The wheels of the offline base image, by normalized name. */
+/** The wheels of the offline stand-in (the builds that pin them use it as their base), by normalized name. */
 export function wheelhouse(): Map<string, Wheel> {
-  const out = execFileSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', 'python:3.11-slim', '-c', 'cd /wheels && sha256sum *.whl'], { encoding: 'utf-8' });
+  const out = execFileSync('docker', ['run', '--rm', '--network', 'none', '--entrypoint', 'sh', OFFLINE_BASE, '-c', 'cd /wheels && sha256sum *.whl'], { encoding: 'utf-8' });
   const wheels = new Map<string, Wheel>();
   for (const line of out.trim().split('\n')) {
     const [sha256, file] = line.trim().split(/\s+/);

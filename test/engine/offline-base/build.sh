@@ -5,7 +5,11 @@
 # Idempotent: an image carrying the current recipe hash is reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-tag=${OFFLINE_BASE_TAG:-python:3.11-slim}
+# Built under a name of its own, never one a user's real image may have; `python:3.11-slim` is
+# tagged from it only where that name is missing (or is an older stand-in of ours), so a real
+# python:3.11-slim on a contributor's machine is used as it is.
+tag=${OFFLINE_BASE_TAG:-cdktf-wsgi-test/python-offline:3.11}
+alias_tag=python:3.11-slim
 # Debian packages whose Python libraries go into the wheelhouse (one repacked wheel each).
 wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous python3-click python3-markupsafe python3-gunicorn
   python3-django python3-asgiref python3-sqlparse python3-tz python3-whitenoise
@@ -14,8 +18,20 @@ wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous p
   python3-venusian python3-webob python3-zope.deprecation python3-zope.interface)
 recipe=$(cat "$0" "$here/repack_wheels.py" | sha256sum | cut -c1-16)
 
+tag_alias() {
+  local label
+  label=$(docker image inspect -f '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}' "$alias_tag" 2>/dev/null) || label=missing
+  if [ "$label" = missing ] || { [ -n "$label" ] && [ "$label" != "<no value>" ]; }; then
+    docker tag "$tag" "$alias_tag"
+    echo "tagged $alias_tag from $tag"
+  else
+    echo "a real $alias_tag is present: left as it is"
+  fi
+}
+
 if [ "$(docker image inspect -f '{{ index .Config.Labels "cdktf-wsgi.offline-base" }}' "$tag" 2>/dev/null)" = "$recipe" ]; then
   echo "offline base $tag is current ($recipe)"
+  tag_alias
   exit 0
 fi
 
@@ -52,3 +68,4 @@ tar -C "$work/rootfs" -c . | docker import \
   --change 'CMD ["python3"]' \
   - "$tag" >/dev/null
 echo "offline base $tag ready"
+tag_alias
