@@ -31,6 +31,8 @@ const project = new cdktf.ConstructLibraryCdktf({
   jestOptions: {
     // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // A run that finds no test is a failure, not a pass.
+    passWithNoTests: false,
     jestConfig: {
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testTimeout: 30_000,
@@ -39,7 +41,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts'] },
-  eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'], devdirs: ['test', 'build-tools', 'bench'] },
+  // `test` runs eslint without --fix, so a lint problem fails instead of being rewritten; `lint:fix` fixes.
+  eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'], devdirs: ['test', 'build-tools', 'bench'], commandOptions: { fix: false } },
   sampleCode: false,
   githubOptions: { mergify: false },
   buildWorkflow: false,
@@ -56,6 +59,11 @@ const typecheck = project.addTask('typecheck', {
   exec: 'tsc --noEmit -p test/tsconfig.json',
 });
 project.testTask.prependSpawn(typecheck);
+
+project.addTask('lint:fix', {
+  description: 'Fix what eslint can fix',
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples bench build-tools projenrc .projenrc.ts',
+});
 
 project.addTask('synth:example', {
   description: 'Synthesize the example stack with the cdktf CLI (what `npx cdktf synth` does)',

@@ -15,8 +15,8 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../src';
+import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
 const LEAVES = path.join(ROOT, 'examples', 'leaves', 'app');

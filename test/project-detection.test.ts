@@ -243,6 +243,7 @@ describe('release command', () => {
       env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
       attach: true,
       logs: true,
+      tty: true,
       must_run: false,
       restart: 'no',
       user: '10001:10001',
@@ -250,7 +251,7 @@ describe('release command', () => {
       capabilities: { drop: ['ALL'] },
       security_opts: ['no-new-privileges:true'],
       volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
-      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput) failed with exit code ${self.exit_code}. Its output:\n${self.container_logs}' }] },
+      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
     });
     expect(release.ports).toBeUndefined();
     expect(release.healthcheck).toBeUndefined();

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
 import { applyKeepingFailure, applyStack, ApplyResult, byName, destroyStack, docker, planOnly, toolchain } from './deployer';
+import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { execIn, get, post } from './probes';
 import { APPS } from './stacks';
@@ -268,7 +268,8 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
             'requirements.txt': '-r requirements/base.txt\n-c requirements/constraints.txt\npywin32==306 ; sys_platform == "win32" \\\n    --hash=sha256:' + '0'.repeat(64) + '\n',
             ...requirementsTree(wheels),
           }),
-          localPackages: ['../../libs/common'], baseImage: OFFLINE_BASE,
+          localPackages: ['../../libs/common'],
+          baseImage: OFFLINE_BASE,
         },
       },
     ]);
@@ -308,8 +309,8 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     // carries none of the step's output.
     expect(failed?.message).toMatch(/pip install[\s\S]*exit code: 1/);
     // The README's way to see why: the same build with the docker CLI, in the stack directory.
-    const stackDir = failed.stackDir as string;
-    const [context] = fs.readdirSync(path.join(stackDir, 'assets')).map(a => path.join(stackDir, 'assets', a))
+    const failedDir = failed.stackDir as string;
+    const [context] = fs.readdirSync(path.join(failedDir, 'assets')).map(a => path.join(failedDir, 'assets', a))
       .flatMap(a => fs.readdirSync(a).map(f => path.join(a, f)));
     const cli = spawnSync('docker', ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     expect(cli.status).not.toBe(0);

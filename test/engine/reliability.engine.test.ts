@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { describeEngine, prepareEngine } from './engine';
 import { docker } from './deployer';
+import { describeEngine, prepareEngine } from './engine';
 import { execIn, get, waitFor } from './probes';
 import { APPS, deploy, Deployed } from './stacks';
 import { Duration, HealthCheck } from '../../src';
