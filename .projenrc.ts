@@ -16,6 +16,8 @@ const project = new cdktf.ConstructLibraryCdktf({
   peerDeps: ['@cdktf/provider-docker@^12.0.3'],
   jsiiVersion: '~5.9.0',
   keywords: ['cdktf', 'docker', 'wsgi', 'gunicorn', 'flask', 'django', 'python'],
+  // WSGI teams write Python: the same constructs as a wheel (`npx projen package:python`).
+  publishToPypi: { distName: 'cdktf-wsgi', module: 'cdktf_wsgi' },
   // Docker's own .dockerignore semantics (moby's pattern matcher), bundled as jsii requires.
   bundledDeps: ['@balena/dockerignore', 'smol-toml@^1.9.1'],
   devDeps: [
