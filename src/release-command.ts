@@ -15,11 +15,12 @@ export class ReleaseCommand {
   }
 
   /**
-   * Django's `migrate --noinput`, with `DJANGO_SETTINGS_MODULE` set to the image's settings module.
-   * Only for images of Django projects.
+   * Django's `migrate --noinput --no-color`, with `DJANGO_SETTINGS_MODULE` set to the image's
+   * settings module. Only for images of Django projects.
    */
   public static djangoMigrate(): ReleaseCommand {
-    return new ReleaseCommand(['python3', '-m', 'django', 'migrate', '--noinput'], true);
+    // --no-color: the release container has a terminal, and its output is kept as text.
+    return new ReleaseCommand(['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'], true);
   }
 
   private constructor(private readonly argv: string[], private readonly django: boolean) {}

@@ -239,7 +239,7 @@ describe('release command', () => {
     const release = all.find(r => r.name === 'test-web-release')!;
     const web = all.find(r => r.name === 'test-web')!;
     expect(release).toMatchObject({
-      entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput'],
+      entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'],
       env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
       attach: true,
       logs: true,
@@ -251,7 +251,7 @@ describe('release command', () => {
       capabilities: { drop: ['ALL'] },
       security_opts: ['no-new-privileges:true'],
       volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
-      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
+      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput --no-color) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
     });
     expect(release.ports).toBeUndefined();
     expect(release.healthcheck).toBeUndefined();

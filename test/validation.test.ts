@@ -217,7 +217,7 @@ const CONTAINER_CASES: ContainerCase[] = [
   ['container name invalid', { containerName: '-web' }, /'containerName' "-web" is not a valid container name/],
   ['release command empty', { releaseCommand: ReleaseCommand.exec([]) }, /^test\/Web: 'releaseCommand' \[\] is empty\. Fix: give the program and its arguments/],
   ['release command with newline', { releaseCommand: ReleaseCommand.exec(['python3', 'a\nb']) }, /'releaseCommand\[1\]' "a\\nb" contains a newline/],
-  ['django migrate for a Flask image', { releaseCommand: ReleaseCommand.djangoMigrate() }, /'releaseCommand' "python3 -m django migrate --noinput" runs Django's migrate, but test\/Image is not a Django project \(its entrypoint is manager:app\)\. Fix: use ReleaseCommand\.exec\(\)/],
+  ['django migrate for a Flask image', { releaseCommand: ReleaseCommand.djangoMigrate() }, /'releaseCommand' "python3 -m django migrate --noinput --no-color" runs Django's migrate, but test\/Image is not a Django project \(its entrypoint is manager:app\)\. Fix: use ReleaseCommand\.exec\(\)/],
   ['release container name too long', { containerName: 'w'.repeat(125), releaseCommand: ReleaseCommand.exec(['true']) }, /'containerName' "w{125}" is too long to name the release container as well\. Fix: use a name of at most 120 characters/],
   ['network name invalid', { networks: ['bad name'] }, /'networks\[0\]' "bad name" is not a valid Docker network name/],
   ['volume relative container path', { volumes: [{ containerPath: 'data', volumeName: 'v' }] }, /'volumes\[0\]\.containerPath' "data" is not an absolute path/],

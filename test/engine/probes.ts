@@ -1,4 +1,5 @@
 /** Probes of running containers: HTTP on loopback only, and commands run inside. */
+import * as fs from 'fs';
 import * as http from 'http';
 import { docker } from './deployer';
 
@@ -16,6 +17,12 @@ function request(method: 'GET' | 'POST', port: number, urlPath: string): Promise
     req.end();
   });
 }
+
+/**
+ * The docker CLI for a BuildKit build: Debian's (20.10) has BuildKit built in, where a newer CLI
+ * first on PATH may need the buildx plugin.
+ */
+export const DOCKER_CLI = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 
 export const get = (port: number, urlPath: string) => request('GET', port, urlPath);
 export const post = (port: number, urlPath: string) => request('POST', port, urlPath);

@@ -7,7 +7,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine } from './engine';
-import { get } from './probes';
+import { DOCKER_CLI, get } from './probes';
 import { APPS } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
 
@@ -110,7 +110,7 @@ describeEngine('secrets on a real Docker engine', () => {
       expect(failed?.message).toMatch(/\$\(cat \/run\/secrets\/PIP_EXTRA_INDEX_URL\)[\s\S]*exit code: 1/);
       // ...and the same build with the docker CLI shows why: the secret file is not there.
       const context = path.join(dir, img.build.context);
-      const cli = spawnSync('docker', ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context],
+      const cli = spawnSync(DOCKER_CLI, ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context],
         { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
       expect(cli.status).not.toBe(0);
       expect(`${cli.stdout}${cli.stderr}`).toMatch(/cat: \/run\/secrets\/PIP_EXTRA_INDEX_URL: No such file or directory/);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The Python side, end to end: builds the wheel (jsii-pacmak), installs it with the example's pinned
+# requirements into a fresh venv, synthesizes examples/python with the cdktf CLI, checks that its
+# staged context (Dockerfile, gunicorn.conf.py, fingerprint) equals the TypeScript leaves example's,
+# runs the pytest suite, and, where the real toolchain and a Docker daemon are there, deploys the
+# Python example, calls it, checks that a diff plans nothing, and destroys it.
+# Needs `npx projen compile` to have run (lib/ and .jsii).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+
+echo "== wheel (jsii-pacmak)"
+rm -rf dist/python
+npx projen package:python >/dev/null
+wheel=$(ls dist/python/cdktf_wsgi-*.whl)
+echo "$wheel"
+
+venv=${CDKTF_WSGI_PY_VENV:-$(mktemp -d /tmp/cdktf-wsgi-pyvenv.XXXXXX)}
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check -r examples/python/requirements.txt "$wheel" pytest==8.3.5
+export PATH="$venv/bin:$PATH"
+cdktf="$root/node_modules/.bin/cdktf"
+
+echo "== synth: examples/python, and the TypeScript examples to compare with"
+(cd examples/python && rm -rf cdktf.out && "$cdktf" synth >/dev/null)
+ts_out=$(mktemp -d /tmp/cdktf-wsgi-ts-out.XXXXXX)
+"$cdktf" synth --output "$ts_out" >/dev/null
+py_ctx=examples/python/cdktf.out/stacks/leaves-py/assets/Image
+ts_ctx=$ts_out/stacks/leaves/assets/Image
+ls "$py_ctx" "$ts_ctx"
+diff -r "$py_ctx" "$ts_ctx"
+echo "the Python example's staged context (Dockerfile, gunicorn.conf.py, fingerprint $(ls "$py_ctx")) equals the TypeScript example's"
+rm -rf "$ts_out"
+
+echo "== pytest"
+pytest -q test/python
+
+if ! docker info >/dev/null 2>&1; then
+  echo "== deploy of examples/python: skipped (no Docker daemon)"
+  exit 0
+fi
+tf_status=0
+tf_config=$(bash scripts/terraform-offline.sh 2>/dev/null) || tf_status=$?
+if [ "$tf_status" -ne 0 ]; then
+  echo "== deploy of examples/python: skipped (no provider mirror: scripts/terraform-offline.sh exited $tf_status)"
+  exit 0
+fi
+eval "$tf_config"
+export TF_CLI_CONFIG_FILE
+echo "== deploy of examples/python with the real toolchain"
+cd examples/python
+rm -f terraform.leaves-py.tfstate terraform.leaves-py.tfstate.backup
+destroy() { "$cdktf" destroy leaves-py --auto-approve --skip-provider-lock --skip-synth >/dev/null 2>&1 || true; }
+trap destroy EXIT
+"$cdktf" deploy leaves-py --auto-approve --skip-provider-lock --skip-synth > /tmp/cdktf-wsgi-py-deploy.log 2>&1 || { cat /tmp/cdktf-wsgi-py-deploy.log; exit 1; }
+answer=$(curl -s --max-time 10 http://127.0.0.1:8126/api/leaves)
+[ "$answer" = "This tree has leaves" ] || { echo "unexpected answer: $answer"; exit 1; }
+echo "GET /api/leaves: $answer"
+"$cdktf" diff leaves-py --skip-provider-lock --skip-synth --no-color > /tmp/cdktf-wsgi-py-diff.log 2>&1
+grep -q "No changes. Your infrastructure matches the configuration." /tmp/cdktf-wsgi-py-diff.log || { cat /tmp/cdktf-wsgi-py-diff.log; exit 1; }
+echo "cdktf diff: no changes"
+trap - EXIT
+"$cdktf" destroy leaves-py --auto-approve --skip-provider-lock --skip-synth >/dev/null
+echo "destroyed"

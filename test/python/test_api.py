@@ -1,0 +1,192 @@
+"""cdktf-wsgi from Python, through the wheel jsii-pacmak builds: every public factory and struct by
+its Python name, synth errors as Python exceptions with the library's one-line message, synth
+warnings, and the escape hatches to the underlying provider resources."""
+import json
+import os
+import re
+import shutil
+import tempfile
+
+import pytest
+from cdktf import App, TerraformStack
+from cdktf_cdktf_provider_docker.container import Container
+from cdktf_cdktf_provider_docker.image import Image
+from cdktf_cdktf_provider_docker.provider import DockerProvider
+
+from cdktf_wsgi import (
+    BuildSecret,
+    Dependencies,
+    DjangoOptions,
+    Duration,
+    GunicornSettings,
+    HealthCheck,
+    Protocol,
+    PublishedPort,
+    ReleaseCommand,
+    RestartPolicy,
+    VolumeMount,
+    WorkerClass,
+    WsgiContainer,
+    WsgiImage,
+)
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LEAVES = os.path.join(REPO, "examples", "leaves", "app")
+DJANGO = os.path.join(REPO, "examples", "django", "app")
+
+
+@pytest.fixture
+def outdir():
+    d = tempfile.mkdtemp(prefix="cdktf-wsgi-py-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def new_stack(outdir, id="py"):
+    app = App(outdir=outdir, stack_traces=False)
+    stack = TerraformStack(app, id)
+    DockerProvider(stack, "docker")
+    return app, stack
+
+
+def synthesized(outdir, id="py"):
+    with open(os.path.join(outdir, "stacks", id, "cdk.tf.json")) as f:
+        return json.load(f)
+
+
+def only(resources):
+    assert len(resources) == 1, resources
+    return next(iter(resources.values()))
+
+
+def test_the_leaves_stack_through_python_names(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(
+        stack,
+        "Image",
+        source=LEAVES,
+        entrypoint="manager:app",
+        port=8123,
+        gunicorn=GunicornSettings(
+            workers=3,
+            threads=2,
+            worker_class=WorkerClass.GTHREAD,
+            timeout=Duration.seconds(45),
+            graceful_timeout=Duration.seconds(20),
+            keep_alive=Duration.seconds(2),
+            access_log=True,
+        ),
+        build_secrets={"PIP_INDEX_URL": BuildSecret.from_environment("CDKTF_WSGI_PY_INDEX")},
+        dependencies=Dependencies.requirements_file("requirements.txt"),
+    )
+    web = WsgiContainer(
+        stack,
+        "Web",
+        image=image,
+        publish=[PublishedPort(host_port=18200, protocol=Protocol.TCP)],
+        health_check=HealthCheck.http("/api/leaves", interval=Duration.seconds(5), retries=2),
+        restart_policy=RestartPolicy.ALWAYS,
+        wait_timeout=Duration.minutes(2),
+        memory_mib=256,
+        volumes=[VolumeMount(volume_name="leaves-py-data", container_path="/data")],
+    )
+    app.synth()
+
+    assert image.entrypoint == "manager:app"
+    assert image.port == 8123
+    assert re.fullmatch(r"[0-9a-f]{64}", image.fingerprint)
+    assert image.image_name == f"cdktf-wsgi/py-image:{image.fingerprint[:16]}"
+    assert image.graceful_timeout.to_seconds() == 20
+    assert web.container_port == 8123
+    assert web.stop_timeout_seconds == 25
+
+    tf = synthesized(outdir)
+    container = tf["resource"]["docker_container"][next(iter(tf["resource"]["docker_container"]))]
+    assert container["ports"] == [{"external": 18200, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"}]
+    assert container["restart"] == "always"
+    assert container["memory"] == 256
+    assert container["wait_timeout"] == 120
+    assert container["healthcheck"]["interval"] == "5s"
+    assert container["healthcheck"]["retries"] == 2
+    built = only(tf["resource"]["docker_image"])
+    assert built["build"]["secrets"] == [{"env": "CDKTF_WSGI_PY_INDEX", "id": "PIP_INDEX_URL"}]
+    with open(os.path.join(outdir, "stacks", "py", image.context_path, ".cdktf-wsgi", "gunicorn.conf.py")) as f:
+        conf = f.read()
+    assert "timeout = 45" in conf
+    assert 'worker_class = "gthread"' in conf
+
+
+def test_every_factory_is_reachable_by_its_python_name(outdir):
+    assert Duration.millis(1500).to_seconds() == 1.5
+    assert Duration.minutes(1).to_seconds() == 60
+    assert WorkerClass.custom("uvicorn.workers.UvicornWorker").name == "uvicorn.workers.UvicornWorker"
+    for dependencies in (
+        Dependencies.requirements_file(),
+        Dependencies.pyproject(extras=["fast"]),
+        Dependencies.poetry_lock(groups=["main"]),
+        Dependencies.uv_lock(groups=[], extras=[]),
+        Dependencies.pipfile_lock(),
+        Dependencies.none(),
+    ):
+        assert isinstance(dependencies, Dependencies)
+    for check in (HealthCheck.http("/"), HealthCheck.command(["true"]), HealthCheck.none()):
+        assert isinstance(check, HealthCheck)
+    assert isinstance(BuildSecret.from_file("/run/secret"), BuildSecret)
+    assert isinstance(ReleaseCommand.exec(["python3", "-m", "flask", "db", "upgrade"]), ReleaseCommand)
+
+    app, stack = new_stack(outdir)
+    site = WsgiImage(stack, "Site", source=DJANGO, writable_paths=["/data"], django=DjangoOptions(collect_static=True))
+    WsgiContainer(
+        stack,
+        "SiteWeb",
+        image=site,
+        environment={"DJANGO_SECRET_KEY": "k", "DJANGO_ALLOWED_HOSTS": "localhost"},
+        release_command=ReleaseCommand.django_migrate(),
+    )
+    app.synth()
+    assert site.entrypoint == "mysite.wsgi:application"
+    containers = synthesized(outdir)["resource"]["docker_container"]
+    release = next(c for c in containers.values() if c["name"].endswith("-release"))
+    assert release["entrypoint"] == ["python3", "-m", "django", "migrate", "--noinput", "--no-color"]
+
+
+def test_a_synth_error_is_a_python_exception_with_the_one_line_message(outdir):
+    app, stack = new_stack(outdir)
+    with pytest.raises(Exception) as raised:
+        WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app", port=0)
+    message = str(raised.value)
+    assert re.search(
+        r"py/Image: 'port' 0 is out of range: must be a whole number from 1 to 65535\. Fix: use the port", message
+    ), message
+    # Nothing was written: no configuration, no staged context.
+    written = [os.path.join(d, f) for d, _, files in os.walk(outdir) for f in files]
+    assert written == []
+
+
+def test_a_misspelled_entrypoint_module_fails_in_python_too(outdir):
+    app, stack = new_stack(outdir)
+    with pytest.raises(Exception, match=r"py/Image: 'entrypoint' \"nosuchmodule:app\""):
+        WsgiImage(stack, "Image", source=LEAVES, entrypoint="nosuchmodule:app")
+
+
+def test_synth_warnings_are_visible_from_python(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app")
+    warnings = [str(m.data) for m in image.node.metadata if m.type == "@cdktf/warn"]
+    assert any("gunicorn is not in requirements.txt" in w for w in warnings), warnings
+
+
+def test_the_escape_hatches_reach_the_provider_resources(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app")
+    web = WsgiContainer(stack, "Web", image=image)
+    built = image.node.default_child
+    run = web.node.default_child
+    assert isinstance(built, Image)
+    assert isinstance(run, Container)
+    run.add_override("log_driver", "local")
+    built.add_override("force_remove", True)
+    app.synth()
+    tf = synthesized(outdir)
+    assert only(tf["resource"]["docker_container"])["log_driver"] == "local"
+    assert only(tf["resource"]["docker_image"])["force_remove"] is True
