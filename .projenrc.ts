@@ -62,6 +62,20 @@ const typecheck = project.addTask('typecheck', {
 });
 project.testTask.prependSpawn(typecheck);
 
+// The Python API reference beside API.md, generated the same way and committed.
+project.tasks.tryFind('docgen')!.exec('jsii-docgen -l python -o API.python.md');
+
+// The package as users get it: the npm tarball in a scratch TypeScript project (real tsc, synth),
+// and the wheel in a venv with the Python example, the pytest suite and, where it can, a deploy.
+project.addTask('test:consumer', {
+  description: 'Pack the npm tarball, check its file list, install it into a scratch TypeScript project, type-check and synth',
+  exec: 'bash test/consumer/run.sh',
+});
+project.addTask('test:python', {
+  description: 'Build the wheel, install it into a venv, synth and deploy examples/python, run the pytest suite',
+  exec: 'bash test/python/run.sh',
+});
+
 project.addTask('lint:fix', {
   description: 'Fix what eslint can fix',
   exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples bench build-tools projenrc .projenrc.ts',
@@ -85,6 +99,11 @@ project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
 project.addPackageIgnore('/.ci/');
+// What `cdktf synth`, deploys and the Python side leave in the working tree never ships.
+project.addPackageIgnore('/cdktf.out/');
+project.addPackageIgnore('*.tfstate');
+project.addPackageIgnore('*.tfstate.backup');
+project.addPackageIgnore('__pycache__/');
 // State files of the examples' deploys (`cdktf deploy leaves` keeps them at the repository root).
-project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo', '*.tfstate', '*.tfstate.backup');
+project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo', '*.tfstate', '*.tfstate.backup', '__pycache__/', '.terraform/', '.terraform.lock.hcl');
 project.synth();

@@ -2,7 +2,8 @@
  * Benchmarks, each figure a ratio against a baseline measured in the same run.
  * `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` runs tiny fixtures once,
  * only to keep the scripts working (CI runs it; no figure is asserted anywhere).
- * `npm run bench -- --only=downtime` runs scenario 8 alone and replaces its section in the doc.
+ * `npm run bench -- --only=downtime` (scenario 8) or `--only=python` (scenario 9) runs that scenario
+ * alone and replaces its section in the doc.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -10,10 +11,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { downtimeScenario } from './downtime';
 import { engineScenarios } from './engine';
+import { pythonSynthScenario } from './python-synth';
 import { bigRepo } from './fixtures';
 
 const QUICK = process.argv.includes('--quick');
-const ONLY_DOWNTIME = process.argv.includes('--only=downtime');
+/** `--only=downtime` (scenario 8) or `--only=python` (scenario 9): that scenario alone, spliced into the doc. */
+const ONLY = process.argv.find(a => a.startsWith('--only='))?.slice('--only='.length);
 const RUNS = QUICK ? 1 : 5;
 const WORK = path.join(os.tmpdir(), 'cdktf-wsgi-bench');
 const ROOT = path.resolve(__dirname, '..');
@@ -94,23 +97,28 @@ function cleanOutdirs(): void {
   for (const d of fs.readdirSync(WORK)) if (d.startsWith('out-')) fs.rmSync(path.join(WORK, d), { recursive: true, force: true });
 }
 
+/** N small Flask service directories, each an app of its own (created once, reused). */
+function serviceApps(n: number): string[] {
+  const appsRoot = path.join(WORK, 'services');
+  return Array.from({ length: n }, (_, i) => {
+    const dir = path.join(appsRoot, `svc${i}`);
+    if (!fs.existsSync(dir)) {
+      fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'manager.py'), 'from app import app\n');
+      fs.writeFileSync(path.join(dir, 'app', '__init__.py'), `from flask import Flask\napp = Flask(__name__)  # service ${i}\n`);
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), 'Flask\ngunicorn\n');
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.11-slim\n');
+    }
+    return dir;
+  });
+}
+
 function synthScenario(): string[] {
   const counts = QUICK ? [1, 5] : [1, 50, 200];
-  const appsRoot = path.join(WORK, 'services');
   const rows: string[] = [];
   const results: Array<{ n: number; ours: Sample; hand: Sample }> = [];
   for (const n of counts) {
-    const apps = Array.from({ length: n }, (_, i) => {
-      const dir = path.join(appsRoot, `svc${i}`);
-      if (!fs.existsSync(dir)) {
-        fs.mkdirSync(path.join(dir, 'app'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'manager.py'), 'from app import app\n');
-        fs.writeFileSync(path.join(dir, 'app', '__init__.py'), `from flask import Flask\napp = Flask(__name__)  # service ${i}\n`);
-        fs.writeFileSync(path.join(dir, 'requirements.txt'), 'Flask\ngunicorn\n');
-        fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM python:3.11-slim\n');
-      }
-      return dir;
-    });
+    const apps = serviceApps(n);
     const outdir = () => fs.mkdtempSync(path.join(WORK, 'out-'));
     const ours = runs('synth', 'ours', () => ({ apps, outdir: outdir() }));
     const hand = runs('synth', 'hand', () => ({ apps, outdir: outdir() }));
@@ -139,14 +147,14 @@ function synthScenario(): string[] {
   ];
 }
 
-/** Scenario 8 alone, its section replaced in (or appended to) docs/benchmarks.md. */
-async function downtimeOnly(): Promise<void> {
-  const section = (await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 })).join('\n');
+/** One scenario alone, its section (`## <number>. `) replaced in (or appended to) docs/benchmarks.md. */
+async function onlyScenario(number: number, lines: string[]): Promise<void> {
+  const section = lines.join('\n');
   const target = QUICK ? path.join(WORK, 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md');
   const doc = fs.existsSync(target) ? fs.readFileSync(target, 'utf-8') : '# Benchmarks\n';
-  const start = doc.indexOf('## 8. ');
+  const start = doc.indexOf(`## ${number}. `);
   const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  const text = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next)}`;
+  const text = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next + 1)}`;
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, text.endsWith('\n') ? text : `${text}\n`);
   process.stdout.write(`${section}\nwritten to ${target}\n`);
@@ -154,12 +162,16 @@ async function downtimeOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   fs.mkdirSync(WORK, { recursive: true });
-  if (ONLY_DOWNTIME) return downtimeOnly();
+  const pythonOptions = { quick: QUICK, work: WORK, runs: QUICK ? 1 : RUNS, apps: serviceApps };
+  if (ONLY === 'downtime') return onlyScenario(8, await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
+  if (ONLY === 'python') return onlyScenario(9, pythonSynthScenario(pythonOptions));
+  if (ONLY !== undefined) throw new Error(`--only=${ONLY}: use --only=downtime or --only=python`);
   const sections = [
     ...stagingScenario(),
     ...synthScenario(),
     ...await engineScenarios({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
     ...await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
+    ...pythonSynthScenario(pythonOptions),
   ];
   const header = [
     '# Benchmarks',

@@ -4,19 +4,20 @@
 # staged context (Dockerfile, gunicorn.conf.py, fingerprint) equals the TypeScript leaves example's,
 # runs the pytest suite, and, where the real toolchain and a Docker daemon are there, deploys the
 # Python example, calls it, checks that a diff plans nothing, and destroys it.
-# Needs `npx projen compile` to have run (lib/ and .jsii).
+# Compiles first, so the package is built from the current source.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1
+export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
 echo "== wheel (jsii-pacmak)"
+npx projen compile >/dev/null 2>&1
 rm -rf dist/python
 npx projen package:python >/dev/null
 wheel=$(ls dist/python/cdktf_wsgi-*.whl)
 echo "$wheel"
 
-venv=${CDKTF_WSGI_PY_VENV:-$(mktemp -d /tmp/cdktf-wsgi-pyvenv.XXXXXX)}
+venv=${CDKTF_WSGI_PY_VENV:-${TMPDIR:-/tmp}/cdktf-wsgi-pyvenv}
 rm -rf "$venv"
 python3 -m venv "$venv"
 "$venv/bin/pip" install -q --disable-pip-version-check -r examples/python/requirements.txt "$wheel" pytest==8.3.5
@@ -35,7 +36,8 @@ echo "the Python example's staged context (Dockerfile, gunicorn.conf.py, fingerp
 rm -rf "$ts_out"
 
 echo "== pytest"
-pytest -q test/python
+mkdir -p test-reports
+pytest -q test/python --junitxml=test-reports/pytest.xml
 
 if ! docker info >/dev/null 2>&1; then
   echo "== deploy of examples/python: skipped (no Docker daemon)"
