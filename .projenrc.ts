@@ -71,6 +71,10 @@ project.addTask('test:consumer', {
   description: 'Pack the npm tarball, check its file list, install it into a scratch TypeScript project, type-check and synth',
   exec: 'bash test/consumer/run.sh',
 });
+project.addTask('test:deploy', {
+  description: "The README's deploy commands, verbatim, on the leaves example (real toolchain)",
+  exec: 'bash test/deploy/readme.sh',
+});
 project.addTask('test:python', {
   description: 'Build the wheel, install it into a venv, synth and deploy examples/python, run the pytest suite',
   exec: 'bash test/python/run.sh',

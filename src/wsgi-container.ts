@@ -436,14 +436,14 @@ export class WsgiContainer extends Construct {
       const value = lookup(django.debug.variable);
       const on = value === undefined ? django.debug.onWhenUnset : value !== null && debugValueOn(value);
       if (on) {
-        Annotations.of(this).addWarning(`DEBUG would be on: ${django.settingsFile} reads it from ${django.debug.variable}, which is `
+        Annotations.of(this).addWarning(`DEBUG would be on: ${django.debugFile ?? django.settingsFile} reads it from ${django.debug.variable}, which is `
           + `${value === undefined ? 'unset here, and its default turns DEBUG on' : `${JSON.stringify(value)} here`}. `
           + `Set ${django.debug.variable} to a false value in \`environment\` for anything reachable by others.`);
       }
     }
     for (const v of django.secretKeyVariables) {
       if (v.required && lookup(v.name) === undefined) {
-        Annotations.of(this).addWarning(`${django.settingsFile} reads SECRET_KEY from ${v.name}, which this container does not set, so Django will fail to start. `
+        Annotations.of(this).addWarning(`${django.secretKeyFile ?? django.settingsFile} reads SECRET_KEY from ${v.name}, which this container does not set, so Django will fail to start. `
           + `Set ${v.name} in \`environment\`, from a sensitive TerraformVariable.`);
       }
     }

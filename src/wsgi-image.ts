@@ -12,8 +12,8 @@ import { Duration } from './duration';
 import { GunicornSettings, WorkerClass } from './gunicorn';
 import { detectCallables, findUndeclaredImports, topLevelModules } from './private/app-analysis';
 import { byCodePoint, ContentCache, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
-import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, settingsModuleOf } from './private/django';
-import { APP_UID, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
+import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, renderCollectStatic, settingsModuleOf } from './private/django';
+import { APP_UID, COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
 import { ManifestError, ResolvedManifest } from './private/manifests/locked';
@@ -399,6 +399,9 @@ export class WsgiImage extends Construct {
     if (addsGunicorn && manifest.hashed) {
       generated.push({ relativePath: `${CONTEXT_GENERATED_DIR}/gunicorn-requirements.txt`, content: `${gunicornRequirement}\n` });
     }
+    if (django?.collectStatic) {
+      generated.push({ relativePath: `${CONTEXT_GENERATED_DIR}/${COLLECTSTATIC_SCRIPT}`, content: renderCollectStatic(django.collectStaticRequired) });
+    }
     const contextFiles: ContextFile[] = [
       ...files.map(f => ({ ...f, relativePath: `${CONTEXT_SOURCE_DIR}/${f.relativePath}` })),
       ...localPackages.flatMap(p => p.files.map(f => ({ ...f, relativePath: `${CONTEXT_LIB_DIR}/${f.relativePath}` }))),
@@ -585,17 +588,38 @@ export class WsgiImage extends Construct {
     if (!settingsFile) {
       fail(this, 'django.settingsModule', settingsModule, `names a module that is not in the build context (looked for ${base}.py)`, 'check the settings module name, and that .dockerignore does not leave it out');
     }
-    const project = readDjangoSettings(settingsModule, settingsFile.relativePath, read(settingsFile.absolutePath));
-    const collect = options?.collectStatic ?? project.staticRoot;
-    if (collect && !project.staticRoot) {
-      fail(this, 'django.collectStatic', true, `needs STATIC_ROOT, which ${settingsFile.relativePath} does not set`, 'set STATIC_ROOT in the settings, or leave collectStatic unset');
+    // The settings module's file, and the files of the modules it star-imports (split settings).
+    const locate = (module: string) => {
+      const path_ = `${importRoot === '' ? '' : `${importRoot}/`}${module.split('.').join('/')}`;
+      const found = files.find(f => f.relativePath === `${path_}.py` || f.relativePath === `${path_}/__init__.py`);
+      return found && { relativePath: found.relativePath, text: read(found.absolutePath) };
+    };
+    const project = readDjangoSettings(settingsModule, settingsFile.relativePath, read(settingsFile.absolutePath), locate);
+    const chain = project.settingsFiles.length > 1
+      ? `${settingsFile.relativePath} (with ${project.settingsFiles.slice(1).join(', ')}, which it star-imports)`
+      : settingsFile.relativePath;
+    const manageModule = manage && options?.settingsModule === undefined && settingsModuleOf(text) !== undefined ? settingsModuleOf(read(manage.absolutePath)) : undefined;
+    if (manageModule !== undefined && manageModule !== settingsModule) {
+      Annotations.of(this).addInfo(`${entryFile.relativePath} names ${settingsModule} and manage.py names ${manageModule}: the image builds, migrates and serves with ${settingsModule}, `
+        + 'the module the app runs with. Set `django.settingsModule` to choose another.');
+    }
+    if (options?.collectStatic === true && project.staticRoot === 'unset') {
+      fail(this, 'django.collectStatic', true, `needs STATIC_ROOT, which ${chain} does not set`, 'set STATIC_ROOT in the settings, or leave collectStatic unset');
+    }
+    // Unset: collectStatic decides. Otherwise the build step runs whenever STATIC_ROOT may be set,
+    // and asks Django whether it is: reading the files only decides what to say at synth.
+    const collect = options?.collectStatic ?? project.staticRoot !== 'unset';
+    if (options?.collectStatic === undefined && project.staticRoot === 'unknown') {
+      const why = project.staticRootUnknown!;
+      Annotations.of(this).addWarning(`cannot tell from ${why.file} whether STATIC_ROOT is set (${why.reason}); the build asks Django and collects static files only if it is. `
+        + 'Set django.collectStatic: true to require them, or false to skip the step.');
     }
     if (project.debug.kind === 'literal' && project.debug.on) {
-      Annotations.of(this).addWarning(`${settingsFile.relativePath} sets DEBUG = True, so every container of this image runs with DEBUG on (tracebacks and settings shown to visitors). `
+      Annotations.of(this).addWarning(`${project.debugFile ?? settingsFile.relativePath} sets DEBUG = True, so every container of this image runs with DEBUG on (tracebacks and settings shown to visitors). `
         + 'Read DEBUG from the environment, e.g. DEBUG = os.environ.get("DJANGO_DEBUG") == "1".');
     }
-    if (collect && !project.usesWhitenoise) {
-      Annotations.of(this).addWarning(`static files are collected into STATIC_ROOT, but ${settingsFile.relativePath} has no WhiteNoise middleware, so the app does not serve them. `
+    if (collect && project.staticRoot === 'set' && !project.usesWhitenoise) {
+      Annotations.of(this).addWarning(`static files are collected into STATIC_ROOT, but ${chain} has no WhiteNoise middleware, so the app does not serve them. `
         + 'Add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware, or serve STATIC_ROOT from a proxy.');
     }
     const buildEnvironment = this.validateMap('django.buildEnvironment', options?.buildEnvironment ?? {}, true);
@@ -603,6 +627,7 @@ export class WsgiImage extends Construct {
     return {
       project,
       collectStatic: collect ? { settingsModule, environment: { ...placeholders, ...buildEnvironment } } : undefined,
+      collectStaticRequired: options?.collectStatic === true,
     };
   }
 

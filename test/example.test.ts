@@ -44,9 +44,9 @@ describe('examples/django and examples/falcon', () => {
     const app = Testing.app();
     const stack = new DjangoStack(app, 'django');
     expect(stack.image.entrypoint).toBe('mysite.wsgi:application');
-    expect(stack.image.dockerfile).toContain('python3 -m django collectstatic --noinput');
+    expect(stack.image.dockerfile).toContain('python3 /opt/cdktf-wsgi/collectstatic.py');
     const json = Testing.synth(stack);
-    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web-release', entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput'] });
+    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web-release', entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'] });
     expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web', env: expect.arrayContaining(['DJANGO_SECRET_KEY=${var.django_secret_key}']) });
     expect(json).not.toContain('placeholder-not-a-secret');
   });

@@ -184,7 +184,8 @@ describe('Django', () => {
   test('collectstatic runs at build with placeholders for the SECRET_KEY variables only', () => {
     const { img, stack } = image(DJANGO);
     expect(img.entrypoint).toBe('mysite.wsgi:application');
-    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=mysite.settings DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret python3 -m django collectstatic --noinput\n');
+    expect(img.dockerfile).toContain('COPY [".cdktf-wsgi/collectstatic.py", "/opt/cdktf-wsgi/collectstatic.py"]\n'
+      + 'RUN env DJANGO_SETTINGS_MODULE=mysite.settings DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret python3 /opt/cdktf-wsgi/collectstatic.py\n');
     expect(img.dockerfile).not.toContain('ENV DJANGO_SETTINGS_MODULE');
     expect(warnings(stack)).toEqual([]);
   });
@@ -194,7 +195,9 @@ describe('Django', () => {
     const { img } = image({ ...DJANGO, 'mysite/prod.py': 'from .settings import *\nSTATIC_ROOT = "/s"\n' },
       { django: { settingsModule: 'mysite.prod', buildEnvironment: { DATABASE_URL: "sqlite:///x y'z" } } });
     expect(img.dockerfile).toContain('ENV DJANGO_SETTINGS_MODULE="mysite.prod"\n');
-    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=mysite.prod DATABASE_URL=\'sqlite:///x y\'\\\'\'z\' python3 -m django collectstatic --noinput\n');
+    // mysite.prod star-imports mysite.settings, whose SECRET_KEY comes from DJANGO_SECRET_KEY: it gets a placeholder too.
+    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=mysite.prod DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret '
+      + 'DATABASE_URL=\'sqlite:///x y\'\\\'\'z\' python3 /opt/cdktf-wsgi/collectstatic.py\n');
   });
 
   test('no STATIC_ROOT: no collectstatic; DEBUG = True and missing WhiteNoise warn', () => {
@@ -267,5 +270,142 @@ describe('release command', () => {
     expect(all.map(r => r.name).sort()).toEqual(['other', 'test-web', 'test-web-release']);
     expect(all.find(r => r.name === 'test-web-release')!.entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
     expect(all.find(r => r.name === 'other')!.depends_on).toBeUndefined();
+  });
+});
+
+
+/** A cookiecutter-django-style project: a settings package, production and local modules on a base. */
+function splitSettings(files: Record<string, string> = {}): Record<string, string> {
+  return {
+    'requirements.txt': 'Django\nwhitenoise\ngunicorn\n',
+    'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+    'config/__init__.py': '',
+    'config/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\napplication = get_wsgi_application()\n',
+    'config/settings/__init__.py': '',
+    'config/settings/base.py': [
+      'import os',
+      'DEBUG = False',
+      'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]',
+      'STATIC_URL = "/static/"',
+      'STATIC_ROOT = "/app/staticfiles"',
+    ].join('\n'),
+    'config/settings/production.py': 'from .base import *  # noqa\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\nALLOWED_HOSTS = ["*"]\n',
+    'config/settings/local.py': 'from .base import *  # noqa\nDEBUG = True\nSECRET_KEY = "local"\n',
+    ...files,
+  };
+}
+
+describe('Django split settings (star imports)', () => {
+  const collects = (dockerfile: string) => dockerfile.includes('python3 /opt/cdktf-wsgi/collectstatic.py');
+
+  test('STATIC_ROOT and WhiteNoise only in the base module: collected, no warning; the module the app runs with is used', () => {
+    const { img, stack, infos } = image(splitSettings());
+    expect(img.entrypoint).toBe('config.wsgi:application');
+    expect(collects(img.dockerfile)).toBe(true);
+    expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret python3 /opt/cdktf-wsgi/collectstatic.py\n');
+    expect(warnings(stack)).toEqual([]);
+    expect(img._django).toMatchObject({
+      settingsModule: 'config.settings.production',
+      settingsFiles: ['config/settings/production.py', 'config/settings/base.py'],
+      staticRoot: 'set',
+      usesWhitenoise: true,
+      secretKeyFile: 'config/settings/production.py',
+      debug: { kind: 'literal', on: false },
+      debugFile: 'config/settings/base.py',
+    });
+    // wsgi.py and manage.py disagree: said once, and the wsgi module wins.
+    expect(infos).toContain(
+      'config/wsgi.py names config.settings.production and manage.py names config.settings.local: the image builds, migrates and serves with config.settings.production, '
+      + 'the module the app runs with. Set `django.settingsModule` to choose another.');
+  });
+
+  test('STATIC_ROOT set in the child only', () => {
+    const { img, stack } = image(splitSettings({
+      'config/settings/base.py': 'MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware"]\n',
+      'config/settings/production.py': 'from .base import *\nSTATIC_ROOT = "/app/static"\nSECRET_KEY = "x"\n',
+    }));
+    expect(collects(img.dockerfile)).toBe(true);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('an absolute star import, through a chain of modules', () => {
+    const { img } = image(splitSettings({
+      'config/settings/common.py': 'STATIC_ROOT = "/app/static"\nMIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware"]\n',
+      'config/settings/base.py': 'from config.settings.common import *\n',
+    }));
+    expect(collects(img.dockerfile)).toBe(true);
+    expect(img._django?.settingsFiles).toEqual(['config/settings/production.py', 'config/settings/base.py', 'config/settings/common.py']);
+  });
+
+  test.each([
+    ['+=', 'MIDDLEWARE += ["whitenoise.middleware.WhiteNoiseMiddleware"]'],
+    ['insert', 'MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")'],
+    ['a new list around the old one', 'MIDDLEWARE = ["whitenoise.middleware.WhiteNoiseMiddleware"] + MIDDLEWARE'],
+  ])('WhiteNoise added in the child with %s', (_how, line) => {
+    const { stack, img } = image(splitSettings({
+      'config/settings/base.py': 'STATIC_ROOT = "/s"\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n',
+      'config/settings/production.py': `from .base import *\nSECRET_KEY = "x"\n${line}\n`,
+    }));
+    expect(img._django?.usesWhitenoise).toBe(true);
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('a child that replaces MIDDLEWARE without WhiteNoise: warned, naming the chain', () => {
+    const { stack } = image(splitSettings({ 'config/settings/production.py': 'from .base import *\nSECRET_KEY = "x"\nMIDDLEWARE = []\n' }));
+    expect(warnings(stack)).toEqual(['static files are collected into STATIC_ROOT, but config/settings/production.py (with config/settings/base.py, which it star-imports) has no WhiteNoise middleware, '
+      + 'so the app does not serve them. Add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware, or serve STATIC_ROOT from a proxy.']);
+  });
+
+  test('no STATIC_ROOT anywhere: no collectstatic and no warning', () => {
+    const { img, stack } = image(splitSettings({ 'config/settings/base.py': 'DEBUG = False\nMIDDLEWARE = []\n' }));
+    expect(img.dockerfile).not.toContain('collectstatic');
+    expect(warnings(stack)).toEqual([]);
+  });
+
+  test('a later assignment in the child wins: STATIC_ROOT = None', () => {
+    const { img } = image(splitSettings({ 'config/settings/production.py': 'from .base import *\nSECRET_KEY = "x"\nSTATIC_ROOT = None\n' }));
+    expect(img.dockerfile).not.toContain('collectstatic');
+  });
+
+  test.each([
+    ['exec', 'exec(open("extra.py").read())', /line 3 sets names dynamically \(exec\(open\("extra\.py"\)\.read\(\)\)\)/],
+    ['a module outside the build context', 'from shared_settings import *', /it star-imports shared_settings, which is not in the build context/],
+    ['a conditional assignment', 'if os.environ.get("X"):\n    STATIC_ROOT = "/s"', /STATIC_ROOT is assigned inside a block \(line 4\)/],
+  ])('cannot tell (%s): the build asks Django, and one line says so', (_name, line, reason) => {
+    const { img, stack } = image(splitSettings({
+      'config/settings/base.py': 'import os\nMIDDLEWARE = []\n',
+      'config/settings/production.py': `from .base import *\nSECRET_KEY = "x"\n${line}\n`,
+    }));
+    expect(collects(img.dockerfile)).toBe(true);
+    const w = warnings(stack).filter(x => x.includes('STATIC_ROOT'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^cannot tell from config\/settings\/production\.py whether STATIC_ROOT is set \(/);
+    expect(w[0]).toMatch(reason);
+    expect(w[0]).toMatch(/the build asks Django and collects static files only if it is\. Set django\.collectStatic: true to require them, or false to skip the step\.$/);
+  });
+
+  test('collectStatic: true where no module sets STATIC_ROOT names the whole chain', () => {
+    expect(() => image(splitSettings({ 'config/settings/base.py': 'MIDDLEWARE = []\n' }), { django: { collectStatic: true } })).toThrow(
+      "test/Image: 'django.collectStatic' true needs STATIC_ROOT, which config/settings/production.py (with config/settings/base.py, which it star-imports) does not set. "
+      + 'Fix: set STATIC_ROOT in the settings, or leave collectStatic unset');
+  });
+
+  test('the build script asks Django, and fails the build only when collectStatic is required', () => {
+    const script = (built: ReturnType<typeof image>) => {
+      built.app.synth();
+      return fs.readFileSync(path.join(built.app.outdir, 'stacks', 'test', built.img.contextPath, '.cdktf-wsgi', 'collectstatic.py'), 'utf-8');
+    };
+    const auto = script(image(splitSettings()));
+    expect(auto).toContain('REQUIRED = False\n');
+    expect(auto).toContain('if getattr(settings, "STATIC_ROOT", None):\n');
+    expect(script(image(splitSettings(), { django: { collectStatic: true } }))).toContain('REQUIRED = True\n');
+  });
+
+  test('a # or an unbalanced bracket inside a string does not swallow the next statement', () => {
+    const { img } = image(splitSettings({
+      'config/settings/production.py': 'from .base import *\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev#(")\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\n',
+    }));
+    expect(img._django?.secretKeyVariables).toEqual([{ name: 'DJANGO_SECRET_KEY', required: false }]);
+    expect(img._django?.debug).toEqual({ kind: 'env', variable: 'DJANGO_DEBUG', onWhenUnset: false });
   });
 });

@@ -3,6 +3,8 @@ export const CONTEXT_SOURCE_DIR = 'app';
 export const CONTEXT_GENERATED_DIR = '.cdktf-wsgi';
 export const IMAGE_APP_DIR = '/app';
 export const IMAGE_GENERATED_DIR = '/opt/cdktf-wsgi';
+/** The generated script that collects Django's static files at build. */
+export const COLLECTSTATIC_SCRIPT = 'collectstatic.py';
 /** Local packages (outside the source) are staged here in the context and copied to the image's lib dir. */
 export const CONTEXT_LIB_DIR = 'lib';
 export const IMAGE_LIB_DIR = '/opt/cdktf-wsgi/lib';
@@ -30,7 +32,10 @@ export interface DockerfileSpec {
   readonly gunicornSeparately: boolean;
   /** Baked DJANGO_SETTINGS_MODULE, when the construct chose the settings module. */
   readonly djangoSettingsModule?: string;
-  /** Runs Django's collectstatic at build with these variables for that step only. */
+  /**
+   * Runs the generated collectstatic script at build (it asks Django whether STATIC_ROOT is set),
+   * with these variables for that step only.
+   */
   readonly collectStatic?: { readonly settingsModule: string; readonly environment: Record<string, string> };
 }
 
@@ -135,9 +140,11 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   if (spec.collectStatic !== undefined) {
     const env = Object.entries({ DJANGO_SETTINGS_MODULE: spec.collectStatic.settingsModule, ...spec.collectStatic.environment })
       .map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-    add('# Django static files, collected at build. The variables exist for this step only and hold');
-    add('# placeholders: no real secret or database is needed, and none is baked into the image.');
-    add(`RUN env ${env} python3 -m django collectstatic --noinput`);
+    add('# Django static files, collected at build when the settings the app runs with set STATIC_ROOT');
+    add('# (the script asks Django). The variables exist for this step only and hold placeholders: no');
+    add('# real secret or database is needed, and none is baked into the image.');
+    add(`COPY ${execForm([`${CONTEXT_GENERATED_DIR}/${COLLECTSTATIC_SCRIPT}`, `${IMAGE_GENERATED_DIR}/${COLLECTSTATIC_SCRIPT}`])}`);
+    add(`RUN env ${env} python3 ${IMAGE_GENERATED_DIR}/${COLLECTSTATIC_SCRIPT}`);
   }
   add('');
   add(`USER ${APP_UID}:${APP_UID}`);

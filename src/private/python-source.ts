@@ -63,6 +63,62 @@ export function logicalLines(code: string): Array<{ indent: number; text: string
   return result;
 }
 
+/** Comments removed; string literals kept as written (a `#` inside a string is not a comment). */
+export function stripComments(text: string): string {
+  return text.replace(COMMENT_OR_STRING, m => (m[0] === '#' ? '' : m));
+}
+
+/** A statement at module level: its code with strings blanked, and its source with strings kept. */
+export interface ModuleStatement {
+  readonly line: number;
+  /** Strings blanked and comments removed: for matching code. */
+  readonly code: string;
+  /** Comments removed, strings kept: for reading values. */
+  readonly source: string;
+}
+
+/**
+ * The module-level statements of a file, in order. Statement boundaries come from the blanked
+ * code, so a bracket or `#` inside a string literal never ends or extends a statement.
+ */
+export function moduleStatements(text: string): ModuleStatement[] {
+  const code = stripStringsAndComments(text).split('\n');
+  const source = stripComments(text).split('\n');
+  const result: ModuleStatement[] = [];
+  let depth = 0;
+  let current: { indent: number; code: string[]; source: string[]; line: number } | undefined;
+  for (let idx = 0; idx < code.length; idx++) {
+    const raw = code[idx];
+    const trimmed = raw.trim();
+    if (!current) {
+      if (trimmed === '') {
+        continue;
+      }
+      current = { indent: raw.length - raw.trimStart().length, code: [], source: [], line: idx + 1 };
+    }
+    for (const ch of raw) {
+      if (ch === '(' || ch === '[' || ch === '{') {
+        depth++;
+      } else if (ch === ')' || ch === ']' || ch === '}') {
+        depth = Math.max(0, depth - 1);
+      }
+    }
+    const continued = trimmed.endsWith('\\');
+    current.code.push(continued ? trimmed.slice(0, -1).trimEnd() : trimmed);
+    current.source.push((source[idx] ?? '').trim().replace(/\\$/, ''));
+    if (depth === 0 && !continued) {
+      if (current.indent === 0) {
+        result.push({ line: current.line, code: current.code.filter(p => p.length > 0).join(' '), source: current.source.join('\n') });
+      }
+      current = undefined;
+    }
+  }
+  if (current && current.indent === 0) {
+    result.push({ line: current.line, code: current.code.filter(p => p.length > 0).join(' '), source: current.source.join('\n') });
+  }
+  return result;
+}
+
 /** An import of a top-level module, and whether it sits where a failure is expected and handled. */
 export interface ImportRef {
   readonly module: string;

@@ -321,3 +321,79 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     }
   }, 300_000);
 });
+
+describeEngine('Django with split settings (cookiecutter layout) on a real Docker engine', () => {
+  const PORT = 18102;
+  const source = tempDir('splitsettings-src-');
+  let state: ApplyResult | undefined;
+
+  beforeAll(async () => {
+    prepareEngine();
+    const files: Record<string, string> = {
+      'requirements.txt': 'Django==3.2.25\nwhitenoise==6.0.0\n',
+      // manage.py names the local module; the app runs with production (wsgi.py), and so must the build.
+      'manage.py': 'import os\nimport sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n',
+      'config/__init__.py': '',
+      'config/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\napplication = get_wsgi_application()\n',
+      'config/urls.py': 'from django.http import HttpResponse\nfrom django.urls import path\n\nurlpatterns = [path("healthz/", lambda request: HttpResponse("ok"))]\n',
+      'config/static/split.css': 'body { font-family: serif; }\n',
+      'config/settings/__init__.py': '',
+      // Everything about static files lives in the base module only.
+      'config/settings/base.py': [
+        'from pathlib import Path',
+        'BASE_DIR = Path(__file__).resolve().parent.parent.parent',
+        'INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.staticfiles"]',
+        'MIDDLEWARE = [',
+        '    "django.middleware.security.SecurityMiddleware",',
+        '    "whitenoise.middleware.WhiteNoiseMiddleware",',
+        '    "django.middleware.common.CommonMiddleware",',
+        ']',
+        'ROOT_URLCONF = "config.urls"',
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/tmp/db.sqlite3"}}',
+        'STATIC_URL = "/static/"',
+        'STATIC_ROOT = BASE_DIR / "staticfiles"',
+        'STATICFILES_DIRS = [BASE_DIR / "config" / "static"]',
+        'DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"',
+        '',
+      ].join('\n'),
+      'config/settings/production.py': 'import os\n\nfrom .base import *  # noqa: F401,F403\n\nDEBUG = False\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\nALLOWED_HOSTS = ["localhost", "127.0.0.1"]\n',
+      // Were the build to use this module, DEBUG would be on and STATIC_ROOT unset.
+      'config/settings/local.py': 'from .base import *  # noqa: F401,F403\n\nDEBUG = True\nSECRET_KEY = "local"\nSTATIC_ROOT = None\n',
+    };
+    for (const [f, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(source, f)), { recursive: true });
+      fs.writeFileSync(path.join(source, f), text);
+    }
+    const outdir = tempDir('splitsettings-out-');
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'splitsettings');
+    new DockerProvider(stack, 'docker', {});
+    // No Django option at all: entrypoint, settings module and collectstatic are all found.
+    const image = new WsgiImage(stack, 'Image', { source });
+    new WsgiContainer(stack, 'Web', {
+      image,
+      publish: [{ hostPort: PORT }],
+      environment: { DJANGO_SECRET_KEY: 'split-settings-engine-test-key-0123456789abcdefghijklmnop' },
+      healthCheck: HealthCheck.http('/healthz/'),
+    });
+    app.synth();
+    expect(image.dockerfile).toContain('DJANGO_SETTINGS_MODULE=config.settings.production');
+    state = await applyStack(path.join(outdir, 'stacks', 'splitsettings'));
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+  }, 120_000);
+
+  test('the static file, configured only in the base module, is collected at build and served by WhiteNoise', async () => {
+    const css = await get(PORT, '/static/split.css');
+    expect(css).toEqual({ status: 200, body: 'body { font-family: serif; }\n' });
+  });
+
+  test('the app runs with the production module that wsgi.py names (DEBUG off), not manage.py\'s local one', async () => {
+    expect(await get(PORT, '/healthz/')).toEqual({ status: 200, body: 'ok' });
+    const missing = await get(PORT, '/no-such-page/');
+    expect(missing.status).toBe(404);
+    expect(missing.body).not.toContain('DEBUG = True');
+  });
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The README's "Deploying" commands, verbatim, on the leaves example: deploy, call it, a diff that
+# plans nothing, destroy. Needs a Docker daemon and Terraform; the provider comes from the mirror
+# scripts/terraform-offline.sh builds or reuses (skipped, saying why, where it cannot).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+status=0
+config=$(bash scripts/terraform-offline.sh 2>/dev/null) || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "README deploy: skipped (scripts/terraform-offline.sh exited $status: no provider mirror)"
+  exit 0
+fi
+eval "$config"
+export TF_CLI_CONFIG_FILE CHECKPOINT_DISABLE=1
+rm -f terraform.leaves.tfstate terraform.leaves.tfstate.backup
+cleanup() { npx cdktf destroy leaves --auto-approve --skip-provider-lock >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+npx cdktf deploy leaves --auto-approve --skip-provider-lock --no-color > /tmp/cdktf-wsgi-readme-deploy.log 2>&1 || { cat /tmp/cdktf-wsgi-readme-deploy.log; exit 1; }
+answer=$(curl -s --max-time 10 http://127.0.0.1:8123/api/leaves)
+[ "$answer" = "This tree has leaves" ] || { echo "README deploy: unexpected answer '$answer'"; exit 1; }
+echo "README deploy: curl http://127.0.0.1:8123/api/leaves -> $answer"
+npx cdktf diff leaves --skip-provider-lock --no-color > /tmp/cdktf-wsgi-readme-diff.log 2>&1
+grep -q "No changes. Your infrastructure matches the configuration." /tmp/cdktf-wsgi-readme-diff.log || { cat /tmp/cdktf-wsgi-readme-diff.log; exit 1; }
+echo "README deploy: cdktf diff -> No changes"
+trap - EXIT
+npx cdktf destroy leaves --auto-approve --skip-provider-lock --no-color > /tmp/cdktf-wsgi-readme-destroy.log 2>&1 || { cat /tmp/cdktf-wsgi-readme-destroy.log; exit 1; }
+if docker inspect leaves-web >/dev/null 2>&1; then echo "README deploy: leaves-web survived the destroy"; exit 1; fi
+echo "README deploy: cdktf destroy -> gone"
