@@ -89,6 +89,14 @@ export abstract class HealthCheck {
    * @internal
    */
   public abstract _describe(): { property: string; values: string[]; healthyBelowStatus?: number };
+
+  /**
+   * The durations given in the options, by option name, for the container to validate.
+   * @internal
+   */
+  public _durations(): { [name: string]: Duration | undefined } {
+    return {};
+  }
 }
 
 function timing(options: HealthCheckOptions) {
@@ -116,6 +124,10 @@ class HttpHealthCheck extends HealthCheck {
   public _describe() {
     return { property: 'healthCheck.path', values: [this.path], healthyBelowStatus: this.options.healthyBelowStatus };
   }
+
+  public _durations() {
+    return { interval: this.options.interval, timeout: this.options.timeout, startPeriod: this.options.startPeriod };
+  }
 }
 
 class CommandHealthCheck extends HealthCheck {
@@ -129,6 +141,10 @@ class CommandHealthCheck extends HealthCheck {
 
   public _describe() {
     return { property: 'healthCheck.command', values: [...this.command] };
+  }
+
+  public _durations() {
+    return { interval: this.options.interval, timeout: this.options.timeout, startPeriod: this.options.startPeriod };
   }
 }
 

@@ -5,7 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { debugValueOn } from './private/django';
-import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
+import { fail, requireDuration, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { pathSlug } from './private/names';
 import { warnIfSecretLooking } from './private/secrets';
 import { ReleaseCommand } from './release-command';
@@ -291,6 +291,9 @@ export class WsgiContainer extends Construct {
     if (described.property === 'healthCheck.command' && described.values.length === 0) {
       fail(this, 'healthCheck.command', [], 'is empty', 'give the program and its arguments, e.g. ["python3", "-c", "..."]');
     }
+    for (const [name, d] of Object.entries(healthCheck._durations())) {
+      requireDuration(this, `healthCheck.${name}`, d);
+    }
     const check = healthCheck._render(this.containerPort);
     if (check) {
       requireInteger(this, 'healthCheck.retries', check.retries, 1, 100, 'use a retry count from 1 to 100');
@@ -305,6 +308,7 @@ export class WsgiContainer extends Construct {
       fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
     }
     const waitTimeout = props.waitTimeout ?? Duration.seconds(60);
+    requireDuration(this, 'waitTimeout', waitTimeout);
     const waitSeconds = waitTimeout.toSeconds();
     if (!Number.isInteger(waitSeconds) || waitSeconds < 1) {
       fail(this, 'waitTimeout', waitTimeout.toString(), 'must be a whole number of seconds, at least 1', 'use Duration.seconds(n)');

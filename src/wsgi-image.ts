@@ -14,7 +14,7 @@ import { detectCallables, findUndeclaredImports, topLevelModules } from './priva
 import { byCodePoint, ContentCache, ContextError, ContextFile, findInvalidPattern, fingerprint, GeneratedFile, readDockerignore, selectContextFiles, writeContext } from './private/build-context';
 import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, renderCollectStatic, settingsModuleOf } from './private/django';
 import { APP_UID, COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
-import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
+import { fail, requireDuration, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
 import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
@@ -707,6 +707,7 @@ export class WsgiImage extends Construct {
       if (value === undefined) {
         return fallback;
       }
+      requireDuration(this, `gunicorn.${name}`, value);
       const s = value.toSeconds();
       if (!Number.isInteger(s) || s < min) {
         fail(this, `gunicorn.${name}`, value.toString(), `must be a whole number of seconds, at least ${min}`, `use Duration.seconds(n) with n >= ${min}`);

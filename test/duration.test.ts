@@ -14,14 +14,15 @@ describe('Duration', () => {
     expect(Duration.minutes(2).toString()).toBe('120s');
   });
 
-  test('fails on a negative or non-finite amount', () => {
-    expect(() => Duration.seconds(-1)).toThrow('Duration amounts must be finite and not negative, got -1000 ms');
-    expect(() => Duration.millis(Number.NaN)).toThrow('Duration amounts must be finite and not negative, got NaN ms');
-  });
-
-  test('fails on a Terraform token', () => {
+  test('a negative, non-finite or token amount is refused when used, not when written', () => {
+    const negative = Duration.seconds(-1);
+    expect(negative.toString()).toBe('-1s');
+    expect(() => negative.toSeconds()).toThrow('Duration -1s is negative');
+    expect(() => Duration.millis(Number.NaN).toMilliseconds()).toThrow('Duration NaNms is not a finite amount');
     const stack = new TerraformStack(Testing.app(), 'test');
     const token = new TerraformVariable(stack, 'n', { type: 'number' }).numberValue;
-    expect(() => Duration.millis(token)).toThrow('Duration amounts must be plain numbers known at synth time, not Terraform tokens');
+    expect(() => Duration.millis(token).toSeconds()).toThrow('Duration <token> is a Terraform token, but durations must be known at synth');
+    // A valid one has no problem to report.
+    expect(Duration.minutes(2)._problem()).toBeUndefined();
   });
 });

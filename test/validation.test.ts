@@ -115,6 +115,8 @@ const IMAGE_CASES: ImageCase[] = [
   ['zero workers', { gunicorn: { workers: 0 } }, /'gunicorn\.workers' 0 is out of range: must be a whole number from 1 to 1024/],
   ['zero threads', { gunicorn: { threads: 0 } }, /'gunicorn\.threads' 0 is out of range/],
   ['threads with sync workers', { gunicorn: { workerClass: WorkerClass.SYNC, threads: 4 } }, /'gunicorn\.threads' 4 needs the gthread worker class, but workerClass is "sync"\. Fix: use WorkerClass\.GTHREAD/],
+  ['negative timeout', { gunicorn: { timeout: Duration.seconds(-5) } }, /^test\/Image: 'gunicorn\.timeout' "-5s" is negative\. Fix: use a plain, non-negative amount known at synth, e\.g\. Duration\.seconds\(30\)$/],
+  ['non-finite keep-alive', { gunicorn: { keepAlive: Duration.seconds(Infinity) } }, /^test\/Image: 'gunicorn\.keepAlive' "Infinitys" is not a finite amount\. Fix: use a plain, non-negative amount known at synth/],
   ['fractional timeout', { gunicorn: { timeout: Duration.millis(1500) } }, /'gunicorn\.timeout' "1500ms" must be a whole number of seconds, at least 0/],
   ['fractional graceful timeout', { gunicorn: { gracefulTimeout: Duration.millis(500) } }, /'gunicorn\.gracefulTimeout' "500ms" must be a whole number of seconds/],
   ['negative max requests', { gunicorn: { maxRequests: -1 } }, /'gunicorn\.maxRequests' -1 is out of range/],
@@ -123,6 +125,39 @@ const IMAGE_CASES: ImageCase[] = [
 ];
 
 let lastOutdir = '';
+let lastApp: App;
+
+/**
+ * The library's one error shape, on one line: construct path, quoted property, value, problem, fix.
+ * Exactly one error: a message never lists several.
+ */
+const ONE_ERROR_SHAPE = /^test\/(Image|Web): '[^'\n]+' [^\n]+\. Fix: [^\n]+$/;
+
+/** The message of the one error `build` throws. */
+function thrown(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    expect(e).toBeInstanceOf(Error);
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, but the construct was built');
+}
+
+/** The message with this run's temporary paths replaced, for the snapshot that pins it whole. */
+function normalize(message: string): string {
+  const tmp = fs.realpathSync(os.tmpdir()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return message.replace(new RegExp(`${tmp}/[^/"'\\s)]+`, 'g'), '<tmp>');
+}
+
+/** Synthesizes what a failed construction left: the files written, the stack's resources, error annotations. */
+function synthAfterFailure(app: App): { files: string[]; tf: any; errors: string[] } {
+  app.synth();
+  const errors = app.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/error').map(m => String(m.data)));
+  const files = writtenFiles(app.outdir).sort();
+  const tf = JSON.parse(fs.readFileSync(path.join(app.outdir, 'stacks', 'test', 'cdk.tf.json'), 'utf-8'));
+  return { files, tf, errors };
+}
 
 /** Files below an outdir: a failed configuration must leave none. */
 function writtenFiles(outdir: string): string[] {
@@ -132,6 +167,7 @@ function writtenFiles(outdir: string): string[] {
 function buildImage(props: ImageCase[1], files?: Record<string, string>, prepare?: (source: string) => void) {
   const { app, stack } = newStack();
   lastOutdir = app.outdir;
+  lastApp = app;
   const source = writeSource({ ...FLASK_APP, ...(files ?? {}) });
   if (files && files['requirements.txt'] === '') {
     fs.rmSync(path.join(source, 'requirements.txt'));
@@ -163,8 +199,16 @@ describe('bad WsgiImage input fails at synth with one clear error', () => {
   // Rest parameters: jest reads a fourth declared parameter as a `done` callback on 3-column rows.
   test.each(IMAGE_CASES)('fails on %s', (...row: ImageCase) => {
     const [, props, message, files, prepare] = row;
-    expect(() => buildImage(props, files, prepare)).toThrow(message);
+    const error = thrown(() => buildImage(props, files, prepare));
+    expect(error).toMatch(message);
+    expect(error).toMatch(ONE_ERROR_SHAPE);
+    expect(normalize(error)).toMatchSnapshot();
     expect(writtenFiles(lastOutdir)).toEqual([]);
+    // Synthesizing what is left writes no context and no image: nothing half-written.
+    const after = synthAfterFailure(lastApp);
+    expect(after.errors).toEqual([]);
+    expect(after.files).toEqual(['manifest.json', 'stacks/test/cdk.tf.json']);
+    expect(after.tf.resource?.docker_image).toBeUndefined();
   });
 
   // Root reads everything, so these run the synth without the file-mode override capabilities when the suite is root.
@@ -210,6 +254,9 @@ const CONTAINER_CASES: ContainerCase[] = [
   ['health retries 0', { healthCheck: HealthCheck.http('/', { retries: 0 }) }, /'healthCheck\.retries' 0 is out of range/],
   ['healthy status limit', { healthCheck: HealthCheck.http('/', { healthyBelowStatus: 100 }) }, /'healthCheck\.healthyBelowStatus' 100 is out of range/],
   ['wait without health check', { healthCheck: HealthCheck.none(), waitForHealthy: true }, /'waitForHealthy' true needs a health check, but healthCheck is HealthCheck\.none\(\)/],
+  ['negative wait timeout', { waitTimeout: Duration.minutes(-1) }, /^test\/Web: 'waitTimeout' "-1min" is negative\. Fix: use a plain, non-negative amount known at synth, e\.g\. Duration\.seconds\(30\)$/],
+  ['health interval NaN', { healthCheck: HealthCheck.http('/', { interval: Duration.seconds(Number.NaN) }) }, /^test\/Web: 'healthCheck\.interval' "NaNs" is not a finite amount\. Fix: use a plain, non-negative amount/],
+  ['health start period negative', { healthCheck: HealthCheck.command(['true'], { startPeriod: Duration.millis(-1) }) }, /^test\/Web: 'healthCheck\.startPeriod' "-1ms" is negative\./],
   ['wait timeout fractional', { waitTimeout: Duration.millis(1500) }, /'waitTimeout' "1500ms" must be a whole number of seconds, at least 1/],
   ['memory too small', { memoryMiB: 1 }, /'memoryMiB' 1 is out of range: must be a whole number from 6/],
   ['cpus zero', { cpus: 0 }, /'cpus' 0 must be a positive number of CPUs/],
@@ -230,8 +277,16 @@ describe('bad WsgiContainer input fails at synth with one clear error', () => {
     const { app, stack } = newStack();
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
     const resolved = typeof props === 'function' ? props(stack) : props;
-    expect(() => new WsgiContainer(stack, 'Web', { image, ...resolved })).toThrow(message);
+    const error = thrown(() => new WsgiContainer(stack, 'Web', { image, ...resolved }));
+    expect(error).toMatch(message);
+    expect(error).toMatch(ONE_ERROR_SHAPE);
+    expect(normalize(error)).toMatchSnapshot();
     expect(writtenFiles(app.outdir)).toEqual([]);
+    // Synthesizing what is left writes the image, and no container at all (not even the release one).
+    const after = synthAfterFailure(app);
+    expect(after.errors).toEqual([]);
+    expect(after.tf.resource?.docker_image).toBeDefined();
+    expect(after.tf.resource?.docker_container).toBeUndefined();
   });
 });
 

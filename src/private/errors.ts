@@ -28,6 +28,14 @@ export function fail(scope: IConstruct, property: string, value: unknown, proble
   throw new WsgiConfigError(`${scope.node.path}: '${property}' ${showValue(value)} ${problem}. Fix: ${fix}`);
 }
 
+/** Rejects a Duration whose amount is negative, not finite or a token, naming where it was given. */
+export function requireDuration(scope: IConstruct, property: string, value: { _problem(): string | undefined; toString(): string } | undefined): void {
+  const problem = value?._problem();
+  if (problem !== undefined) {
+    fail(scope, property, value!.toString(), problem, 'use a plain, non-negative amount known at synth, e.g. Duration.seconds(30)');
+  }
+}
+
 /** Rejects a Terraform token where the value must be known at synth. */
 export function requireLiteral(scope: IConstruct, property: string, value: unknown): void {
   if (value !== undefined && Token.isUnresolved(value)) {

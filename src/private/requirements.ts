@@ -53,7 +53,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new RequirementsError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
-        from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `requirements` at the right one');
+        from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `dependencies` at the right one (Dependencies.requirementsFile(path))');
     }
     files.push(rel);
     // Backslash-newline continues a line in pip's format.

@@ -199,7 +199,14 @@ async function applyImage(workDir: string, name: string, config: Attrs, logs: Re
     nocache: build.no_cache,
     rm: true,
   });
-  logs[name] = await followBuild(stream);
+  try {
+    logs[name] = await followBuild(stream);
+  } catch (e: any) {
+    // 3.6.2 builds through BuildKit, whose error names the failed step and carries none of its output.
+    const failed = /The command '([\s\S]*?)' returned a non-zero code: (\d+)/.exec(String(e.message));
+    if (failed) throw new Error(`Error running legacy build: executor failed running [${failed[1]}]: exit code: ${failed[2]}`);
+    throw e;
+  }
   const info = await docker.getImage(config.name).inspect();
   return { image_id: info.Id, id: `${info.Id}${config.name}`, name: config.name };
 }
