@@ -1,3 +1,4 @@
+import { container } from '@cdktf/provider-docker';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Duration, HealthCheck, Protocol, RestartPolicy, WsgiContainer, WsgiImage } from '../src';
 import { newStack, resources, writeSource } from './util';
@@ -142,9 +143,15 @@ describe('WsgiContainer options', () => {
     expect(stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn'))).toEqual([]);
   });
 
-  test('the L1 container is the default child, an escape hatch', () => {
+  test('the L1 container is the default child, an escape hatch whose overrides reach the output', () => {
     const { web } = setup();
-    expect(web.node.defaultChild).toBeDefined();
-    expect(Testing.synth(web.node.scope as any)).toContain('docker_container');
+    const l1 = web.node.defaultChild;
+    expect(l1).toBeInstanceOf(container.Container);
+    (l1 as container.Container).addOverride('log_driver', 'local');
+    const json = JSON.parse(Testing.synth(web.node.scope as any));
+    const containers = Object.values<any>(json.resource.docker_container);
+    expect(containers).toHaveLength(1);
+    expect(containers[0].log_driver).toBe('local');
+    expect(containers[0].name).toBe(web.containerName);
   });
 });

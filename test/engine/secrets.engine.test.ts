@@ -6,7 +6,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
-import { describeEngine, prepareEngine } from './engine';
+import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
 import { DOCKER_CLI, get } from './probes';
 import { APPS } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
@@ -118,6 +118,27 @@ describeEngine('secrets on a real Docker engine', () => {
       process.env.CDKTF_WSGI_TEST_INDEX_URL = previous;
     }
   }, 300_000);
+
+  test('control: a value only inside a layer tarball (a file, not the config or history) IS found by the same check', async () => {
+    const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-layer-'));
+    const layerCanary = `layer-canary-${crypto.randomBytes(8).toString('hex')}`;
+    fs.writeFileSync(path.join(ctx, 'canary.txt'), `${layerCanary}\n`);
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${OFFLINE_BASE}\nCOPY canary.txt /opt/canary.txt\n`);
+    const tag = `cdktf-wsgi-test/secrets-layer:${crypto.randomBytes(4).toString('hex')}`;
+    const built = spawnSync(DOCKER_CLI, ['build', '-q', '-t', tag, ctx], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    expect(built.status).toBe(0);
+    try {
+      const inspected = JSON.stringify(await docker.getImage(tag).inspect());
+      const history = JSON.stringify(await docker.getImage(tag).history());
+      // Only the layer holds it, so only a search of the layers can find it.
+      expect(inspected).not.toContain(layerCanary);
+      expect(history).not.toContain(layerCanary);
+      expect(await imageContains(tag, layerCanary)).toBe(true);
+    } finally {
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+      fs.rmSync(ctx, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   test('control: a value baked with `environment` IS found by the same checks', async () => {
     const controlOut = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-control-'));
