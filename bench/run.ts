@@ -78,7 +78,9 @@ function stagingScenario(): string[] {
       'without entering them) and write the copy that `docker build` reads. ' +
       `Without the copy, the walk and hash take ${fmt(walkHash.ms)} ms (${fmt(walkHash.ms / floor.ms, 1)}× the floor); writing the 300 files adds ` +
       `${fmt(oursStaging.ms - walkHash.ms)} ms although they are written from the bytes already read for the hash. ` +
-      '**The ≤ 2× target is out of reach while staging writes a copy**: creating 300 files costs more than reading them on this machine, ' +
+      (oursStaging.ms / floor.ms > 2 && walkHash.ms / floor.ms <= 2
+        ? '**The ≤ 2× target is missed because staging writes a copy** (the walk and hash alone are within it): creating 300 files costs more than reading them on this machine, '
+        : `The walk and hash alone are ${fmt(walkHash.ms / floor.ms, 1)}× the floor in this run. Creating files costs more than reading them, `) +
       'and each run is a fresh process, so the walk also pays for the JIT warming up. Hard links would avoid the copy, but a file edited in place ' +
       'after synth would then change the staged context under an old fingerprint (and a chmod would change the user\'s file), so the copy stays. ' +
       'The whole-synth row adds the construct tree, the app scan (entrypoint, imports, Django settings) and cdk.tf.json. ' +
