@@ -460,7 +460,15 @@ export class WsgiImage extends Construct {
     if (spec === undefined) {
       const detected = detectManifest(source);
       if (detected === undefined) {
-        fail(this, 'dependencies', undefined, `found no dependency manifest in ${source} (looked for poetry.lock, uv.lock, Pipfile.lock, requirements.txt and pyproject.toml with [project] dependencies)`,
+        const looked = 'looked for poetry.lock, uv.lock, Pipfile.lock, requirements.txt and pyproject.toml with [project] dependencies';
+        const candidates = requirementsCandidates(source);
+        if (candidates.length > 0) {
+          // The cookiecutter convention (requirements/base.txt, local.txt, production.txt): suggest the production one.
+          const preferred = candidates.find(c => /prod/i.test(path.basename(c))) ?? candidates.find(c => /^(base|common|main)\.txt$/i.test(path.basename(c))) ?? candidates[0];
+          fail(this, 'dependencies', undefined, `found no dependency manifest in ${source} (${looked}), but it has ${candidates.join(', ')}`,
+            `point \`dependencies\` at the file the app runs with, e.g. Dependencies.requirementsFile("${preferred}")`);
+        }
+        fail(this, 'dependencies', undefined, `found no dependency manifest in ${source} (${looked})`,
           'add a requirements.txt, point `dependencies` at your manifest, or use Dependencies.none() for an app without third-party dependencies');
       }
       spec = detected.spec;
@@ -825,4 +833,21 @@ function renderRequirements(manifest: ResolvedManifest, gunicorn: string | undef
     lines.push(gunicorn);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * Requirement files that detection does not pick but a user may mean: `requirements/*.txt` (the
+ * cookiecutter-django layout) and `requirements-*.txt` / `requirements_*.txt` beside the source.
+ */
+function requirementsCandidates(source: string): string[] {
+  const txt = (dir: string) => {
+    try {
+      return fs.readdirSync(path.join(source, dir), { withFileTypes: true })
+        .filter(e => e.isFile() && e.name.endsWith('.txt'))
+        .map(e => (dir === '' ? e.name : `${dir}/${e.name}`));
+    } catch {
+      return [];
+    }
+  };
+  return [...txt('requirements'), ...txt('').filter(f => /^requirements[-_].+\.txt$/.test(f))].sort(byCodePoint);
 }

@@ -409,3 +409,24 @@ describe('Django split settings (star imports)', () => {
     expect(img._django?.debug).toEqual({ kind: 'env', variable: 'DJANGO_DEBUG', onWhenUnset: false });
   });
 });
+
+describe('requirements/ folders', () => {
+  test("cookiecutter's Heroku shim: a root requirements.txt that only includes requirements/production.txt", () => {
+    const { img, stack } = image({
+      'manager.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      'requirements.txt': '# This file is expected by Heroku.\n-r requirements/production.txt\n',
+      'requirements/base.txt': 'flask==2.2.2\n',
+      'requirements/production.txt': '-r base.txt\ngunicorn==20.1.0\n',
+    }, { entrypoint: 'manager:app' });
+    // Every file of the include chain is in the dependency layer, before the code.
+    const lines = img.dockerfile.split('\n');
+    const install = lines.findIndex(l => l.startsWith('RUN python3 -m pip install'));
+    for (const f of ['requirements.txt', 'requirements/production.txt', 'requirements/base.txt']) {
+      const copy = lines.findIndex(l => l === `COPY ["app/${f}", "/app/${f}"]`);
+      expect(copy).toBeGreaterThan(-1);
+      expect(copy).toBeLessThan(install);
+    }
+    // gunicorn comes from the included production file: nothing is added, nothing warned.
+    expect(warnings(stack)).toEqual([]);
+  });
+});

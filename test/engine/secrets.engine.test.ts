@@ -119,11 +119,13 @@ describeEngine('secrets on a real Docker engine', () => {
     }
   }, 300_000);
 
-  test('control: a value only inside a layer tarball (a file, not the config or history) IS found by the same check', async () => {
+  test('control: a value a RUN wrote to a file, only inside a layer tarball (not the config or history), IS found by the same check', async () => {
     const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-layer-'));
     const layerCanary = `layer-canary-${crypto.randomBytes(8).toString('hex')}`;
-    fs.writeFileSync(path.join(ctx, 'canary.txt'), `${layerCanary}\n`);
-    fs.writeFileSync(path.join(ctx, 'Dockerfile'), `FROM ${OFFLINE_BASE}\nCOPY canary.txt /opt/canary.txt\n`);
+    // Written by a RUN from its base64 form, so the plain value is in the layer's file and nowhere in the command.
+    const encoded = Buffer.from(layerCanary).toString('base64');
+    fs.writeFileSync(path.join(ctx, 'Dockerfile'),
+      `FROM ${OFFLINE_BASE}\nRUN python3 -c "import base64; open('/opt/canary.txt', 'w').write(base64.b64decode('${encoded}').decode())"\n`);
     const tag = `cdktf-wsgi-test/secrets-layer:${crypto.randomBytes(4).toString('hex')}`;
     const built = spawnSync(DOCKER_CLI, ['build', '-q', '-t', tag, ctx], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     expect(built.status).toBe(0);
