@@ -19,7 +19,8 @@ const project = new cdktf.ConstructLibraryCdktf({
   // WSGI teams write Python: the same constructs as a wheel (`npx projen package:python`).
   publishToPypi: { distName: 'cdktf-wsgi', module: 'cdktf_wsgi' },
   // Docker's own .dockerignore semantics (moby's pattern matcher), bundled as jsii requires.
-  bundledDeps: ['@balena/dockerignore', 'smol-toml@^1.9.1'],
+  // shell-quote: the Procfile's web: line, split as a shell would (no expansion).
+  bundledDeps: ['@balena/dockerignore', 'smol-toml@^1.9.1', 'shell-quote@^1.8.1'],
   devDeps: [
     'cdktf-cli@0.21.0',
     'dockerode@^4',
@@ -29,6 +30,7 @@ const project = new cdktf.ConstructLibraryCdktf({
     'dockerfile-ast@^0.7',
     'fast-check@^4',
     'autocannon@^8',
+    '@types/shell-quote@^1',
   ],
   jestOptions: {
     // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.

@@ -111,4 +111,12 @@ export interface GunicornSettings {
    * @default false
    */
   readonly accessLog?: boolean;
+
+  /**
+   * Load the app in the master before forking the workers (`--preload`): less memory through
+   * copy-on-write and import errors before any worker starts, but code reloads need a restart.
+   *
+   * @default false
+   */
+  readonly preload?: boolean;
 }

@@ -23,10 +23,18 @@ export class ReleaseCommand {
     return new ReleaseCommand(['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'], true);
   }
 
-  private constructor(private readonly argv: string[], private readonly django: boolean) {}
+  /**
+   * The `release:` line of the image's Procfile (Heroku's release phase), split as a shell would
+   * and run without a shell. Only for images whose source has a Procfile with a release: line.
+   */
+  public static fromProcfile(): ReleaseCommand {
+    return new ReleaseCommand([], false, true);
+  }
+
+  private constructor(private readonly argv: string[], private readonly django: boolean, private readonly procfile = false) {}
 
   /** @internal */
-  public _render(): { argv: string[]; django: boolean } {
-    return { argv: [...this.argv], django: this.django };
+  public _render(): { argv: string[]; django: boolean; procfile: boolean } {
+    return { argv: [...this.argv], django: this.django, procfile: this.procfile };
   }
 }

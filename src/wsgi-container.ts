@@ -361,7 +361,16 @@ export class WsgiContainer extends Construct {
     };
     let release: container.Container | undefined;
     if (props.releaseCommand !== undefined) {
-      const { argv, django } = props.releaseCommand._render();
+      const rendered = props.releaseCommand._render();
+      const django = rendered.django;
+      let argv = rendered.argv;
+      if (rendered.procfile) {
+        if (image._procfileRelease === undefined) {
+          fail(this, 'releaseCommand', 'ReleaseCommand.fromProcfile()', `needs a release: line in the Procfile of ${image.node.path}, which has none`,
+            'add a release: line to the Procfile, or use ReleaseCommand.exec([...])');
+        }
+        argv = image._procfileRelease;
+      }
       if (argv.length === 0) {
         fail(this, 'releaseCommand', argv, 'is empty', 'give the program and its arguments, e.g. ReleaseCommand.exec(["python3", "manage.py", "migrate"])');
       }

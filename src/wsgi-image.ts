@@ -16,6 +16,7 @@ import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, renderCollectSta
 import { APP_UID, COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireDuration, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
+import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileError, ProcfileGunicorn } from './private/procfile';
 import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
 import { pathSlug } from './private/names';
@@ -78,6 +79,16 @@ export interface WsgiImageOptions {
    * @default - none
    */
   readonly localPackages?: string[];
+
+  /**
+   * Read the `web:` line of a `Procfile` at the root of `source` (Heroku's, Render's, Dokku's
+   * convention): its gunicorn app spec is the entrypoint and its flags (`--workers`, `--timeout`,
+   * `--bind`, …) the gunicorn settings, unless the construct's own props say otherwise. A flag that
+   * cannot be mapped, or a `web:` line that runs something other than gunicorn, fails the synth.
+   *
+   * @default true
+   */
+  readonly procfile?: boolean;
 
   /**
    * Django settings; only for Django projects (detected from the entrypoint module).
@@ -265,13 +276,22 @@ export class WsgiImage extends Construct {
   /** @internal What the construct read from a Django project, for the container's checks. */
   public readonly _django?: DjangoProject;
 
+  /**
+   * The Procfile's release: command, for ReleaseCommand.fromProcfile().
+   * @internal
+   */
+  public _procfileRelease?: string[];
+
+  private _procfileWebLine?: number;
+
   constructor(scope: Construct, id: string, props: WsgiImageProps) {
     super(scope, id);
     const source = this.resolveSource(props.source);
-    this.port = props.port ?? 8000;
+    const procfile = this.readProcfile(source, props);
+    this.port = props.port ?? procfile?.port ?? 8000;
     requireInteger(this, 'port', this.port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
 
-    const gunicorn = this.resolveGunicorn(props.gunicorn ?? {});
+    const gunicorn = this.resolveGunicorn(this.mergeProcfileSettings(procfile, props.gunicorn ?? {}));
     this.gracefulTimeout = Duration.seconds(gunicorn.gracefulTimeoutSeconds);
     const buildArgs = this.validateMap('buildArgs', props.buildArgs ?? {}, false);
     const environment = this.validateMap('environment', props.environment ?? {}, true);
@@ -343,13 +363,21 @@ export class WsgiImage extends Construct {
     }
     files.sort((a, b) => byCodePoint(a.relativePath, b.relativePath));
 
-    const importRoot = this.resolveImportRoot(source, files, props.importRoot);
+    const importRoot = this.resolveImportRoot(source, files, props.importRoot ?? procfile?.importRoot);
     // Every file is read once: the scan below, the fingerprint and staging share these bytes.
     const contents = new ContentCache();
     const read = (absolutePath: string) => contents.read(absolutePath).toString('utf-8');
     const appModules = topLevelModules(files, importRoot);
     const localPackages = this.resolveLocalPackages(source, props.localPackages ?? [], exclude, appModules);
-    this.entrypoint = this.resolveEntrypoint(props.entrypoint, files, importRoot, source, read);
+    if (props.entrypoint === undefined && procfile?.entrypoint !== undefined) {
+      Annotations.of(this).addInfo(`entrypoint from the Procfile: ${procfile.entrypoint} (web: line ${this._procfileWebLine})`);
+    }
+    this.entrypoint = this.resolveEntrypoint(props.entrypoint ?? procfile?.entrypoint, files, importRoot, source, read);
+    if (files.some(f => f.relativePath === 'gunicorn.conf.py') && procfile?.configFile === undefined) {
+      // gunicorn would load ./gunicorn.conf.py by itself; the image runs it with its generated config.
+      Annotations.of(this).addWarning('the source has gunicorn.conf.py, which gunicorn loads by itself, but the image starts gunicorn with the config cdktf-wsgi generates, '
+        + 'so that file is not used. Move its settings into the construct\'s `gunicorn` settings (its hooks are not carried over).');
+    }
     const entryModule = ENTRYPOINT.exec(this.entrypoint)![1];
     const entryFile = this.requireModuleFile(entryModule, files, importRoot, source);
     const django = this.resolveDjango(props.django, entryFile, files, importRoot, read);
@@ -710,6 +738,84 @@ export class WsgiImage extends Construct {
     return `python:${choice.version}-slim`;
   }
 
+  /** The Procfile's gunicorn command, mapped; undefined without a Procfile or with `procfile: false`. */
+  private readProcfile(source: string, props: WsgiImageProps): ProcfileGunicorn | undefined {
+    const file = path.join(source, 'Procfile');
+    if (props.procfile === false || !fs.existsSync(file)) {
+      return undefined;
+    }
+    const fix = 'change the web: line, or set `procfile: false` and configure the construct instead';
+    let procfile;
+    try {
+      procfile = parseProcfile(fs.readFileSync(file, 'utf-8'));
+    } catch (e) {
+      if (e instanceof ProcfileError) fail(this, 'procfile', e.value, e.problem, e.fix);
+      throw e;
+    }
+    if (procfile.release !== undefined) {
+      this._procfileRelease = procfile.release.argv;
+      Annotations.of(this).addInfo(`the Procfile has a release: line (${procfile.release.command}); a WsgiContainer runs it before the app only with releaseCommand: ReleaseCommand.fromProcfile()`);
+    }
+    const web = procfile.web;
+    if (web === undefined) {
+      return undefined;
+    }
+    this._procfileWebLine = web.line;
+    const args = gunicornArguments(web.argv);
+    if (args === undefined) {
+      const program = web.argv[0] ?? '';
+      const what = /^uvicorn|^hypercorn|^daphne/.test(program)
+        ? `runs ${program}, an ASGI server; cdktf-wsgi serves WSGI apps with gunicorn`
+        : `runs ${program}, not gunicorn, which is how cdktf-wsgi serves WSGI apps`;
+      fail(this, 'procfile', `web: ${web.command}`, what, `run the app as \`gunicorn module:callable\` in the web: line, or set \`procfile: false\` and give \`entrypoint\``);
+    }
+    try {
+      const mapped = mapGunicornArguments(args);
+      if (mapped.configFile !== undefined) {
+        fail(this, 'procfile', `--config ${mapped.configFile}`, 'names the project\'s own gunicorn config, which cdktf-wsgi does not load (the image starts gunicorn with the config it generates)',
+          'move that file\'s settings into the construct\'s `gunicorn` settings and remove --config from the web: line');
+      }
+      if (mapped.stated.length > 0) {
+        Annotations.of(this).addInfo(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; --bind ...:$PORT binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);
+      }
+      return mapped;
+    } catch (e) {
+      if (e instanceof ProcfileError) fail(this, 'procfile', e.value, e.problem, e.fix === '' ? fix : e.fix);
+      throw e;
+    }
+  }
+
+  /** The gunicorn settings: the construct's own, and the Procfile's where the construct says nothing. */
+  private mergeProcfileSettings(procfile: ProcfileGunicorn | undefined, explicit: GunicornSettings): GunicornSettings {
+    if (procfile === undefined) {
+      return explicit;
+    }
+    const fromProcfile: GunicornSettings = {
+      workers: procfile.workers,
+      threads: procfile.threads,
+      workerClass: procfile.workerClass === undefined ? undefined : WorkerClass.custom(procfile.workerClass),
+      timeout: procfile.timeoutSeconds === undefined ? undefined : Duration.seconds(procfile.timeoutSeconds),
+      gracefulTimeout: procfile.gracefulTimeoutSeconds === undefined ? undefined : Duration.seconds(procfile.gracefulTimeoutSeconds),
+      keepAlive: procfile.keepAliveSeconds === undefined ? undefined : Duration.seconds(procfile.keepAliveSeconds),
+      maxRequests: procfile.maxRequests,
+      maxRequestsJitter: procfile.maxRequestsJitter,
+      forwardedAllowIps: procfile.forwardedAllowIps,
+      accessLog: procfile.accessLog,
+      preload: procfile.preload,
+    };
+    const merged: { [key: string]: unknown } = { ...fromProcfile };
+    for (const [key, value] of Object.entries(explicit)) {
+      if (value === undefined) continue;
+      const stated = (fromProcfile as { [key: string]: unknown })[key];
+      const show = (v: unknown) => (v instanceof WorkerClass ? v.name : Array.isArray(v) ? v.join(',') : String(v));
+      if (stated !== undefined && show(stated) !== show(value)) {
+        Annotations.of(this).addWarning(`the Procfile sets ${key} to ${show(stated)}, and gunicorn.${key} to ${show(value)}: the construct's value is used`);
+      }
+      merged[key] = value;
+    }
+    return merged as GunicornSettings;
+  }
+
   private resolveGunicorn(settings: GunicornSettings) {
     const seconds = (name: string, value: Duration | undefined, fallback: number, min: number) => {
       if (value === undefined) {
@@ -759,6 +865,7 @@ export class WsgiImage extends Construct {
       maxRequestsJitter,
       forwardedAllowIps,
       accessLog: settings.accessLog ?? false,
+      preload: settings.preload ?? false,
     };
   }
 

@@ -13,6 +13,7 @@ export interface GunicornConfigSpec {
   readonly maxRequestsJitter: number;
   readonly forwardedAllowIps?: string[];
   readonly accessLog: boolean;
+  readonly preload: boolean;
   readonly appDir: string;
 }
 
@@ -113,6 +114,9 @@ export function renderGunicornConfig(spec: GunicornConfigSpec): string {
     'errorlog = "-"',
     'loglevel = "info"',
   );
+  if (spec.preload) {
+    lines.push('preload_app = True');
+  }
   if (spec.workerClass === 'gthread') {
     lines.push(GTHREAD_PROMPT_STOP.trimEnd());
   }

@@ -17,7 +17,7 @@ echo "$tarball"
 # Everything a user needs and nothing else: the compiled library, its jsii assembly, the bundled
 # dependencies, the docs, and the provider-mirror script.
 files=$(tar -tzf "$tarball" | sed 's#^package/##')
-unexpected=$(echo "$files" | grep -Ev '^(package\.json|README\.md|API\.md|LICENSE|\.jsii|lib/.*\.(js|d\.ts)|node_modules/(smol-toml|@balena/dockerignore)/.*|scripts/terraform-offline\.sh)$' || true)
+unexpected=$(echo "$files" | grep -Ev '^(package\.json|README\.md|API\.md|LICENSE|\.jsii|lib/.*\.(js|d\.ts)|node_modules/(smol-toml|shell-quote|@balena/dockerignore)/.*|scripts/terraform-offline\.sh)$' || true)
 if [ -n "$unexpected" ]; then
   echo "unexpected files in the tarball:"; echo "$unexpected"; exit 1
 fi

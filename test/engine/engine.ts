@@ -37,7 +37,7 @@ export function ensureBaseImage(): void {
 }
 
 /** Containers the engine suites create, by name (`<stack>-web`). */
-const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory', 'django', 'djangofail', 'falcon', 'frameworks-bottle', 'frameworks-pyramid', 'frameworks-shop', 'locks-uv', 'locks-poetry', 'locks-pipenv', 'locks-reqs', 'plan', 'splitsettings']
+const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory', 'django', 'djangofail', 'falcon', 'frameworks-bottle', 'frameworks-pyramid', 'frameworks-shop', 'locks-uv', 'locks-poetry', 'locks-pipenv', 'locks-reqs', 'plan', 'splitsettings', 'procfile']
   .flatMap(stack => [`${stack}-web`, `${stack}-web-release`]);
 
 /**

@@ -11,7 +11,7 @@ import { DOCKER_CLI, execIn, get, post } from './probes';
 import { APPS } from './stacks';
 import { DjangoStack } from '../../examples/django/main';
 import { FalconStack } from '../../examples/falcon/main';
-import { Dependencies, HealthCheck, WsgiContainer, WsgiImage, WsgiImageProps } from '../../src';
+import { Dependencies, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../../src';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
 const DJANGO_PORT = 18090;
@@ -395,5 +395,61 @@ describeEngine('Django with split settings (cookiecutter layout) on a real Docke
     const missing = await get(PORT, '/no-such-page/');
     expect(missing.status).toBe(404);
     expect(missing.body).not.toContain('DEBUG = True');
+  });
+});
+
+describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', () => {
+  const PORT = 18103;
+  const source = tempDir('procfile-src-');
+  let state: ApplyResult | undefined;
+  let image: WsgiImage;
+
+  beforeAll(async () => {
+    prepareEngine();
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.writeFileSync(path.join(source, 'Procfile'), [
+      'release: python3 -c "print(\'release from the Procfile\')"',
+      'web: gunicorn manager:app --workers 3 --worker-class sync --timeout 120 --bind 0.0.0.0:$PORT --log-file -',
+      '',
+    ].join('\n'));
+    const outdir = tempDir('procfile-out-');
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'procfile');
+    new DockerProvider(stack, 'docker', {});
+    // No entrypoint and no gunicorn settings: the Procfile states them.
+    image = new WsgiImage(stack, 'Image', { source });
+    new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: PORT }], healthCheck: HealthCheck.http('/api/ok'), releaseCommand: ReleaseCommand.fromProcfile() });
+    app.synth();
+    state = await applyStack(path.join(outdir, 'stacks', 'procfile'));
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+  }, 120_000);
+
+  test('serves the Procfile\'s app spec with its worker count, worker class and timeout, live', async () => {
+    expect(image.entrypoint).toBe('manager:app');
+    expect(await get(PORT, '/api/ok')).toEqual({ status: 200, body: 'ok' });
+    const id = byName(state!, 'procfile-web').attrs.id;
+    const top = await docker.getContainer(id).top({ ps_args: '-o pid,ppid,args' } as any) as any;
+    const procs = (top.Processes as string[][]).map(([pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
+    const master = procs.find(p => !procs.some(q => q.pid === p.ppid))!;
+    expect(procs.filter(p => p.ppid === master.pid)).toHaveLength(3);
+    // gunicorn's own reading of its configuration, in the container.
+    const effective = await execIn(id, ['python3', '-c', [
+      'from gunicorn.config import Config',
+      'c = Config()',
+      'ns = {}',
+      'exec(open("/opt/cdktf-wsgi/gunicorn.conf.py").read(), ns)',
+      '[c.set(k, v) for k, v in ns.items() if k in c.settings]',
+      'print(c.workers, c.timeout, c.worker_class_str)',
+    ].join('\n')]);
+    expect(effective).toBe('3 120 sync\n');
+  });
+
+  test('the release: line ran before the app, through ReleaseCommand.fromProcfile()', () => {
+    const release = byName(state!, 'procfile-web-release');
+    expect(release.attrs.exit_code).toBe(0);
+    expect(release.attrs.container_logs).toContain('release from the Procfile');
   });
 });
