@@ -84,6 +84,7 @@ project.addTask('test:python', {
 
 project.addTask('lint:fix', {
   description: 'Fix what eslint can fix',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false' },
   exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples bench build-tools projenrc .projenrc.ts',
 });
 

@@ -120,7 +120,12 @@ export function pythonSynthScenario(opts: { quick: boolean; work: string; runs: 
       pyRuns.push(timeProcess(python, [py, fs.mkdtempSync(path.join(work, 'out-')), JSON.stringify(apps)]));
     }
     const pyMs = median(pyRuns.map(r => r.wallMs));
-    const parts = { wallMs: pyMs, importMs: median(pyRuns.map(r => r.importMs!)), constructMs: median(pyRuns.map(r => r.constructMs!)), synthMs: median(pyRuns.map(r => r.synthMs!)) };
+    const parts = {
+      wallMs: pyMs,
+      importMs: median(pyRuns.map(r => r.importMs!)),
+      constructMs: median(pyRuns.map(r => r.constructMs!)),
+      synthMs: median(pyRuns.map(r => r.synthMs!)),
+    };
     results.push({ n, js: median(jsRuns), ts: median(tsRuns), py: pyMs, parts });
     rows.push(`| ${n} | ${fmt(median(tsRuns))} | ${fmt(median(jsRuns))} | ${fmt(pyMs)} | ${fmt(pyMs / median(tsRuns), 2)}× | ${fmt(pyMs / median(jsRuns), 2)}× | ` +
       `${fmt(parts.importMs)} | ${fmt(parts.constructMs)} | ${fmt(parts.synthMs)} |`);
@@ -132,7 +137,7 @@ export function pythonSynthScenario(opts: { quick: boolean; work: string; runs: 
   return [
     title,
     '',
-    `The same stack of N services (a \`WsgiImage\` and a \`WsgiContainer\` each, one small app directory each) synthesized as a whole process, ` +
+    'The same stack of N services (a `WsgiImage` and a `WsgiContainer` each, one small app directory each) synthesized as a whole process, ' +
       'as `cdktf synth` runs it: by a Python program through the wheel (jsii: the library runs in a Node child process); by the same program in ' +
       'TypeScript run with ts-node, type-checking, as the cdktf TypeScript template\'s `npx ts-node main.ts` does; and, as a lower bound, by the ' +
       `equivalent JavaScript on the compiled library with plain \`node\`. Median of ${opts.runs} run(s). The last three columns split Python's time: ` +

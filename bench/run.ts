@@ -11,8 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { downtimeScenario } from './downtime';
 import { engineScenarios } from './engine';
-import { pythonSynthScenario } from './python-synth';
 import { bigRepo } from './fixtures';
+import { pythonSynthScenario } from './python-synth';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=downtime` (scenario 8) or `--only=python` (scenario 9): that scenario alone, spliced into the doc. */

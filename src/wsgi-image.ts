@@ -16,10 +16,10 @@ import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, renderCollectSta
 import { APP_UID, COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from './private/dockerfile';
 import { fail, requireDuration, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { renderGunicornConfig } from './private/gunicorn-config';
-import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileError, ProcfileGunicorn } from './private/procfile';
 import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
 import { pathSlug } from './private/names';
+import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileError, ProcfileGunicorn } from './private/procfile';
 import { choosePythonVersion, PythonVersionSource, readVersionFiles } from './private/python-version';
 import { warnIfSecretLooking } from './private/secrets';
 
@@ -634,7 +634,9 @@ export class WsgiImage extends Construct {
     const chain = project.settingsFiles.length > 1
       ? `${settingsFile.relativePath} (with ${project.settingsFiles.slice(1).join(', ')}, which it star-imports)`
       : settingsFile.relativePath;
-    const manageModule = manage && options?.settingsModule === undefined && settingsModuleOf(text) !== undefined ? settingsModuleOf(read(manage.absolutePath)) : undefined;
+    const manageModule = manage && options?.settingsModule === undefined && settingsModuleOf(text) !== undefined
+      ? settingsModuleOf(read(manage.absolutePath))
+      : undefined;
     if (manageModule !== undefined && manageModule !== settingsModule) {
       Annotations.of(this).addInfo(`${entryFile.relativePath} names ${settingsModule} and manage.py names ${manageModule}: the image builds, migrates and serves with ${settingsModule}, `
         + 'the module the app runs with. Set `django.settingsModule` to choose another.');
@@ -767,7 +769,7 @@ export class WsgiImage extends Construct {
       const what = /^uvicorn|^hypercorn|^daphne/.test(program)
         ? `runs ${program}, an ASGI server; cdktf-wsgi serves WSGI apps with gunicorn`
         : `runs ${program}, not gunicorn, which is how cdktf-wsgi serves WSGI apps`;
-      fail(this, 'procfile', `web: ${web.command}`, what, `run the app as \`gunicorn module:callable\` in the web: line, or set \`procfile: false\` and give \`entrypoint\``);
+      fail(this, 'procfile', `web: ${web.command}`, what, 'run the app as `gunicorn module:callable` in the web: line, or set `procfile: false` and give `entrypoint`');
     }
     try {
       const mapped = mapGunicornArguments(args);

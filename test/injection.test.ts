@@ -117,22 +117,22 @@ describe('Dockerfile rendering is injection-proof', () => {
       v => ({ exclude: [v] }), 0.6, img => sameAsBaselineExcept(img.dockerfile, () => false)],
     ['requirements path', fc.oneof({ arbitrary: fc.constantFrom('requirements.txt', 'reqs/prod.txt', './reqs/prod.txt', 'requirements-prod.txt'), weight: 3 }, { arbitrary: nasty, weight: 1 }),
       v => ({ dependencies: Dependencies.requirementsFile(v) }), 0.6, (img, v) => {
-      const normalized = v.replace(/^\.\//, '');
-      expect(instructions(img.dockerfile)).toContain(`COPY ["app/${normalized}", "/app/${normalized}"]`);
-      sameAsBaselineExcept(img.dockerfile, i => i.startsWith('COPY ["app/requirements') || i.startsWith('COPY ["app/reqs'));
-    }],
+        const normalized = v.replace(/^\.\//, '');
+        expect(instructions(img.dockerfile)).toContain(`COPY ["app/${normalized}", "/app/${normalized}"]`);
+        sameAsBaselineExcept(img.dockerfile, i => i.startsWith('COPY ["app/requirements') || i.startsWith('COPY ["app/reqs'));
+      }],
     ['django build environment', fc.oneof({ arbitrary: fc.string(), weight: 3 }, { arbitrary: nasty, weight: 1 }),
       v => ({ entrypoint: 'app:app', django: { settingsModule: 'app', collectStatic: false, buildEnvironment: { X: v } } }), 0.6, img => {
       // Without collectstatic the build environment is used by no step, and nothing of it is rendered.
-      sameAsBaselineExcept(img.dockerfile, i => i.startsWith('ENV DJANGO_SETTINGS_MODULE'));
-    }],
+        sameAsBaselineExcept(img.dockerfile, i => i.startsWith('ENV DJANGO_SETTINGS_MODULE'));
+      }],
     ['gunicorn requirement', fc.oneof({ arbitrary: fc.constantFrom('gunicorn', 'gunicorn==23.0.0', 'gunicorn>=20.1,<24', 'gunicorn[gthread]~=22.0', 'Gunicorn == 21.2.0'), weight: 3 }, { arbitrary: nasty, weight: 1 }),
       v => ({ gunicornRequirement: v }), 0.6, img => sameAsBaselineExcept(img.dockerfile, () => false)],
     ['image name', fc.oneof({ arbitrary: fc.array(lowerWord, { minLength: 1, maxLength: 3 }).map(p => p.join('/')), weight: 3 }, { arbitrary: nasty, weight: 1 }),
       v => ({ imageName: v }), 0.6, (img, v) => {
-      expect(img.imageName.startsWith(`${v}:`)).toBe(true);
-      sameAsBaselineExcept(img.dockerfile, () => false);
-    }],
+        expect(img.imageName.startsWith(`${v}:`)).toBe(true);
+        sameAsBaselineExcept(img.dockerfile, () => false);
+      }],
     ['image tag', fc.oneof({ arbitrary: fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}$/), weight: 3 }, { arbitrary: nasty, weight: 1 }), v => ({ imageTag: v }), 0.6, (img, v) => {
       expect(img.imageName.endsWith(`:${v}`)).toBe(true);
       sameAsBaselineExcept(img.dockerfile, () => false);

@@ -1,6 +1,6 @@
 import { Duration, ReleaseCommand, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
-import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/procfile';
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
+import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/procfile';
 
 function image(procfile: string | undefined, props: Partial<WsgiImageProps> = {}, files: Record<string, string> = {}) {
   const { app, stack } = newStack();
@@ -43,8 +43,20 @@ describe('Procfile parsing', () => {
     expect(mapGunicornArguments(['wsgi:app', '-w', '3', '--threads=2', '-k', 'gthread', '-t', '120', '--graceful-timeout', '20', '--keep-alive', '2',
       '--max-requests', '1000', '--max-requests-jitter=50', '--forwarded-allow-ips', '10.0.0.1, 10.0.0.2', '--access-logfile', '-', '--preload',
       '--bind', '0.0.0.0:5000', '--chdir', 'src/', '--log-file', '-'])).toEqual({
-      entrypoint: 'wsgi:app', workers: 3, threads: 2, workerClass: 'gthread', timeoutSeconds: 120, gracefulTimeoutSeconds: 20, keepAliveSeconds: 2,
-      maxRequests: 1000, maxRequestsJitter: 50, forwardedAllowIps: ['10.0.0.1', '10.0.0.2'], accessLog: true, preload: true, port: 5000, importRoot: 'src',
+      entrypoint: 'wsgi:app',
+      workers: 3,
+      threads: 2,
+      workerClass: 'gthread',
+      timeoutSeconds: 120,
+      gracefulTimeoutSeconds: 20,
+      keepAliveSeconds: 2,
+      maxRequests: 1000,
+      maxRequestsJitter: 50,
+      forwardedAllowIps: ['10.0.0.1', '10.0.0.2'],
+      accessLog: true,
+      preload: true,
+      port: 5000,
+      importRoot: 'src',
       stated: ['entrypoint wsgi:app', 'workers 3', 'threads 2', 'worker class gthread', 'timeout 120 s', 'graceful timeout 20 s', 'keep-alive 2 s', 'max requests 1000',
         'max requests jitter 50', 'forwarded-allow-ips 10.0.0.1,10.0.0.2', 'access log', 'preload', 'port 5000', 'import root src'],
     });

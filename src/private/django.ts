@@ -76,7 +76,9 @@ interface SettingsState {
  * Applies one settings module's module-level statements, in order, to `state`: a star import of
  * a module in the build context is read in place (as Python runs it), so a later assignment wins.
  */
-function applyModule(module: string, file: { relativePath: string; text: string }, locate: ModuleLocator, state: SettingsState, seen: Set<string>): void {
+function applyModule(
+  module: string, file: { relativePath: string; text: string }, locate: ModuleLocator, state: SettingsState, seen: Set<string>,
+): void {
   seen.add(module);
   state.files.push(file.relativePath);
   const unknown = (reason: string) => {
@@ -96,7 +98,7 @@ function applyModule(module: string, file: { relativePath: string; text: string 
       continue;
     }
     if (/^exec\s*\(|\bglobals\s*\(\s*\)|^include\s*\(/.test(st.code)) {
-      unknown(`line ${st.line} sets names dynamically (${st.source.replace(/\s+/g, " ").slice(0, 60).trim()})`);
+      unknown(`line ${st.line} sets names dynamically (${st.source.replace(/\s+/g, ' ').slice(0, 60).trim()})`);
       continue;
     }
     const assign = /^([A-Z_][A-Z0-9_]*)\s*(?::[^=]+)?=(?!=)/.exec(st.code);
@@ -136,7 +138,9 @@ function applyModule(module: string, file: { relativePath: string; text: string 
  * Reads what matters from a settings module and, transitively, the modules it star-imports from
  * the build context (`from .base import *`, `from config.settings.base import *`).
  */
-export function readDjangoSettings(settingsModule: string, settingsFile: string, text: string, locate: ModuleLocator = () => undefined): DjangoProject {
+export function readDjangoSettings(
+  settingsModule: string, settingsFile: string, text: string, locate: ModuleLocator = () => undefined,
+): DjangoProject {
   const state: SettingsState = { staticRoot: 'unset', whitenoise: false, files: [] };
   applyModule(settingsModule, { relativePath: settingsFile, text }, locate, state, new Set());
 

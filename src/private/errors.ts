@@ -29,7 +29,9 @@ export function fail(scope: IConstruct, property: string, value: unknown, proble
 }
 
 /** Rejects a Duration whose amount is negative, not finite or a token, naming where it was given. */
-export function requireDuration(scope: IConstruct, property: string, value: { _problem(): string | undefined; toString(): string } | undefined): void {
+export function requireDuration(
+  scope: IConstruct, property: string, value: { _problem(): string | undefined; toString(): string } | undefined,
+): void {
   const problem = value?._problem();
   if (problem !== undefined) {
     fail(scope, property, value!.toString(), problem, 'use a plain, non-negative amount known at synth, e.g. Duration.seconds(30)');
