@@ -30,39 +30,33 @@ function pythonOfVenv(): string | undefined {
   return probe.status === 0 ? python : undefined;
 }
 
+/** The same stack as a TypeScript or a JavaScript program: the two differ only in how they import. */
+function nodeProgram(typescript: boolean): string {
+  const load = (names: string, from: string) => (typescript
+    ? `import { ${names} } from ${JSON.stringify(from)};`
+    : `const { ${names} } = require(${JSON.stringify(from)});`);
+  return [
+    load('App, TerraformStack', path.join(ROOT, 'node_modules', 'cdktf')),
+    load('DockerProvider', path.join(ROOT, 'node_modules', '@cdktf', 'provider-docker', 'lib', 'provider')),
+    load('WsgiContainer, WsgiImage', path.join(ROOT, 'lib')),
+    'const [outdir, appsJson] = process.argv.slice(2);',
+    'const app = new App({ outdir, stackTraces: false });',
+    "const stack = new TerraformStack(app, 'bench');",
+    "new DockerProvider(stack, 'docker', {});",
+    `(JSON.parse(appsJson)${typescript ? ' as string[]' : ''}).forEach((dir, i) => {`,
+    "  const image = new WsgiImage(stack, `Image${i}`, { source: dir, entrypoint: 'manager:app' });",
+    '  new WsgiContainer(stack, `Web${i}`, { image, publish: [{ hostPort: 20000 + i }] });',
+    '});',
+    'app.synth();',
+    '',
+  ].join('\n');
+}
+
 function writePrograms(work: string): { js: string; ts: string; py: string } {
   const ts = path.join(work, 'synth.ts');
-  fs.writeFileSync(ts, [
-    `import { App, TerraformStack } from ${JSON.stringify(path.join(ROOT, 'node_modules', 'cdktf'))};`,
-    `import { DockerProvider } from ${JSON.stringify(path.join(ROOT, 'node_modules', '@cdktf', 'provider-docker', 'lib', 'provider'))};`,
-    `import { WsgiContainer, WsgiImage } from ${JSON.stringify(path.join(ROOT, 'lib'))};`,
-    'const [outdir, appsJson] = process.argv.slice(2);',
-    'const app = new App({ outdir, stackTraces: false });',
-    "const stack = new TerraformStack(app, 'bench');",
-    "new DockerProvider(stack, 'docker', {});",
-    '(JSON.parse(appsJson) as string[]).forEach((dir, i) => {',
-    "  const image = new WsgiImage(stack, `Image${i}`, { source: dir, entrypoint: 'manager:app' });",
-    '  new WsgiContainer(stack, `Web${i}`, { image, publish: [{ hostPort: 20000 + i }] });',
-    '});',
-    'app.synth();',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(ts, nodeProgram(true));
   const js = path.join(work, 'synth.js');
-  fs.writeFileSync(js, [
-    `const { App, TerraformStack } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'cdktf'))});`,
-    `const { DockerProvider } = require(${JSON.stringify(path.join(ROOT, 'node_modules', '@cdktf', 'provider-docker', 'lib', 'provider'))});`,
-    `const { WsgiContainer, WsgiImage } = require(${JSON.stringify(path.join(ROOT, 'lib'))});`,
-    'const [outdir, appsJson] = process.argv.slice(2);',
-    'const app = new App({ outdir, stackTraces: false });',
-    "const stack = new TerraformStack(app, 'bench');",
-    "new DockerProvider(stack, 'docker', {});",
-    'JSON.parse(appsJson).forEach((dir, i) => {',
-    "  const image = new WsgiImage(stack, `Image${i}`, { source: dir, entrypoint: 'manager:app' });",
-    '  new WsgiContainer(stack, `Web${i}`, { image, publish: [{ hostPort: 20000 + i }] });',
-    '});',
-    'app.synth();',
-    '',
-  ].join('\n'));
+  fs.writeFileSync(js, nodeProgram(false));
   const py = path.join(work, 'synth.py');
   fs.writeFileSync(py, [
     'import json, sys, time',

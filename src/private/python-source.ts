@@ -26,20 +26,26 @@ export function stripStringsAndComments(text: string): string {
   });
 }
 
-/** Logical lines (joined across brackets and backslashes), with their indentation. */
-export function logicalLines(code: string): Array<{ indent: number; text: string; line: number }> {
-  const result: Array<{ indent: number; text: string; line: number }> = [];
-  const physical = code.split('\n');
+/**
+ * Joins physical lines into logical ones (across brackets and backslashes), from code whose
+ * strings are blanked; `source`, index-aligned with `code`, supplies each statement's text as written.
+ */
+function joinLines(code: string[], source: string[]): Array<{ indent: number; text: string; source: string; line: number }> {
+  const result: Array<{ indent: number; text: string; source: string; line: number }> = [];
   let depth = 0;
-  let current: { indent: number; parts: string[]; line: number } | undefined;
-  for (let idx = 0; idx < physical.length; idx++) {
-    const raw = physical[idx];
+  let current: { indent: number; parts: string[]; source: string[]; line: number } | undefined;
+  const close = () => {
+    result.push({ indent: current!.indent, text: current!.parts.filter(p => p.length > 0).join(' '), source: current!.source.join('\n'), line: current!.line });
+    current = undefined;
+  };
+  for (let idx = 0; idx < code.length; idx++) {
+    const raw = code[idx];
     const trimmed = raw.trim();
     if (!current) {
       if (trimmed === '') {
         continue;
       }
-      current = { indent: raw.length - raw.trimStart().length, parts: [], line: idx + 1 };
+      current = { indent: raw.length - raw.trimStart().length, parts: [], source: [], line: idx + 1 };
     }
     if (/[()[\]{}]/.test(raw)) {
       for (const ch of raw) {
@@ -52,15 +58,21 @@ export function logicalLines(code: string): Array<{ indent: number; text: string
     }
     const continued = trimmed.endsWith('\\');
     current.parts.push(continued ? trimmed.slice(0, -1).trimEnd() : trimmed);
+    current.source.push((source[idx] ?? '').trim().replace(/\\$/, ''));
     if (depth === 0 && !continued) {
-      result.push({ indent: current.indent, text: current.parts.filter(p => p.length > 0).join(' '), line: current.line });
-      current = undefined;
+      close();
     }
   }
   if (current) {
-    result.push({ indent: current.indent, text: current.parts.filter(p => p.length > 0).join(' '), line: current.line });
+    close();
   }
   return result;
+}
+
+/** Logical lines (joined across brackets and backslashes), with their indentation. */
+export function logicalLines(code: string): Array<{ indent: number; text: string; line: number }> {
+  const lines = code.split('\n');
+  return joinLines(lines, lines).map(({ indent, text, line }) => ({ indent, text, line }));
 }
 
 /** Comments removed; string literals kept as written (a `#` inside a string is not a comment). */
@@ -82,41 +94,9 @@ export interface ModuleStatement {
  * code, so a bracket or `#` inside a string literal never ends or extends a statement.
  */
 export function moduleStatements(text: string): ModuleStatement[] {
-  const code = stripStringsAndComments(text).split('\n');
-  const source = stripComments(text).split('\n');
-  const result: ModuleStatement[] = [];
-  let depth = 0;
-  let current: { indent: number; code: string[]; source: string[]; line: number } | undefined;
-  for (let idx = 0; idx < code.length; idx++) {
-    const raw = code[idx];
-    const trimmed = raw.trim();
-    if (!current) {
-      if (trimmed === '') {
-        continue;
-      }
-      current = { indent: raw.length - raw.trimStart().length, code: [], source: [], line: idx + 1 };
-    }
-    for (const ch of raw) {
-      if (ch === '(' || ch === '[' || ch === '{') {
-        depth++;
-      } else if (ch === ')' || ch === ']' || ch === '}') {
-        depth = Math.max(0, depth - 1);
-      }
-    }
-    const continued = trimmed.endsWith('\\');
-    current.code.push(continued ? trimmed.slice(0, -1).trimEnd() : trimmed);
-    current.source.push((source[idx] ?? '').trim().replace(/\\$/, ''));
-    if (depth === 0 && !continued) {
-      if (current.indent === 0) {
-        result.push({ line: current.line, code: current.code.filter(p => p.length > 0).join(' '), source: current.source.join('\n') });
-      }
-      current = undefined;
-    }
-  }
-  if (current && current.indent === 0) {
-    result.push({ line: current.line, code: current.code.filter(p => p.length > 0).join(' '), source: current.source.join('\n') });
-  }
-  return result;
+  return joinLines(stripStringsAndComments(text).split('\n'), stripComments(text).split('\n'))
+    .filter(l => l.indent === 0)
+    .map(l => ({ line: l.line, code: l.text, source: l.source }));
 }
 
 /** An import of a top-level module, and whether it sits where a failure is expected and handled. */
