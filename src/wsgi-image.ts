@@ -20,6 +20,7 @@ import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
 import { pathSlug } from './private/names';
 import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileError, ProcfileGunicorn } from './private/procfile';
+import { moduleStatements } from './private/python-source';
 import { choosePythonVersion, PythonVersionSource, readVersionFiles } from './private/python-version';
 import { warnIfSecretLooking } from './private/secrets';
 
@@ -89,6 +90,16 @@ export interface WsgiImageOptions {
    * @default true
    */
   readonly procfile?: boolean;
+
+  /**
+   * Load the project's own gunicorn config (`gunicorn.conf.py` at the root of `source`, or the file
+   * a Procfile's `--config` names), as gunicorn itself would: its settings and hooks stand wherever
+   * the construct states nothing. The construct's explicit settings win (a differing literal value
+   * warns), and the image keeps the app, bind address, worker temp dir, error log and stop hook.
+   *
+   * @default true
+   */
+  readonly projectGunicornConfig?: boolean;
 
   /**
    * Django settings; only for Django projects (detected from the entrypoint module).
@@ -291,7 +302,9 @@ export class WsgiImage extends Construct {
     this.port = props.port ?? procfile?.port ?? 8000;
     requireInteger(this, 'port', this.port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
 
-    const gunicorn = this.resolveGunicorn(this.mergeProcfileSettings(procfile, props.gunicorn ?? {}));
+    const stated = this.mergeProcfileSettings(procfile, props.gunicorn ?? {});
+    const projectConfig = this.readProjectGunicornConfig(source, props, procfile, stated);
+    const gunicorn = this.resolveGunicorn(projectConfig?.settings ?? stated);
     this.gracefulTimeout = Duration.seconds(gunicorn.gracefulTimeoutSeconds);
     const buildArgs = this.validateMap('buildArgs', props.buildArgs ?? {}, false);
     const environment = this.validateMap('environment', props.environment ?? {}, true);
@@ -373,11 +386,7 @@ export class WsgiImage extends Construct {
       Annotations.of(this).addInfo(`entrypoint from the Procfile: ${procfile.entrypoint} (web: line ${this._procfileWebLine})`);
     }
     this.entrypoint = this.resolveEntrypoint(props.entrypoint ?? procfile?.entrypoint, files, importRoot, source, read);
-    if (files.some(f => f.relativePath === 'gunicorn.conf.py') && procfile?.configFile === undefined) {
-      // gunicorn would load ./gunicorn.conf.py by itself; the image runs it with its generated config.
-      Annotations.of(this).addWarning('the source has gunicorn.conf.py, which gunicorn loads by itself, but the image starts gunicorn with the config cdktf-wsgi generates, '
-        + 'so that file is not used. Move its settings into the construct\'s `gunicorn` settings (its hooks are not carried over).');
-    }
+
     const entryModule = ENTRYPOINT.exec(this.entrypoint)![1];
     const entryFile = this.requireModuleFile(entryModule, files, importRoot, source);
     const django = this.resolveDjango(props.django, entryFile, files, importRoot, read);
@@ -415,7 +424,17 @@ export class WsgiImage extends Construct {
       djangoSettingsModule: props.django?.settingsModule,
       collectStatic: django?.collectStatic,
     });
-    this.gunicornConfig = renderGunicornConfig({ ...gunicorn, entrypoint: this.entrypoint, port: this.port, appDir: IMAGE_APP_DIR });
+    if (projectConfig !== undefined && !files.some(f => f.relativePath === projectConfig.relativePath)) {
+      fail(this, 'projectGunicornConfig', projectConfig.relativePath, 'is the project\'s gunicorn config, but .dockerignore or `exclude` leaves it out of the image',
+        'keep the file in the build context, or set `projectGunicornConfig: false` to ignore it');
+    }
+    this.gunicornConfig = renderGunicornConfig({
+      ...gunicorn,
+      entrypoint: this.entrypoint,
+      port: this.port,
+      appDir: IMAGE_APP_DIR,
+      ...(projectConfig ? { projectConfig: `${IMAGE_APP_DIR}/${projectConfig.relativePath}`, explicit: projectConfig.explicit } : {}),
+    });
     const generated: GeneratedFile[] = [
       { relativePath: 'Dockerfile', content: this.dockerfile },
       { relativePath: `${CONTEXT_GENERATED_DIR}/gunicorn.conf.py`, content: this.gunicornConfig },
@@ -740,6 +759,73 @@ export class WsgiImage extends Construct {
     return `python:${choice.version}-slim`;
   }
 
+  /**
+   * The project's own gunicorn config: which file, the settings stated explicitly (gunicorn names),
+   * and the settings to resolve (a literal graceful_timeout in the file decides the stop timeout).
+   */
+  private readProjectGunicornConfig(source: string, props: WsgiImageProps, procfile: ProcfileGunicorn | undefined, stated: GunicornSettings) {
+    const relativePath = procfile?.configFile ?? 'gunicorn.conf.py';
+    const file = path.join(source, relativePath);
+    if (!fs.existsSync(file)) {
+      return undefined;
+    }
+    if (props.projectGunicornConfig === false) {
+      Annotations.of(this).addInfo(`${relativePath} is ignored (projectGunicornConfig: false): the image runs gunicorn with the generated config alone`);
+      return undefined;
+    }
+    const literals = new Map<string, string>();
+    const assigned = new Set<string>();
+    for (const st of moduleStatements(fs.readFileSync(file, 'utf-8'))) {
+      const m = /^([a-z_][a-z0-9_]*)\s*=(?!=)\s*([\s\S]*)$/.exec(st.source);
+      if (m && /^[a-z_][a-z0-9_]*\s*=(?!=)/.test(st.code)) {
+        assigned.add(m[1]);
+        const value = m[2].trim();
+        if (/^-?\d+$/.test(value) || /^(True|False|None)$/.test(value) || /^("[^"\\]*"|'[^'\\]*')$/.test(value)) {
+          literals.set(m[1], value.replace(/^'(.*)'$/, '"$1"'));
+        }
+      }
+    }
+    const NAMES: { [key: string]: string } = {
+      workers: 'workers',
+      threads: 'threads',
+      workerClass: 'worker_class',
+      timeout: 'timeout',
+      gracefulTimeout: 'graceful_timeout',
+      keepAlive: 'keepalive',
+      maxRequests: 'max_requests',
+      maxRequestsJitter: 'max_requests_jitter',
+      forwardedAllowIps: 'forwarded_allow_ips',
+      accessLog: 'accesslog',
+      preload: 'preload_app',
+    };
+    const show = (v: unknown) => (v instanceof WorkerClass ? JSON.stringify(v.name) : v instanceof Duration ? String(v.toSeconds())
+      : Array.isArray(v) ? JSON.stringify(v.join(',')) : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
+    const explicit: string[] = [];
+    for (const [key, value] of Object.entries(stated)) {
+      if (value === undefined || NAMES[key] === undefined) continue;
+      explicit.push(NAMES[key]);
+      const theirs = literals.get(NAMES[key]);
+      const ours = key === 'accessLog' ? (value ? '"-"' : 'None') : show(value);
+      if (theirs !== undefined && theirs !== ours) {
+        Annotations.of(this).addWarning(`${relativePath} sets ${NAMES[key]} = ${theirs}, and the construct states ${ours}: the construct's value is used`);
+      }
+    }
+    const settings: GunicornSettings = { ...stated };
+    if (stated.gracefulTimeout === undefined && assigned.has('graceful_timeout')) {
+      const literal = literals.get('graceful_timeout');
+      if (literal !== undefined && /^\d+$/.test(literal)) {
+        // The container's stop timeout follows the graceful timeout the app really runs with.
+        (settings as { gracefulTimeout?: Duration }).gracefulTimeout = Duration.seconds(Number(literal));
+      } else {
+        Annotations.of(this).addWarning(`${relativePath} sets graceful_timeout to a value that cannot be read at synth; the container's stop timeout assumes 30 s. `
+          + 'Set gunicorn.gracefulTimeout to state it.');
+      }
+    }
+    Annotations.of(this).addInfo(`gunicorn loads ${relativePath} first: its settings and hooks stand where the construct states nothing`
+      + `${explicit.length > 0 ? ` (stated by the construct: ${explicit.join(', ')})` : ''}`);
+    return { relativePath, explicit, settings };
+  }
+
   /** The Procfile's gunicorn command, mapped; undefined without a Procfile or with `procfile: false`. */
   private readProcfile(source: string, props: WsgiImageProps): ProcfileGunicorn | undefined {
     const file = path.join(source, 'Procfile');
@@ -773,9 +859,8 @@ export class WsgiImage extends Construct {
     }
     try {
       const mapped = mapGunicornArguments(args);
-      if (mapped.configFile !== undefined) {
-        fail(this, 'procfile', `--config ${mapped.configFile}`, 'names the project\'s own gunicorn config, which cdktf-wsgi does not load (the image starts gunicorn with the config it generates)',
-          'move that file\'s settings into the construct\'s `gunicorn` settings and remove --config from the web: line');
+      if (mapped.configFile !== undefined && !fs.existsSync(path.join(source, mapped.configFile))) {
+        fail(this, 'procfile', `--config ${mapped.configFile}`, 'names a gunicorn config that is not in the source directory', 'give the path of the project\'s config relative to `source`, or remove --config');
       }
       if (mapped.stated.length > 0) {
         Annotations.of(this).addInfo(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; --bind ...:$PORT binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);

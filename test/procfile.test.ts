@@ -126,17 +126,11 @@ describe('WsgiImage reads the Procfile', () => {
     ['an unmappable flag', 'web: gunicorn wsgi:app --log-level debug',
       'test/Image: \'procfile\' "--log-level" is a gunicorn flag the image cannot take from the Procfile. '
       + 'Fix: set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile'],
-    ['--config', 'web: gunicorn wsgi:app --config gunicorn.conf.py',
-      'test/Image: \'procfile\' "--config gunicorn.conf.py" names the project\'s own gunicorn config, which cdktf-wsgi does not load (the image starts gunicorn with the config it generates). '
-      + 'Fix: move that file\'s settings into the construct\'s `gunicorn` settings and remove --config from the web: line'],
+    ['--config naming a missing file', 'web: gunicorn wsgi:app --config conf/missing.py',
+      'test/Image: \'procfile\' "--config conf/missing.py" names a gunicorn config that is not in the source directory. '
+      + 'Fix: give the path of the project\'s config relative to `source`, or remove --config'],
   ])('%s: one clear error', (_name, procfile, message) => {
     expect(() => image(procfile)).toThrow(message);
-  });
-
-  test('a project gunicorn.conf.py is not used, and the synth says so', () => {
-    const { stack } = image(undefined, { entrypoint: 'app:app' }, { 'gunicorn.conf.py': 'timeout = 120\n' });
-    expect(warnings(stack)).toContain('the source has gunicorn.conf.py, which gunicorn loads by itself, but the image starts gunicorn with the config cdktf-wsgi generates, '
-      + 'so that file is not used. Move its settings into the construct\'s `gunicorn` settings (its hooks are not carried over).');
   });
 
   test('a release: line is reported, and runs only with ReleaseCommand.fromProcfile()', () => {

@@ -407,6 +407,18 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
   beforeAll(async () => {
     prepareEngine();
     fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    // The project's own gunicorn config: a hook that records what gunicorn really runs with.
+    fs.writeFileSync(path.join(source, 'gunicorn.conf.py'), [
+      'import json',
+      '',
+      'loglevel = "warning"',
+      '',
+      'def when_ready(server):',
+      '    with open("/tmp/effective.json", "w") as f:',
+      '        json.dump({"workers": server.cfg.workers, "timeout": server.cfg.timeout, "worker_class": server.cfg.worker_class_str,',
+      '                   "max_requests": server.cfg.max_requests, "loglevel": server.cfg.loglevel}, f)',
+      '',
+    ].join('\n'));
     fs.writeFileSync(path.join(source, 'Procfile'), [
       'release: python3 -c "print(\'release from the Procfile\')"',
       'web: gunicorn manager:app --workers 3 --worker-class sync --timeout 120 --bind 0.0.0.0:$PORT --log-file -',
@@ -418,7 +430,14 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
     new DockerProvider(stack, 'docker', {});
     // No entrypoint and no gunicorn settings: the Procfile states them.
     image = new WsgiImage(stack, 'Image', { source });
-    new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: PORT }], healthCheck: HealthCheck.http('/api/ok'), releaseCommand: ReleaseCommand.fromProcfile() });
+    new WsgiContainer(stack, 'Web', {
+      image,
+      publish: [{ hostPort: PORT }],
+      healthCheck: HealthCheck.http('/api/ok'),
+      releaseCommand: ReleaseCommand.fromProcfile(),
+      // gunicorn reads this after the config file, as it does anywhere.
+      environment: { GUNICORN_CMD_ARGS: '--max-requests 77' },
+    });
     app.synth();
     state = await applyStack(path.join(outdir, 'stacks', 'procfile'));
   }, 600_000);
@@ -427,7 +446,7 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
     if (state) await destroyStack(state);
   }, 120_000);
 
-  test('serves the Procfile\'s app spec with its worker count, worker class and timeout, live', async () => {
+  test('serves the Procfile\'s app spec with its settings, the project\'s gunicorn.conf.py hook and GUNICORN_CMD_ARGS, live', async () => {
     expect(image.entrypoint).toBe('manager:app');
     expect(await get(PORT, '/api/ok')).toEqual({ status: 200, body: 'ok' });
     const id = byName(state!, 'procfile-web').attrs.id;
@@ -435,16 +454,10 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
     const procs = (top.Processes as string[][]).map(([pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
     const master = procs.find(p => !procs.some(q => q.pid === p.ppid))!;
     expect(procs.filter(p => p.ppid === master.pid)).toHaveLength(3);
-    // gunicorn's own reading of its configuration, in the container.
-    const effective = await execIn(id, ['python3', '-c', [
-      'from gunicorn.config import Config',
-      'c = Config()',
-      'ns = {}',
-      'exec(open("/opt/cdktf-wsgi/gunicorn.conf.py").read(), ns)',
-      '[c.set(k, v) for k, v in ns.items() if k in c.settings]',
-      'print(c.workers, c.timeout, c.worker_class_str)',
-    ].join('\n')]);
-    expect(effective).toBe('3 120 sync\n');
+    // What gunicorn itself runs with, written by the project's own when_ready hook: the Procfile's
+    // workers, timeout and worker class, the project file's loglevel, and GUNICORN_CMD_ARGS.
+    const effective = JSON.parse(await execIn(id, ['cat', '/tmp/effective.json']));
+    expect(effective).toEqual({ workers: 3, timeout: 120, worker_class: 'sync', max_requests: 77, loglevel: 'warning' });
   });
 
   test('the release: line ran before the app, through ReleaseCommand.fromProcfile()', () => {
