@@ -452,8 +452,9 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
     const id = byName(state!, 'procfile-web').attrs.id;
     const top = await docker.getContainer(id).top({ ps_args: '-o pid,ppid,args' } as any) as any;
     const procs = (top.Processes as string[][]).map(([pid, ppid, args]) => ({ pid: Number(pid), ppid: Number(ppid), args }));
-    const master = procs.find(p => !procs.some(q => q.pid === p.ppid))!;
-    expect(procs.filter(p => p.ppid === master.pid)).toHaveLength(3);
+    // The master is the container's PID 1 (a parentless process in the list may be a health-check probe).
+    const master = (await docker.getContainer(id).inspect()).State.Pid;
+    expect(procs.filter(p => p.ppid === master)).toHaveLength(3);
     // What gunicorn itself runs with, written by the project's own when_ready hook: the Procfile's
     // workers, timeout and worker class, the project file's loglevel, and GUNICORN_CMD_ARGS.
     const effective = JSON.parse(await execIn(id, ['cat', '/tmp/effective.json']));
