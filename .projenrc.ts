@@ -108,6 +108,8 @@ project.addPackageIgnore('/cdktf.json');
 project.addPackageIgnore('/.ci/');
 // What `cdktf synth`, deploys and the Python side leave in the working tree never ships.
 project.addPackageIgnore('/cdktf.out/');
+// The Python reference is for the wheel's users; the npm package carries API.md.
+project.addPackageIgnore('/API.python.md');
 project.addPackageIgnore('*.tfstate');
 project.addPackageIgnore('*.tfstate.backup');
 project.addPackageIgnore('__pycache__/');

@@ -303,21 +303,24 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     const wheels = wheelhouse();
     fs.writeFileSync(path.join(dir, 'uv.lock'), uvLock(wheels, ['flask']).replace(wheels.get('flask')!.sha256, 'f'.repeat(64)));
     const since = Math.floor(Date.now() / 1000) - 1;
-    const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')], baseImage: OFFLINE_BASE } }])
-      .then(() => undefined, e => e);
-    // The provider's error names the failed step; through BuildKit (which 3.6.2 uses here) it
-    // carries none of the step's output.
-    expect(failed?.message).toMatch(/pip install[\s\S]*exit code: 1/);
-    // The README's way to see why: the same build with the docker CLI, in the stack directory.
-    const failedDir = failed.stackDir as string;
-    const [context] = fs.readdirSync(path.join(failedDir, 'assets')).map(a => path.join(failedDir, 'assets', a))
-      .flatMap(a => fs.readdirSync(a).map(f => path.join(a, f)));
-    const cli = spawnSync(DOCKER_CLI, ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
-    expect(cli.status).not.toBe(0);
-    expect(`${cli.stdout}${cli.stderr}`).toMatch(/THESE PACKAGES DO NOT MATCH THE HASHES/);
-    // The classic builder (the emulator's) keeps the failed step's container; remove it.
-    for (const c of await docker.listContainers({ all: true, filters: { status: ['exited'] } })) {
-      if (c.Created >= since && /pip install/.test(c.Command)) await docker.getContainer(c.Id).remove().catch(() => undefined);
+    try {
+      const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')], baseImage: OFFLINE_BASE } }])
+        .then(() => undefined, e => e);
+      // The provider's error names the failed step; through BuildKit (which 3.6.2 uses here) it
+      // carries none of the step's output.
+      expect(failed?.message).toMatch(/pip install[\s\S]*exit code: 1/);
+      // The README's way to see why: the same build with the docker CLI, in the stack directory.
+      const failedDir = failed.stackDir as string;
+      const [context] = fs.readdirSync(path.join(failedDir, 'assets')).map(a => path.join(failedDir, 'assets', a))
+        .flatMap(a => fs.readdirSync(a).map(f => path.join(a, f)));
+      const cli = spawnSync(DOCKER_CLI, ['build', '--no-cache', '-f', path.join(context, 'Dockerfile'), context], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+      expect(cli.status).not.toBe(0);
+      expect(`${cli.stdout}${cli.stderr}`).toMatch(/THESE PACKAGES DO NOT MATCH THE HASHES/);
+    } finally {
+      // The classic builder (the emulator's) keeps the failed step's container; remove it.
+      for (const c of await docker.listContainers({ all: true, filters: { status: ['exited'] } })) {
+        if (c.Created >= since && /pip install/.test(c.Command)) await docker.getContainer(c.Id).remove().catch(() => undefined);
+      }
     }
   }, 300_000);
 });
