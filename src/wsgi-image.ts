@@ -20,7 +20,7 @@ import { ManifestError, ResolvedManifest } from './private/manifests/locked';
 import { detectManifest, resolveManifest } from './private/manifests/resolve';
 import { pathSlug } from './private/names';
 import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileError, ProcfileGunicorn } from './private/procfile';
-import { moduleStatements } from './private/python-source';
+import { findCallables, moduleLevelNames, moduleStatements } from './private/python-source';
 import { choosePythonVersion, PythonVersionSource, readVersionFiles } from './private/python-version';
 import { warnIfSecretLooking } from './private/secrets';
 
@@ -389,6 +389,7 @@ export class WsgiImage extends Construct {
 
     const entryModule = ENTRYPOINT.exec(this.entrypoint)![1];
     const entryFile = this.requireModuleFile(entryModule, files, importRoot, source);
+    this.requireCallable(entryModule, entryFile, read);
     const django = this.resolveDjango(props.django, entryFile, files, importRoot, read);
     this._django = django?.project;
 
@@ -603,7 +604,11 @@ export class WsgiImage extends Construct {
     if (entrypoint !== undefined) {
       requireSingleLine(this, 'entrypoint', entrypoint);
       if (!ENTRYPOINT.test(entrypoint)) {
-        fail(this, 'entrypoint', entrypoint, 'is not "module:callable"', 'name the module and the WSGI callable, e.g. "manager:app", "mysite.wsgi:application" or "app:create_app()"');
+        // A file path where a module is meant: suggest the module.
+        const asPath = /^((?:[A-Za-z_][A-Za-z0-9_]*\/)*[A-Za-z_][A-Za-z0-9_]*)\.py:([A-Za-z_][A-Za-z0-9_]*(?:\(\))?)$/.exec(entrypoint);
+        fail(this, 'entrypoint', entrypoint, 'is not "module:callable"', asPath
+          ? `drop ".py" and use dots for directories: "${asPath[1].split('/').join('.')}:${asPath[2]}"`
+          : 'name the module and the WSGI callable, e.g. "manager:app", "mysite.wsgi:application" or "app:create_app()"');
       }
       return entrypoint;
     }
@@ -713,13 +718,42 @@ export class WsgiImage extends Construct {
     return abs;
   }
 
+  /**
+   * The entrypoint's callable must be bound at module level; a misspelling would otherwise only
+   * show at deploy, as a container that never becomes healthy. A module that may bind names unseen
+   * (`import *`, `globals()`) only warns.
+   */
+  private requireCallable(module: string, file: ContextFile, read: SourceReader): void {
+    const callable = ENTRYPOINT.exec(this.entrypoint)![2];
+    const text = read(file.absolutePath);
+    const { names, hidden } = moduleLevelNames(text);
+    if (names.has(callable)) {
+      return;
+    }
+    const found = findCallables(text, module, file.relativePath);
+    const listed = found.length > 0
+      ? `WSGI callables found there: ${found.map(c => `${c.entrypoint} (${c.idiom})`).join(', ')}`
+      : `no WSGI callable found there; names it binds: ${[...names].sort().slice(0, 12).join(', ') || 'none'}`;
+    const problem = `names ${callable}, which ${file.relativePath} does not define, assign or import at module level (${listed})`;
+    const fix = found.length > 0 ? `use "${found[0].entrypoint}"` : 'name the WSGI callable the module defines, e.g. "module:app"';
+    if (hidden) {
+      Annotations.of(this).addWarning(`'entrypoint' "${this.entrypoint}" ${problem}; the module may bind it in a way that cannot be read (import *, globals()), so this is not an error. If gunicorn fails to load the app: ${fix}.`);
+      return;
+    }
+    fail(this, 'entrypoint', this.entrypoint, problem, fix);
+  }
+
   private requireModuleFile(module: string, files: ContextFile[], importRoot: string, source: string): ContextFile {
     const base = `${importRoot === '' ? '' : `${importRoot}/`}${module.split('.').join('/')}`;
     const candidates = [`${base}.py`, `${base}/__init__.py`];
     const found = files.find(f => candidates.includes(f.relativePath));
     if (!found) {
+      const callable = this.entrypoint.slice(this.entrypoint.indexOf(':'));
       fail(this, 'entrypoint', this.entrypoint, `names module ${module}, but neither ${candidates.join(' nor ')} is in the build context (source ${source})`,
-        'check the module name and `importRoot`, and that .dockerignore or `exclude` does not leave the file out');
+        module.endsWith('.py')
+          // "service.py:app" reads as module "py" in package "service": the file name was meant.
+          ? `drop ".py": "${module.slice(0, -3)}${callable}"`
+          : 'check the module name and `importRoot`, and that .dockerignore or `exclude` does not leave the file out');
     }
     return found;
   }

@@ -4,7 +4,7 @@ import { container } from '@cdktf/provider-docker';
 import { Testing, TerraformVariable } from 'cdktf';
 import { Dependencies, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
-import { findCallables, findImports } from '../src/private/python-source';
+import { findCallables, findImports, moduleLevelNames } from '../src/private/python-source';
 import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
 
 function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
@@ -428,5 +428,36 @@ describe('requirements/ folders', () => {
     }
     // gunicorn comes from the included production file: nothing is added, nothing warned.
     expect(warnings(stack)).toEqual([]);
+  });
+});
+
+describe('the entrypoint callable is bound by its module', () => {
+  test.each([
+    ['an assignment', 'from flask import Flask\napp = Flask(__name__)\n', 'app'],
+    ['an annotated assignment', 'from flask import Flask\napp: Flask = Flask(__name__)\n', 'app'],
+    ['a def (factory)', 'def create_app():\n    return 1\n', 'create_app'],
+    ['an import', 'from .web import app\n', 'app'],
+    ['an import under an alias', 'from web import application as app\n', 'app'],
+    ['a plain import', 'import web.app as app\n', 'app'],
+    ['a tuple assignment', 'app, other = 1, 2\n', 'app'],
+    ['inside a top-level try', 'try:\n    from fast import app\nexcept ImportError:\n    from slow import app\n', 'app'],
+  ])('%s binds it', (_name, text, name) => {
+    const { names, hidden } = moduleLevelNames(text);
+    expect(names.has(name)).toBe(true);
+    expect(hidden).toBe(false);
+  });
+
+  test('names inside functions and classes are not module level', () => {
+    expect(moduleLevelNames('def make():\n    app = 1\nclass K:\n    app = 2\n').names).toEqual(new Set(['make', 'K']));
+  });
+
+  test.each(['from web import *\n', 'globals()["app"] = 1\n', 'exec("app = 1")\n', 'def __getattr__(name):\n    return 1\n'])('%j may bind names unseen', text => {
+    expect(moduleLevelNames(text).hidden).toBe(true);
+  });
+
+  test('a module that may bind the name unseen only warns', () => {
+    const { stack } = image({ ...FLASK_APP, 'service.py': 'from web import *\n', 'web.py': 'from flask import Flask\napplication = Flask(__name__)\n' }, { entrypoint: 'service:application' });
+    expect(warnings(stack)).toEqual(expect.arrayContaining([expect.stringMatching(
+      /^'entrypoint' "service:application" names application, which service\.py does not define, assign or import at module level \(no WSGI callable found there; names it binds: none\); the module may bind it in a way that cannot be read \(import \*, globals\(\)\), so this is not an error\./)]));
   });
 });

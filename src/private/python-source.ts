@@ -274,3 +274,49 @@ function paramsOptional(params: string): boolean {
   const parts = params.split(',').map(p => p.trim()).filter(p => p.length > 0 && p !== '*' && p !== '/');
   return parts.every(p => p.includes('=') || p.startsWith('*'));
 }
+
+/**
+ * The names a module binds at module level (defs, classes, assignments, imports, for/with
+ * targets, also inside top-level if/try/with blocks), and whether it may bind others unseen
+ * (`from x import *`, `globals()`, `exec`, a module `__getattr__`).
+ */
+export function moduleLevelNames(text: string): { names: Set<string>; hidden: boolean } {
+  const names = new Set<string>();
+  let hidden = false;
+  const blocks: Array<{ indent: number; scope: boolean }> = [];
+  const bind = (list: string) => list.split(',').map(p => p.trim().replace(/^\(|\)$/g, '').trim())
+    .forEach(p => { if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) names.add(p); });
+  for (const l of logicalLines(stripStringsAndComments(text))) {
+    while (blocks.length > 0 && blocks[blocks.length - 1].indent >= l.indent) blocks.pop();
+    const t = l.text;
+    if (/\bglobals\s*\(\s*\)|(^|[^.\w])exec\s*\(/.test(t)) hidden = true;
+    const atModule = blocks.every(b => !b.scope);
+    if (atModule) {
+      const def = /^(?:async\s+)?(def|class)\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(t);
+      if (def) {
+        names.add(def[2]);
+        if (def[2] === '__getattr__') hidden = true;
+      }
+      const from = /^from\s+\S+\s+import\s+(.+)$/.exec(t);
+      if (from) {
+        if (from[1].trim() === '*') hidden = true;
+        else from[1].replace(/[()]/g, '').split(',').forEach(part => bind(part.trim().split(/\s+as\s+/).pop()!));
+      } else if (/^import\s/.test(t)) {
+        t.slice(7).split(',').forEach(part => {
+          const [mod, alias] = part.trim().split(/\s+as\s+/);
+          bind(alias ?? mod.split('.')[0]);
+        });
+      }
+      const assign = /^([A-Za-z_][A-Za-z0-9_, ()]*?)\s*(?::[^=]+)?(?:[-+*/%&|^@]|\/\/|<<|>>|\*\*)?=(?!=)/.exec(t);
+      if (assign && !def) bind(assign[1]);
+      const loop = /^(?:async\s+)?for\s+(.+?)\s+in\s/.exec(t);
+      if (loop) bind(loop[1]);
+      const withAs = t.startsWith('with ') ? [...t.matchAll(/\bas\s+([A-Za-z_][A-Za-z0-9_]*)/g)].map(m => m[1]) : [];
+      withAs.forEach(n => names.add(n));
+    }
+    if (t.endsWith(':')) {
+      blocks.push({ indent: l.indent, scope: /^(?:async\s+)?(def|class)\s/.test(t) });
+    }
+  }
+  return { names, hidden };
+}

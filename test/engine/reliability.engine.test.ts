@@ -1,4 +1,6 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { docker } from './deployer';
 import { describeEngine, prepareEngine } from './engine';
@@ -60,8 +62,15 @@ describeEngine('reliability on a real Docker engine', () => {
       expect(log).toMatch(/RuntimeError: boom at import/);
     }, 300_000);
 
-    test('an entrypoint naming a missing callable fails the apply; its log says why', async () => {
-      const { message, log } = await failedDeploy('nocallable', { source: PROBE, entrypoint: 'manager:missing', ...KEEP },
+    test('an entrypoint naming a missing callable fails at synth, or, hidden behind import *, fails the apply with gunicorn\'s words in its log', async () => {
+      // Where the module shows its names, a missing callable already fails at synth.
+      await expect(deploy('nocallable', { source: PROBE, entrypoint: 'manager:missing', ...KEEP })).rejects.toThrow(
+        /'entrypoint' "manager:missing" names missing, which manager\.py does not define, assign or import at module level/);
+      // Where it hides them (import *), synth only warns, and the deploy fails with gunicorn's own words in the log.
+      const hidden = fs.mkdtempSync(path.join(os.tmpdir(), 'nocallable-'));
+      fs.cpSync(PROBE, hidden, { recursive: true });
+      fs.writeFileSync(path.join(hidden, 'hidden.py'), 'from app import *  # noqa: F403\n');
+      const { message, log } = await failedDeploy('nocallable', { source: hidden, entrypoint: 'hidden:missing', ...KEEP },
         { waitTimeout: Duration.seconds(15), healthCheck: HealthCheck.http('/', { ...quick, healthyBelowStatus: 500 }) });
       expect(message).toMatch(/container failed to be in healthy state/);
       expect(log).toMatch(/Failed to find (attribute|application object) 'missing'/);
