@@ -99,6 +99,11 @@ export abstract class HealthCheck {
   }
 }
 
+/** The durations an options object gives (unset ones undefined), for the container to validate. */
+function givenDurations(options: HealthCheckOptions) {
+  return { interval: options.interval, timeout: options.timeout, startPeriod: options.startPeriod };
+}
+
 function timing(options: HealthCheckOptions) {
   return {
     interval: options.interval ?? Duration.seconds(10),
@@ -126,7 +131,7 @@ class HttpHealthCheck extends HealthCheck {
   }
 
   public _durations() {
-    return { interval: this.options.interval, timeout: this.options.timeout, startPeriod: this.options.startPeriod };
+    return givenDurations(this.options);
   }
 }
 
@@ -144,7 +149,7 @@ class CommandHealthCheck extends HealthCheck {
   }
 
   public _durations() {
-    return { interval: this.options.interval, timeout: this.options.timeout, startPeriod: this.options.startPeriod };
+    return givenDurations(this.options);
   }
 }
 

@@ -7,6 +7,7 @@ import { HealthCheck } from './health-check';
 import { debugValueOn } from './private/django';
 import { fail, requireDuration, requireEnvName, requireInteger, requireLiteral, requireSingleLine } from './private/errors';
 import { pathSlug } from './private/names';
+import { RELEASE_OUTPUT } from './private/release-output';
 import { warnIfSecretLooking } from './private/secrets';
 import { ReleaseCommand } from './release-command';
 import { WsgiImage } from './wsgi-image';
@@ -78,9 +79,6 @@ export interface VolumeMount {
    */
   readonly readOnly?: boolean;
 }
-
-/** The release container's output as plain text: without the terminal's \r and ANSI escape sequences. */
-const RELEASE_OUTPUT = '${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}';
 
 /** Properties of a {@link WsgiContainer}. */
 export interface WsgiContainerProps {

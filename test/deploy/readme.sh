@@ -4,14 +4,8 @@
 # scripts/terraform-offline.sh builds or reuses (skipped, saying why, where it cannot).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-status=0
-config=$(bash scripts/terraform-offline.sh 2>/dev/null) || status=$?
-if [ "$status" -ne 0 ]; then
-  echo "README deploy: skipped (scripts/terraform-offline.sh exited $status: no provider mirror)"
-  exit 0
-fi
-eval "$config"
-export TF_CLI_CONFIG_FILE CHECKPOINT_DISABLE=1
+source test/toolchain.sh "README deploy"
+export CHECKPOINT_DISABLE=1
 rm -f terraform.leaves.tfstate terraform.leaves.tfstate.backup
 cleanup() { npx cdktf destroy leaves --auto-approve --skip-provider-lock >/dev/null 2>&1 || true; }
 trap cleanup EXIT

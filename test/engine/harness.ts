@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import * as tar from 'tar-fs';
+// The one function call the library writes in a postcondition message: the release output as plain text.
+import { RELEASE_OUTPUT } from '../../src/private/release-output';
 
 export const docker = new Docker();
 
@@ -314,9 +316,6 @@ async function runAttached(created: Docker.Container, c: Attrs): Promise<Attrs> 
  * condition `self.exit_code == 0` and a message interpolating `self.exit_code` and
  * `self.container_logs`. Anything else is refused as not modelled.
  */
-/** The one function call the library writes in a postcondition message: the release output as plain text. */
-const PLAIN_LOGS = '${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}';
-
 export function checkPostconditions(name: string, lifecycle: Attrs | undefined, self: Attrs): void {
   for (const key of Object.keys(lifecycle ?? {})) {
     if (key !== 'postcondition') throw new Error(`harness: docker_container.${name}: lifecycle.${key} is not modelled`);
@@ -326,7 +325,7 @@ export function checkPostconditions(name: string, lifecycle: Attrs | undefined, 
       throw new Error(`harness: docker_container.${name}: postcondition ${JSON.stringify(pc.condition)} is not modelled`);
     }
     const message = String(pc.error_message)
-      .split(PLAIN_LOGS).join(String(self.container_logs ?? '').replace(/\r/g, '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))
+      .split(RELEASE_OUTPUT).join(String(self.container_logs ?? '').replace(/\r/g, '').replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))
       .replace(/\$\{self\.(exit_code|container_logs)\}/g, (_m, attr: string) => String(self[attr] ?? ''));
     if (/\$\{/.test(message)) {
       throw new Error(`harness: docker_container.${name}: postcondition message ${JSON.stringify(pc.error_message)} is not modelled`);

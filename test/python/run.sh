@@ -43,14 +43,7 @@ if ! docker info >/dev/null 2>&1; then
   echo "== deploy of examples/python: skipped (no Docker daemon)"
   exit 0
 fi
-tf_status=0
-tf_config=$(bash scripts/terraform-offline.sh 2>/dev/null) || tf_status=$?
-if [ "$tf_status" -ne 0 ]; then
-  echo "== deploy of examples/python: skipped (no provider mirror: scripts/terraform-offline.sh exited $tf_status)"
-  exit 0
-fi
-eval "$tf_config"
-export TF_CLI_CONFIG_FILE
+source test/toolchain.sh "== deploy of examples/python"
 echo "== deploy of examples/python with the real toolchain"
 cd examples/python
 rm -f terraform.leaves-py.tfstate terraform.leaves-py.tfstate.backup
