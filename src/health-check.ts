@@ -1,5 +1,6 @@
 import { Duration } from './duration';
 import { RenderedHealthCheck } from './private/rendered-health-check';
+import { fail, Locatable, requireDuration, requireInteger, requireSingleLine } from './private/validation';
 
 /** Timing of a container health check. */
 export interface HealthCheckOptions {
@@ -79,6 +80,39 @@ export abstract class HealthCheck {
   /** No health check: the container is never waited for and never reported unhealthy. */
   public static none(): HealthCheck {
     return new NoHealthCheck();
+  }
+
+  /**
+   * Checks the settings, naming `site` and the property in any error, and renders the check for
+   * the app's port; undefined for HealthCheck.none().
+   *
+   * @internal
+   */
+  public _bind(site: Locatable, port: number): RenderedHealthCheck | undefined {
+    const described = this._describe();
+    described.values.forEach(v => requireSingleLine(site, described.property, v));
+    if (described.property === 'healthCheck.path' && !described.values[0].startsWith('/')) {
+      fail(site, 'healthCheck.path', described.values[0], 'does not start with "/"', 'use a request path such as "/healthz"');
+    }
+    if (described.healthyBelowStatus !== undefined) {
+      requireInteger(site, 'healthCheck.healthyBelowStatus', described.healthyBelowStatus, 200, 600, 'use 400 (2xx and 3xx are healthy) or 500 (any answer but a server error)');
+    }
+    if (described.property === 'healthCheck.command' && described.values.length === 0) {
+      fail(site, 'healthCheck.command', [], 'is empty', 'give the program and its arguments, e.g. ["python3", "-c", "..."]');
+    }
+    for (const [name, d] of Object.entries(this._durations())) {
+      requireDuration(site, `healthCheck.${name}`, d);
+    }
+    const check = this._render(port);
+    if (check) {
+      requireInteger(site, 'healthCheck.retries', check.retries, 1, 100, 'use a retry count from 1 to 100');
+      for (const [name, d] of [['interval', check.interval], ['timeout', check.timeout]] as const) {
+        if (d.toMilliseconds() < 1000) {
+          fail(site, `healthCheck.${name}`, d.toString(), 'is shorter than Docker\'s minimum of 1 second', 'use Duration.seconds(1) or more');
+        }
+      }
+    }
+    return check;
   }
 
   /** @internal */

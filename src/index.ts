@@ -5,5 +5,7 @@ export * from './duration';
 export * from './gunicorn';
 export * from './health-check';
 export * from './release-command';
+export * from './wsgi-image-props';
 export * from './wsgi-image';
+export * from './wsgi-container-props';
 export * from './wsgi-container';

@@ -1,3 +1,6 @@
+import { WsgiRuntime } from './private/runtime';
+import { fail, Locatable, requireSingleLine } from './private/validation';
+
 /**
  * A one-off command a {@link WsgiContainer} runs from its image before the app container starts,
  * whenever the image changes (the "release phase"): database migrations, cache warm-up. It runs in
@@ -33,8 +36,32 @@ export class ReleaseCommand {
 
   private constructor(private readonly argv: string[], private readonly django: boolean, private readonly procfile = false) {}
 
-  /** @internal */
-  public _render(): { argv: string[]; django: boolean; procfile: boolean } {
-    return { argv: [...this.argv], django: this.django, procfile: this.procfile };
+  /**
+   * The command for an image, checked against it: the Procfile's line resolved, Django's migrate
+   * only for a Django project. Errors name `site` and `releaseCommand`.
+   *
+   * @internal
+   */
+  public _bind(site: Locatable, runtime: WsgiRuntime): { argv: string[]; environment: { [name: string]: string } } {
+    let argv = [...this.argv];
+    if (this.procfile) {
+      if (runtime.procfileRelease === undefined) {
+        fail(site, 'releaseCommand', 'ReleaseCommand.fromProcfile()', `needs a release: line in the Procfile of ${runtime.imagePath}, which has none`,
+          'add a release: line to the Procfile, or use ReleaseCommand.exec([...])');
+      }
+      argv = [...runtime.procfileRelease];
+    }
+    if (argv.length === 0) {
+      fail(site, 'releaseCommand', argv, 'is empty', 'give the program and its arguments, e.g. ReleaseCommand.exec(["python3", "manage.py", "migrate"])');
+    }
+    argv.forEach((a, i) => requireSingleLine(site, `releaseCommand[${i}]`, a));
+    if (this.django && runtime.django === undefined) {
+      fail(site, 'releaseCommand', argv.join(' '), `runs Django's migrate, but ${runtime.imagePath} is not a Django project (its entrypoint is ${runtime.entrypoint})`,
+        'use ReleaseCommand.exec() with the command your app needs');
+    }
+    // migrate needs the settings module; the app container gets it from the image's ENV or the
+    // user, the release container from here unless the user sets it.
+    const environment: { [name: string]: string } = this.django && runtime.django ? { DJANGO_SETTINGS_MODULE: runtime.django.settingsModule } : {};
+    return { argv, environment };
   }
 }

@@ -169,7 +169,7 @@ describe('fingerprint', () => {
 
   test('does not depend on the image name or tag (they derive from it or are labels only)', () => {
     const source = base();
-    expect(fp(source, { imageName: 'team/app', imageTag: 'v1' })).toBe(fp(source));
+    expect(fp(source, { repository: 'team/app', imageTag: 'v1' })).toBe(fp(source));
   });
 });
 

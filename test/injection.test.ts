@@ -6,7 +6,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { Dependencies, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, resources, writeSource } from './util';
-import { WsgiConfigError } from '../src/private/errors';
+import { WsgiConfigError } from '../src/private/validation';
 
 /**
  * Property-based: for arbitrary strings in every property that reaches the Dockerfile, the gunicorn
@@ -129,7 +129,7 @@ describe('Dockerfile rendering is injection-proof', () => {
     ['gunicorn requirement', fc.oneof({ arbitrary: fc.constantFrom('gunicorn', 'gunicorn==23.0.0', 'gunicorn>=20.1,<24', 'gunicorn[gthread]~=22.0', 'Gunicorn == 21.2.0'), weight: 3 }, { arbitrary: nasty, weight: 1 }),
       v => ({ gunicornRequirement: v }), 0.6, img => sameAsBaselineExcept(img.dockerfile, () => false)],
     ['image name', fc.oneof({ arbitrary: fc.array(lowerWord, { minLength: 1, maxLength: 3 }).map(p => p.join('/')), weight: 3 }, { arbitrary: nasty, weight: 1 }),
-      v => ({ imageName: v }), 0.6, (img, v) => {
+      v => ({ repository: v }), 0.6, (img, v) => {
         expect(img.imageName.startsWith(`${v}:`)).toBe(true);
         sameAsBaselineExcept(img.dockerfile, () => false);
       }],

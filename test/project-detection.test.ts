@@ -4,7 +4,7 @@ import { container } from '@cdktf/provider-docker';
 import { Testing, TerraformVariable } from 'cdktf';
 import { Dependencies, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
-import { findCallables, findImports, moduleLevelNames } from '../src/private/python-source';
+import { findCallables, findImports, moduleLevelNames } from '../src/private/python/reader';
 import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
 
 function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
@@ -304,7 +304,7 @@ describe('Django split settings (star imports)', () => {
     expect(collects(img.dockerfile)).toBe(true);
     expect(img.dockerfile).toContain('RUN env DJANGO_SETTINGS_MODULE=config.settings.production DJANGO_SECRET_KEY=cdktf-wsgi-collectstatic-placeholder-not-a-secret python3 /opt/cdktf-wsgi/collectstatic.py\n');
     expect(warnings(stack)).toEqual([]);
-    expect(img._django).toMatchObject({
+    expect(img._runtime().django).toMatchObject({
       settingsModule: 'config.settings.production',
       settingsFiles: ['config/settings/production.py', 'config/settings/base.py'],
       staticRoot: 'set',
@@ -334,7 +334,7 @@ describe('Django split settings (star imports)', () => {
       'config/settings/base.py': 'from config.settings.common import *\n',
     }));
     expect(collects(img.dockerfile)).toBe(true);
-    expect(img._django?.settingsFiles).toEqual(['config/settings/production.py', 'config/settings/base.py', 'config/settings/common.py']);
+    expect(img._runtime().django?.settingsFiles).toEqual(['config/settings/production.py', 'config/settings/base.py', 'config/settings/common.py']);
   });
 
   test.each([
@@ -346,7 +346,7 @@ describe('Django split settings (star imports)', () => {
       'config/settings/base.py': 'STATIC_ROOT = "/s"\nMIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]\n',
       'config/settings/production.py': `from .base import *\nSECRET_KEY = "x"\n${line}\n`,
     }));
-    expect(img._django?.usesWhitenoise).toBe(true);
+    expect(img._runtime().django?.usesWhitenoise).toBe(true);
     expect(warnings(stack)).toEqual([]);
   });
 
@@ -405,8 +405,8 @@ describe('Django split settings (star imports)', () => {
     const { img } = image(splitSettings({
       'config/settings/production.py': 'from .base import *\nSECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev#(")\nDEBUG = os.environ.get("DJANGO_DEBUG") == "1"\n',
     }));
-    expect(img._django?.secretKeyVariables).toEqual([{ name: 'DJANGO_SECRET_KEY', required: false }]);
-    expect(img._django?.debug).toEqual({ kind: 'env', variable: 'DJANGO_DEBUG', onWhenUnset: false });
+    expect(img._runtime().django?.secretKeyVariables).toEqual([{ name: 'DJANGO_SECRET_KEY', required: false }]);
+    expect(img._runtime().django?.debug).toEqual({ kind: 'env', variable: 'DJANGO_DEBUG', onWhenUnset: false });
   });
 });
 

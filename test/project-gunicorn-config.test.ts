@@ -88,7 +88,7 @@ describe("the project's own gunicorn.conf.py", () => {
   test("the file's literal graceful_timeout decides the container's stop timeout; a computed one warns", () => {
     const { img, stack } = image({ 'gunicorn.conf.py': 'graceful_timeout = 10\n' });
     expect(img.gracefulTimeout.toSeconds()).toBe(10);
-    expect(new WsgiContainer(stack, 'Web', { image: img }).stopTimeoutSeconds).toBe(15);
+    expect(new WsgiContainer(stack, 'Web', { image: img }).stopTimeout.toSeconds()).toBe(15);
     const computed = image({ 'gunicorn.conf.py': 'import os\ngraceful_timeout = int(os.environ.get("G", "10"))\n' });
     expect(computed.img.gracefulTimeout.toSeconds()).toBe(30);
     expect(warnings(computed.stack)).toEqual(["gunicorn.conf.py sets graceful_timeout to a value that cannot be read at synth; the container's stop timeout assumes 30 s. Set gunicorn.gracefulTimeout to state it."]);

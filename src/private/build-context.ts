@@ -2,6 +2,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import ignore from '@balena/dockerignore';
+import { LocatedError } from './validation';
 
 /**
  * Paths never sent to the image, whatever `.dockerignore` says: version control, virtualenvs,
@@ -30,12 +31,6 @@ export interface ContextFile {
   readonly executable: boolean;
 }
 
-/** Why the walk could not select the context; the caller turns it into a construct error. */
-export class ContextError extends Error {
-  constructor(public readonly relativePath: string, public readonly problem: string, public readonly fix: string) {
-    super(problem);
-  }
-}
 
 /** Reads `.dockerignore` patterns the way Docker does: `#` lines are comments, blank lines skipped. */
 export function readDockerignore(sourceDir: string): string[] {
@@ -85,7 +80,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
   const walk = (absDir: string, relDir: string) => {
     const real = fs.realpathSync.native(absDir);
     if (activeDirs.has(real)) {
-      throw new ContextError(relDir, 'is a symlink loop: a directory links back to one of its parents',
+      throw new LocatedError(relDir, 'is a symlink loop: a directory links back to one of its parents',
         'remove the link or add its path to .dockerignore');
     }
     activeDirs.add(real);
@@ -93,7 +88,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
     try {
       entries = fs.readdirSync(absDir).sort(byCodePoint);
     } catch (e) {
-      throw new ContextError(relDir || '.', `cannot be read (${(e as NodeJS.ErrnoException).code})`,
+      throw new LocatedError(relDir || '.', `cannot be read (${(e as NodeJS.ErrnoException).code})`,
         'make the directory readable or add it to .dockerignore');
     }
     for (const name of entries) {
@@ -109,11 +104,11 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
           target = fs.realpathSync.native(abs);
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          throw new ContextError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
+          throw new LocatedError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
             'remove the link or add its path to .dockerignore');
         }
         if (target !== root && !target.startsWith(root + path.sep)) {
-          throw new ContextError(rel, 'is a symlink to a path outside the source directory, which the image build cannot see',
+          throw new LocatedError(rel, 'is a symlink to a path outside the source directory, which the image build cannot see',
             'copy the target into the source directory, or add the link to .dockerignore');
         }
         stat = fs.statSync(target);
@@ -133,7 +128,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
         try {
           fs.accessSync(target, fs.constants.R_OK);
         } catch {
-          throw new ContextError(rel, 'cannot be read', 'make the file readable or add it to .dockerignore');
+          throw new LocatedError(rel, 'cannot be read', 'make the file readable or add it to .dockerignore');
         }
         // Any of the three execute bits; COPY keeps the mode, so it belongs in the fingerprint.
         // eslint-disable-next-line no-bitwise
@@ -203,7 +198,7 @@ export class ContentCache {
 }
 
 export function fingerprint(
-  options: Record<string, unknown>, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string, cache?: ContentCache,
+  options: Record<string, unknown>, generated: readonly GeneratedFile[], files: readonly ContextFile[], sourcePrefix: string, cache?: ContentCache,
 ): string {
   const hash = crypto.createHash('sha256');
   const field = (name: string, value: string | Buffer) => {
@@ -238,7 +233,7 @@ export function stableJson(value: unknown): string {
  * Writes into a temporary sibling and renames it into place, so an interrupted synth never leaves
  * a half-written context under the final name.
  */
-export function writeContext(targetDir: string, generated: GeneratedFile[], files: ContextFile[], sourcePrefix: string, cache?: ContentCache): void {
+export function writeContext(targetDir: string, generated: readonly GeneratedFile[], files: readonly ContextFile[], sourcePrefix: string, cache?: ContentCache): void {
   const parent = path.dirname(targetDir);
   fs.mkdirSync(parent, { recursive: true });
   const temp = fs.mkdtempSync(path.join(parent, '.staging-'));

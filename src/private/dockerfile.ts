@@ -37,6 +37,8 @@ export interface DockerfileSpec {
    * with these variables for that step only.
    */
   readonly collectStatic?: { readonly settingsModule: string; readonly environment: Record<string, string> };
+  /** Image labels, sorted; last, so a label edit reuses every earlier layer. */
+  readonly labels?: Record<string, string>;
 }
 
 /** Quotes a word for /bin/sh: single quotes, with embedded single quotes closed and escaped. */
@@ -149,6 +151,9 @@ export function renderDockerfile(spec: DockerfileSpec): string {
   add('');
   add(`USER ${APP_UID}:${APP_UID}`);
   add(`EXPOSE ${spec.port}`);
+  for (const [key, value] of Object.entries(spec.labels ?? {})) {
+    add(`LABEL ${JSON.stringify(key)}=${quoteEnvValue(value)}`);
+  }
   add('# Exec form: gunicorn is PID 1 and receives SIGTERM from `docker stop` directly.');
   add(`ENTRYPOINT ${execForm(['python3', '-m', 'gunicorn', '--config', `${IMAGE_GENERATED_DIR}/gunicorn.conf.py`])}`);
   return lines.join('\n') + '\n';

@@ -1,4 +1,5 @@
 import { parse as parseShell } from 'shell-quote';
+import { LocatedError } from './validation';
 
 /** A Procfile's processes we read: `web` (how the app is served) and `release` (run before it). */
 export interface Procfile {
@@ -31,12 +32,6 @@ export interface ProcfileGunicorn {
   readonly stated: string[];
 }
 
-/** A Procfile problem: the flag or word, what is wrong, and how to proceed. */
-export class ProcfileError extends Error {
-  constructor(public readonly value: string, public readonly problem: string, public readonly fix: string) {
-    super(`${value} ${problem}`);
-  }
-}
 
 /**
  * Splits a command the way a POSIX shell would, without expanding anything: `$PORT` stays as
@@ -53,7 +48,7 @@ export function shellWords(command: string): string[] {
       return undefined;
     }
     const op = 'op' in w ? String(w.op) : JSON.stringify(w);
-    throw new ProcfileError(command, `uses the shell operator ${op}, but the image runs one program, not a shell line`,
+    throw new LocatedError(command, `uses the shell operator ${op}, but the image runs one program, not a shell line`,
       'keep a single gunicorn command in the web: line, or run the extra steps in the app or a release command');
   }).filter((w): w is string => w !== undefined);
 }
@@ -110,14 +105,14 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
     const value = (): string => {
       if (inline !== undefined) return inline;
       const next = args[i + 1];
-      if (next === undefined) throw new ProcfileError(flag, 'has no value', `give ${flag} a value, or remove it`);
+      if (next === undefined) throw new LocatedError(flag, 'has no value', `give ${flag} a value, or remove it`);
       i++;
       return next;
     };
     const integer = (min: number): number => {
       const v = value();
       if (!/^\d+$/.test(v) || Number(v) < min) {
-        throw new ProcfileError(`${flag} ${v}`, `is not a whole number of at least ${min}`, `give ${flag} a number, or set it with the construct's \`gunicorn\` settings`);
+        throw new LocatedError(`${flag} ${v}`, `is not a whole number of at least ${min}`, `give ${flag} a number, or set it with the construct's \`gunicorn\` settings`);
       }
       return Number(v);
     };
@@ -143,7 +138,7 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
       case '--access-logfile': {
         const v = value();
         if (v !== '-') {
-          throw new ProcfileError(`${flag} ${v}`, 'writes the access log to a file, but the container logs to stdout', `use ${flag} - (the access log on stdout), or remove it`);
+          throw new LocatedError(`${flag} ${v}`, 'writes the access log to a file, but the container logs to stdout', `use ${flag} - (the access log on stdout), or remove it`);
         }
         out.accessLog = true;
         out.stated.push('access log');
@@ -152,7 +147,7 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
       case '--log-file': case '--error-logfile': case '--error-log': {
         const v = value();
         if (v !== '-') {
-          throw new ProcfileError(`${flag} ${v}`, 'writes the error log to a file, but the container logs to stderr', `use ${flag} - or remove it`);
+          throw new LocatedError(`${flag} ${v}`, 'writes the error log to a file, but the container logs to stderr', `use ${flag} - or remove it`);
         }
         break; // already where the image sends it
       }
@@ -161,7 +156,7 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
         const v = value();
         const m = /^(?:[^:]*|\[[^\]]*\]):(\d+|\$PORT|\$\{PORT\})$/.exec(v);
         if (!m) {
-          throw new ProcfileError(`${flag} ${v}`, 'is not a HOST:PORT the image can bind (the container binds 0.0.0.0 on one port)', 'use --bind 0.0.0.0:$PORT or a port number, or set `port`');
+          throw new LocatedError(`${flag} ${v}`, 'is not a HOST:PORT the image can bind (the container binds 0.0.0.0 on one port)', 'use --bind 0.0.0.0:$PORT or a port number, or set `port`');
         }
         if (m[1].startsWith('$')) {
           out.bindsPortVariable = true;
@@ -174,7 +169,7 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
       case '--chdir': case '--pythonpath': {
         const v = value().replace(/\/+$/, '');
         if (v.includes(',') || v.startsWith('/')) {
-          throw new ProcfileError(`${flag} ${v}`, 'is not one directory relative to the app', 'set `importRoot` (and `localPackages` for more directories)');
+          throw new LocatedError(`${flag} ${v}`, 'is not one directory relative to the app', 'set `importRoot` (and `localPackages` for more directories)');
         }
         if (v !== '' && v !== '.') {
           out.importRoot = v;
@@ -184,12 +179,12 @@ export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
       }
       case '-c': case '--config': out.configFile = value().replace(/^\.\//, ''); out.stated.push(`config ${out.configFile}`); break;
       default:
-        throw new ProcfileError(flag, 'is a gunicorn flag the image cannot take from the Procfile',
+        throw new LocatedError(flag, 'is a gunicorn flag the image cannot take from the Procfile',
           'set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile');
     }
   }
   if (positional.length > 1) {
-    throw new ProcfileError(positional.join(' '), 'names more than one app', 'give gunicorn one app spec, module:callable');
+    throw new LocatedError(positional.join(' '), 'names more than one app', 'give gunicorn one app spec, module:callable');
   }
   if (positional.length === 1) {
     out.entrypoint = positional[0];

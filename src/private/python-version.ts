@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { PYTHON_VERSION } from './patterns';
 
 /** One place that says which Python the app wants. */
 export interface PythonVersionSource {
@@ -19,7 +20,6 @@ export interface PythonVersionChoice {
   readonly notes: string[];
 }
 
-const EXACT = /^3\.\d{1,2}(\.\d{1,3})?$/;
 /** CPython minors with official slim images, oldest first; ranges pick from these. */
 const KNOWN_MINORS = [8, 9, 10, 11, 12, 13, 14];
 const DEFAULT_MINOR = 11;
@@ -44,7 +44,7 @@ export function readVersionFiles(sourceDir: string): { sources: PythonVersionSou
   if (pyenv !== undefined) {
     const first = pyenv.split(/\r?\n/).map(l => l.replace(/#.*$/, '').trim()).find(l => l.length > 0) ?? '';
     const value = first.replace(/^(?:cpython-|python-?)/i, '');
-    if (EXACT.test(value)) {
+    if (PYTHON_VERSION.test(value)) {
       sources.push({ origin: '.python-version', value, exact: true });
     } else {
       notes.push(`.python-version says ${JSON.stringify(first)}, which is not a CPython 3 version such as "3.12"; it is ignored`);

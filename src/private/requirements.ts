@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { LocatedError } from './validation';
 
 /** A requirements file and the files it pulls in with `-r` / `-c`, all inside the source directory. */
 export interface RequirementsTree {
@@ -11,12 +12,6 @@ export interface RequirementsTree {
   readonly hashed: boolean;
 }
 
-/** Raised for an unreadable or escaping include; the caller names the construct and property. */
-export class RequirementsError extends Error {
-  constructor(public readonly file: string, public readonly problem: string, public readonly fix: string) {
-    super(problem);
-  }
-}
 
 /** PEP 503 normalization: case-insensitive, runs of `-`, `_`, `.` are one `-`. */
 export function normalizeDistribution(name: string): string {
@@ -44,7 +39,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
     }
     const abs = path.resolve(root, rel);
     if (abs !== root && !abs.startsWith(root + path.sep)) {
-      throw new RequirementsError(rel, `is included${from ? ` by ${from}` : ''} but lies outside the source directory, so the image build cannot see it`,
+      throw new LocatedError(rel, `is included${from ? ` by ${from}` : ''} but lies outside the source directory, so the image build cannot see it`,
         'move the file into the source directory');
     }
     let text: string;
@@ -52,7 +47,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
       text = fs.readFileSync(abs, 'utf-8');
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new RequirementsError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
+      throw new LocatedError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
         from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `dependencies` at the right one (Dependencies.requirementsFile(path))');
     }
     files.push(rel);

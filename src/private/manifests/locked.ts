@@ -1,4 +1,5 @@
 import { normalizeDistribution } from '../requirements';
+import { LocatedError } from '../validation';
 
 /**
  * What a dependency manifest turns into: the requirement lines pip installs, and what the rest of
@@ -26,12 +27,6 @@ export interface ResolvedManifest {
   readonly declareIn: string;
 }
 
-/** Raised for an unreadable or malformed manifest; the caller names the construct and property. */
-export class ManifestError extends Error {
-  constructor(public readonly file: string, public readonly problem: string, public readonly fix: string) {
-    super(problem);
-  }
-}
 
 /** One dependency edge in a lock file's graph. */
 export interface LockEdge {
@@ -77,7 +72,7 @@ export function walkLock(
     const { edge, via } = queue.shift()!;
     const pkg = find(edge);
     if (!pkg) {
-      throw new ManifestError(lockFile, `requires ${edge.name}, which it does not lock`, 'regenerate the lock file with its tool, so that it is complete');
+      throw new LocatedError(lockFile, `requires ${edge.name}, which it does not lock`, 'regenerate the lock file with its tool, so that it is complete');
     }
     const reach = combine(via, edge.marker);
     const entry = reached.get(pkg);

@@ -1,6 +1,7 @@
 import { normalizeDistribution } from '../requirements';
-import { LockedPackage, ManifestError, renderLocked, ResolvedManifest } from './locked';
+import { LockedPackage, renderLocked, ResolvedManifest } from './locked';
 import { Doc, readManifest, str, table } from './toml';
+import { LocatedError } from '../validation';
 
 /**
  * Translates `Pipfile.lock` (JSON) into pinned requirements. pipenv already flattens the graph
@@ -12,7 +13,7 @@ export function translatePipfileLock(sourceDir: string, lockRel: string): Resolv
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new ManifestError(lockRel, `is not valid JSON (${(e as Error).message})`, 'regenerate it with `pipenv lock`');
+    throw new LocatedError(lockRel, `is not valid JSON (${(e as Error).message})`, 'regenerate it with `pipenv lock`');
   }
   const reached = new Map<LockedPackage, { reach: true | Set<string> }>();
   for (const [name, raw] of Object.entries(table(doc.default))) {
@@ -30,7 +31,7 @@ export function translatePipfileLock(sourceDir: string, lockRel: string): Resolv
     }
     const version = str(entry.version)?.replace(/^==/, '');
     if (!version && !directReference && !localPath) {
-      throw new ManifestError(lockRel, `locks ${name} without a version or source`, 'regenerate it with `pipenv lock`');
+      throw new LocatedError(lockRel, `locks ${name} without a version or source`, 'regenerate it with `pipenv lock`');
     }
     const marker = str(entry.markers);
     reached.set({

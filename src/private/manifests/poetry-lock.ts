@@ -1,6 +1,7 @@
 import { normalizeDistribution } from '../requirements';
-import { LockedPackage, LockEdge, ManifestError, parsePep508, renderLocked, ResolvedManifest, walkLock } from './locked';
+import { LockedPackage, LockEdge, parsePep508, renderLocked, ResolvedManifest, walkLock } from './locked';
 import { Doc, list, parseToml, readManifest, str, table } from './toml';
+import { LocatedError } from '../validation';
 
 /**
  * Translates `poetry.lock` (lock-version 1.1 with `category`, 2.0 with only the graph, 2.1 with
@@ -23,7 +24,7 @@ export function translatePoetryLock(sourceDir: string, lockRel: string, groups: 
     const name = str(p.name);
     const version = str(p.version);
     if (!name || !version) {
-      throw new ManifestError(lockRel, 'has a [[package]] without a name or version', 'regenerate it with `poetry lock`');
+      throw new LocatedError(lockRel, 'has a [[package]] without a name or version', 'regenerate it with `poetry lock`');
     }
     const files = list(p.files).length > 0 ? list(p.files) : list(legacyFiles[name] ?? legacyFiles[normalizeDistribution(name)]);
     const source = table(p.source);

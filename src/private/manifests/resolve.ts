@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DependenciesSpec } from './choice';
-import { readRequirements, RequirementsError } from '../requirements';
-import { ManifestError, ResolvedManifest } from './locked';
+import { readRequirements } from '../requirements';
+import { ResolvedManifest } from './locked';
 import { translatePipfileLock } from './pipfile-lock';
 import { translatePoetryLock } from './poetry-lock';
 import { translatePyproject } from './pyproject';
@@ -48,7 +48,7 @@ export function detectManifest(sourceDir: string): DetectedManifest | undefined 
   return { spec: found[0], ignored: found.slice(1).map(f => f.file) };
 }
 
-/** Reads the chosen manifest. Paths are relative to the source; errors are ManifestError. */
+/** Reads the chosen manifest. Paths are relative to the source; errors are LocatedError. */
 export function resolveManifest(sourceDir: string, spec: DependenciesSpec): ResolvedManifest {
   const file = spec.file.split(path.sep).join('/');
   switch (spec.kind) {
@@ -62,24 +62,18 @@ export function resolveManifest(sourceDir: string, spec: DependenciesSpec): Reso
         notes: [],
         declareIn: 'a requirements file (Dependencies.none() declares none)',
       };
-    case 'requirements':
-      try {
-        const tree = readRequirements(sourceDir, file);
-        return {
-          files: tree.files,
-          installedFiles: tree.files,
-          lines: [],
-          distributions: tree.distributions,
-          hashed: tree.hashed,
-          notes: [],
-          declareIn: file,
-        };
-      } catch (e) {
-        if (e instanceof RequirementsError) {
-          throw new ManifestError(e.file, e.problem, e.fix);
-        }
-        throw e;
-      }
+    case 'requirements': {
+      const tree = readRequirements(sourceDir, file);
+      return {
+        files: tree.files,
+        installedFiles: tree.files,
+        lines: [],
+        distributions: tree.distributions,
+        hashed: tree.hashed,
+        notes: [],
+        declareIn: file,
+      };
+    }
     case 'pyproject':
       return translatePyproject(sourceDir, file, spec.extras ?? []);
     case 'poetry':

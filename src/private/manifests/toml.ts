@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManifestError } from './locked';
+import { LocatedError } from '../validation';
 
 // smol-toml ships a CommonJS build (dist/index.cjs) next to its ESM one, but types it as ESM only.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -15,7 +15,7 @@ export function readManifest(sourceDir: string, rel: string, fix: string): strin
     return fs.readFileSync(path.join(sourceDir, rel), 'utf-8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ManifestError(rel, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`, fix);
+    throw new LocatedError(rel, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`, fix);
   }
 }
 
@@ -24,7 +24,7 @@ export function parseToml(text: string, rel: string): Doc {
     return parse(text) as Doc;
   } catch (e) {
     const first = String((e as Error).message).split('\n')[0];
-    throw new ManifestError(rel, `is not valid TOML (${first})`, 'fix the file, or regenerate it with its tool');
+    throw new LocatedError(rel, `is not valid TOML (${first})`, 'fix the file, or regenerate it with its tool');
   }
 }
 

@@ -1,6 +1,7 @@
 import { normalizeDistribution } from '../requirements';
-import { LockedPackage, LockEdge, ManifestError, renderLocked, ResolvedManifest, walkLock } from './locked';
+import { LockedPackage, LockEdge, renderLocked, ResolvedManifest, walkLock } from './locked';
 import { Doc, list, parseToml, readManifest, str, table } from './toml';
+import { LocatedError } from '../validation';
 
 /**
  * Translates `uv.lock` into pinned requirements: the project's own dependencies (the package whose
@@ -15,7 +16,7 @@ export function translateUvLock(sourceDir: string, lockRel: string, groups: stri
     const p = table(raw);
     const name = str(p.name);
     if (!name) {
-      throw new ManifestError(lockRel, 'has a [[package]] without a name', 'regenerate it with `uv lock`');
+      throw new LocatedError(lockRel, 'has a [[package]] without a name', 'regenerate it with `uv lock`');
     }
     const source = table(p.source);
     const local = str(source.editable) ?? str(source.virtual) ?? str(source.directory) ?? str(source.path);
@@ -42,7 +43,7 @@ export function translateUvLock(sourceDir: string, lockRel: string, groups: stri
   }
   const roots = packages.filter(p => p.localPath === '.');
   if (roots.length !== 1) {
-    throw new ManifestError(lockRel, roots.length === 0 ? 'has no package for the project in its own directory (source "." )' : 'has several packages in its own directory',
+    throw new LocatedError(lockRel, roots.length === 0 ? 'has no package for the project in its own directory (source "." )' : 'has several packages in its own directory',
       'point the dependencies at the uv.lock of the app\'s own project, and run `uv lock` there');
   }
   const root = roots[0];
@@ -50,12 +51,12 @@ export function translateUvLock(sourceDir: string, lockRel: string, groups: stri
   const devGroups = table(rootRaw['dev-dependencies']);
   for (const group of groups) {
     if (!(group in devGroups)) {
-      throw new ManifestError(lockRel, `has no dependency group "${group}" (it has: ${Object.keys(devGroups).join(', ') || 'none'})`, 'name a group the project defines');
+      throw new LocatedError(lockRel, `has no dependency group "${group}" (it has: ${Object.keys(devGroups).join(', ') || 'none'})`, 'name a group the project defines');
     }
   }
   for (const extra of extras) {
     if (!root.extras.has(normalizeDistribution(extra))) {
-      throw new ManifestError(lockRel, `has no extra "${extra}" for the project (it has: ${[...root.extras.keys()].join(', ') || 'none'})`, 'name an extra the project defines');
+      throw new LocatedError(lockRel, `has no extra "${extra}" for the project (it has: ${[...root.extras.keys()].join(', ') || 'none'})`, 'name an extra the project defines');
     }
   }
   const start: LockEdge[] = [

@@ -1,4 +1,4 @@
-import { moduleStatements, stripStringsAndComments } from './python-source';
+import { asAssignment, moduleStatements, stripStringsAndComments } from './reader';
 
 /** How DEBUG is decided in a Django settings module. */
 export type DebugSetting =
@@ -101,10 +101,10 @@ function applyModule(
       unknown(`line ${st.line} sets names dynamically (${st.source.replace(/\s+/g, ' ').slice(0, 60).trim()})`);
       continue;
     }
-    const assign = /^([A-Z_][A-Z0-9_]*)\s*(?::[^=]+)?=(?!=)/.exec(st.code);
-    if (assign) {
-      const value = st.source.replace(/^[A-Z_][A-Z0-9_]*\s*(?::[^=]*)?=\s*/, '').trim();
-      switch (assign[1]) {
+    const assign = asAssignment(st);
+    if (assign && /^[A-Z_][A-Z0-9_]*$/.test(assign.name)) {
+      const value = assign.value;
+      switch (assign.name) {
         case 'STATIC_ROOT':
           state.staticRoot = value === 'None' ? 'unset' : 'set';
           state.staticRootUnknown = undefined;

@@ -320,3 +320,45 @@ export function moduleLevelNames(text: string): { names: Set<string>; hidden: bo
   }
   return { names, hidden };
 }
+
+/** A module-level `name = value` (or `name: T = value`) statement. */
+export interface ModuleAssignment {
+  readonly name: string;
+  /** The right-hand side as written, comments removed. */
+  readonly value: string;
+  readonly line: number;
+}
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::[^=]+)?=(?!=)/;
+
+/**
+ * A module-level statement read as an assignment to one name, or undefined. The target is matched
+ * on the blanked code and the value taken from the source, so `=` or `#` inside a string never
+ * moves either.
+ */
+export function asAssignment(st: ModuleStatement): ModuleAssignment | undefined {
+  const target = ASSIGNMENT.exec(st.code);
+  if (!target) {
+    return undefined;
+  }
+  const value = st.source.replace(/^[A-Za-z_][A-Za-z0-9_]*\s*(?::[^=]*)?=\s*/, '').trim();
+  return { name: target[1], value, line: st.line };
+}
+
+/** The module-level single-name assignments of a file, in order. */
+export function moduleAssignments(text: string): ModuleAssignment[] {
+  return moduleStatements(text).map(asAssignment).filter((a): a is ModuleAssignment => a !== undefined);
+}
+
+/**
+ * A Python literal a value can be compared by: integers, True/False/None, and plain strings
+ * (normalised to double quotes); undefined for anything else.
+ */
+export function simpleLiteral(value: string): string | undefined {
+  const v = value.trim();
+  if (/^-?\d+$/.test(v) || /^(True|False|None)$/.test(v)) {
+    return v;
+  }
+  const str = /^(?:"([^"\\]*)"|'([^'\\]*)')$/.exec(v);
+  return str ? `"${str[1] ?? str[2]}"` : undefined;
+}

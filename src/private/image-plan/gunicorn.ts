@@ -1,0 +1,255 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Duration } from '../../duration';
+import { GunicornSettings, WorkerClass } from '../../gunicorn';
+import { WsgiImageProps } from '../../wsgi-image-props';
+import { FORWARDED_IP, WORKER_CLASS } from '../patterns';
+import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileGunicorn } from '../procfile';
+import { moduleAssignments, simpleLiteral } from '../python/reader';
+import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../validation';
+
+/** What the Procfile says, when there is one and `procfile` is not false. */
+export interface PlannedProcfile {
+  /** The web: line's gunicorn command, mapped. */
+  readonly gunicorn?: ProcfileGunicorn;
+  /** The web: line's number, for messages. */
+  readonly webLine?: number;
+  /** The release: line, split as a shell would. */
+  readonly release?: string[];
+}
+
+/** The project's own gunicorn config file, loaded before the generated one. */
+export interface ProjectConfig {
+  readonly relativePath: string;
+  /** gunicorn setting names the construct states, which the generated config sets after the file. */
+  readonly explicit: string[];
+  /** The settings to resolve: the stated ones, plus a graceful timeout read from the file. */
+  readonly settings: GunicornSettings;
+}
+
+/** gunicorn's settings with every default applied, in whole seconds. */
+export interface ResolvedGunicorn {
+  readonly workers?: number;
+  readonly threads: number;
+  readonly workerClass: string;
+  readonly timeoutSeconds: number;
+  readonly gracefulTimeoutSeconds: number;
+  readonly keepAliveSeconds: number;
+  readonly maxRequests: number;
+  readonly maxRequestsJitter: number;
+  readonly forwardedAllowIps?: string[];
+  readonly accessLog: boolean;
+  readonly preload: boolean;
+}
+
+/** Stage 2's output: how gunicorn serves the app. */
+export interface PlannedGunicorn {
+  readonly port: number;
+  readonly settings: ResolvedGunicorn;
+  readonly procfile: PlannedProcfile;
+  readonly projectConfig?: ProjectConfig;
+}
+
+/**
+ * Stage 2: the server settings, from the construct's props, then the Procfile's web: line, then
+ * the project's gunicorn.conf.py, then the defaults.
+ */
+export function planGunicorn(site: Site, source: string, props: WsgiImageProps): PlannedGunicorn {
+  const procfile = readProcfile(site, source, props);
+  const port = props.port ?? procfile.gunicorn?.port ?? 8000;
+  requireInteger(site, 'port', port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
+  const stated = mergeProcfileSettings(site, procfile.gunicorn, props.gunicorn ?? {});
+  const projectConfig = readProjectGunicornConfig(site, source, props, procfile.gunicorn, stated);
+  const settings = resolveGunicorn(site, projectConfig?.settings ?? stated);
+  return { port, settings, procfile, ...(projectConfig ? { projectConfig } : {}) };
+}
+
+
+/**
+ * The project's own gunicorn config: which file, the settings stated explicitly (gunicorn names),
+ * and the settings to resolve (a literal graceful_timeout in the file decides the stop timeout).
+ */
+function readProjectGunicornConfig(site: Site, source: string, props: WsgiImageProps, procfile: ProcfileGunicorn | undefined, stated: GunicornSettings): ProjectConfig | undefined {
+  const relativePath = procfile?.configFile ?? 'gunicorn.conf.py';
+  const file = path.join(source, relativePath);
+  if (!fs.existsSync(file)) {
+    return undefined;
+  }
+  if (props.projectGunicornConfig === false) {
+    site.info(`${relativePath} is ignored (projectGunicornConfig: false): the image runs gunicorn with the generated config alone`);
+    return undefined;
+  }
+  const literals = new Map<string, string>();
+  const assigned = new Set<string>();
+  for (const a of moduleAssignments(fs.readFileSync(file, 'utf-8'))) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(a.name)) continue;
+    assigned.add(a.name);
+    const literal = simpleLiteral(a.value);
+    if (literal !== undefined) {
+      literals.set(a.name, literal);
+    }
+  }
+  const NAMES: { [key: string]: string } = {
+    workers: 'workers',
+    threads: 'threads',
+    workerClass: 'worker_class',
+    timeout: 'timeout',
+    gracefulTimeout: 'graceful_timeout',
+    keepAlive: 'keepalive',
+    maxRequests: 'max_requests',
+    maxRequestsJitter: 'max_requests_jitter',
+    forwardedAllowIps: 'forwarded_allow_ips',
+    accessLog: 'accesslog',
+    preload: 'preload_app',
+  };
+  const show = (v: unknown) => (v instanceof WorkerClass ? JSON.stringify(v.name) : v instanceof Duration ? String(v.toSeconds())
+    : Array.isArray(v) ? JSON.stringify(v.join(',')) : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
+  const explicit: string[] = [];
+  for (const [key, value] of Object.entries(stated)) {
+    if (value === undefined || NAMES[key] === undefined) continue;
+    explicit.push(NAMES[key]);
+    const theirs = literals.get(NAMES[key]);
+    const ours = key === 'accessLog' ? (value ? '"-"' : 'None') : show(value);
+    if (theirs !== undefined && theirs !== ours) {
+      site.warn(`${relativePath} sets ${NAMES[key]} = ${theirs}, and the construct states ${ours}: the construct's value is used`);
+    }
+  }
+  const settings: GunicornSettings = { ...stated };
+  if (stated.gracefulTimeout === undefined && assigned.has('graceful_timeout')) {
+    const literal = literals.get('graceful_timeout');
+    if (literal !== undefined && /^\d+$/.test(literal)) {
+      // The container's stop timeout follows the graceful timeout the app really runs with.
+      (settings as { gracefulTimeout?: Duration }).gracefulTimeout = Duration.seconds(Number(literal));
+    } else {
+      site.warn(`${relativePath} sets graceful_timeout to a value that cannot be read at synth; the container's stop timeout assumes 30 s. `
+        + 'Set gunicorn.gracefulTimeout to state it.');
+    }
+  }
+  site.info(`gunicorn loads ${relativePath} first: its settings and hooks stand where the construct states nothing`
+    + `${explicit.length > 0 ? ` (stated by the construct: ${explicit.join(', ')})` : ''}`);
+  return { relativePath, explicit, settings };
+}
+
+/**
+ * The Procfile: its web: line's gunicorn command, mapped, and its release: line; empty without a
+ * Procfile or with `procfile: false`.
+ */
+function readProcfile(site: Site, source: string, props: WsgiImageProps): PlannedProcfile {
+  const file = path.join(source, 'Procfile');
+  if (props.procfile === false || !fs.existsSync(file)) {
+    return {};
+  }
+  const fix = 'change the web: line, or set `procfile: false` and configure the construct instead';
+  let procfile;
+  try {
+    procfile = parseProcfile(fs.readFileSync(file, 'utf-8'));
+  } catch (e) {
+    if (e instanceof LocatedError) fail(site, 'procfile', e.subject, e.problem, e.fix);
+    throw e;
+  }
+  const release = procfile.release?.argv;
+  if (procfile.release !== undefined) {
+    site.info(`the Procfile has a release: line (${procfile.release.command}); a WsgiContainer runs it before the app only with releaseCommand: ReleaseCommand.fromProcfile()`);
+  }
+  const web = procfile.web;
+  if (web === undefined) {
+    return { release };
+  }
+  const args = gunicornArguments(web.argv);
+  if (args === undefined) {
+    const program = web.argv[0] ?? '';
+    const what = /^uvicorn|^hypercorn|^daphne/.test(program)
+      ? `runs ${program}, an ASGI server; cdktf-wsgi serves WSGI apps with gunicorn`
+      : `runs ${program}, not gunicorn, which is how cdktf-wsgi serves WSGI apps`;
+    fail(site, 'procfile', `web: ${web.command}`, what, 'run the app as `gunicorn module:callable` in the web: line, or set `procfile: false` and give `entrypoint`');
+  }
+  try {
+    const mapped = mapGunicornArguments(args);
+    if (mapped.configFile !== undefined && !fs.existsSync(path.join(source, mapped.configFile))) {
+      fail(site, 'procfile', `--config ${mapped.configFile}`, 'names a gunicorn config that is not in the source directory', 'give the path of the project\'s config relative to `source`, or remove --config');
+    }
+    if (mapped.stated.length > 0) {
+      site.info(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; --bind ...:$PORT binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);
+    }
+    return { gunicorn: mapped, webLine: web.line, release };
+  } catch (e) {
+    if (e instanceof LocatedError) fail(site, 'procfile', e.subject, e.problem, e.fix === '' ? fix : e.fix);
+    throw e;
+  }
+}
+
+/** The gunicorn settings: the construct's own, and the Procfile's where the construct says nothing. */
+function mergeProcfileSettings(site: Site, procfile: ProcfileGunicorn | undefined, explicit: GunicornSettings): GunicornSettings {
+  if (procfile === undefined) {
+    return explicit;
+  }
+  const fromProcfile: GunicornSettings = {
+    workers: procfile.workers,
+    threads: procfile.threads,
+    workerClass: procfile.workerClass === undefined ? undefined : WorkerClass.custom(procfile.workerClass),
+    timeout: procfile.timeoutSeconds === undefined ? undefined : Duration.seconds(procfile.timeoutSeconds),
+    gracefulTimeout: procfile.gracefulTimeoutSeconds === undefined ? undefined : Duration.seconds(procfile.gracefulTimeoutSeconds),
+    keepAlive: procfile.keepAliveSeconds === undefined ? undefined : Duration.seconds(procfile.keepAliveSeconds),
+    maxRequests: procfile.maxRequests,
+    maxRequestsJitter: procfile.maxRequestsJitter,
+    forwardedAllowIps: procfile.forwardedAllowIps,
+    accessLog: procfile.accessLog,
+    preload: procfile.preload,
+  };
+  const merged: { [key: string]: unknown } = { ...fromProcfile };
+  for (const [key, value] of Object.entries(explicit)) {
+    if (value === undefined) continue;
+    const stated = (fromProcfile as { [key: string]: unknown })[key];
+    const show = (v: unknown) => (v instanceof WorkerClass ? v.name : Array.isArray(v) ? v.join(',') : String(v));
+    if (stated !== undefined && show(stated) !== show(value)) {
+      site.warn(`the Procfile sets ${key} to ${show(stated)}, and gunicorn.${key} to ${show(value)}: the construct's value is used`);
+    }
+    merged[key] = value;
+  }
+  return merged as GunicornSettings;
+}
+
+function resolveGunicorn(site: Site, settings: GunicornSettings): ResolvedGunicorn {
+  const seconds = (name: string, value: Duration | undefined, fallback: number, min: number) => (value === undefined
+    ? fallback
+    : requireWholeSeconds(site, `gunicorn.${name}`, value, min, `use Duration.seconds(n) with n >= ${min}`));
+  if (settings.workers !== undefined) {
+    requireInteger(site, 'gunicorn.workers', settings.workers, 1, 1024, 'use a positive worker count, or leave it unset to size from the CPUs');
+  }
+  const workerClass = (settings.workerClass ?? WorkerClass.GTHREAD).name;
+  const threads = settings.threads ?? (workerClass === WorkerClass.GTHREAD.name ? 4 : 1);
+  requireInteger(site, 'gunicorn.threads', threads, 1, 1024, 'use a positive thread count');
+  if (threads > 1 && workerClass !== WorkerClass.GTHREAD.name) {
+    // gunicorn would silently turn sync into gthread, and other worker classes ignore threads.
+    fail(site, 'gunicorn.threads', threads, `needs the gthread worker class, but workerClass is "${workerClass}"`,
+      'use WorkerClass.GTHREAD, or leave threads unset');
+  }
+  requireSingleLine(site, 'gunicorn.workerClass', workerClass);
+  if (!WORKER_CLASS.test(workerClass)) {
+    fail(site, 'gunicorn.workerClass', workerClass, 'is not a worker class name or dotted path', 'use a WorkerClass constant, or WorkerClass.custom("package.module.ClassName")');
+  }
+  const maxRequests = settings.maxRequests ?? 0;
+  requireInteger(site, 'gunicorn.maxRequests', maxRequests, 0, 2 ** 31 - 1, 'use 0 (never restart) or a positive request count');
+  const maxRequestsJitter = settings.maxRequestsJitter ?? 0;
+  requireInteger(site, 'gunicorn.maxRequestsJitter', maxRequestsJitter, 0, 2 ** 31 - 1, 'use 0 or a positive request count');
+  const forwardedAllowIps = settings.forwardedAllowIps?.map((ip, i) => {
+    requireSingleLine(site, `gunicorn.forwardedAllowIps[${i}]`, ip);
+    if (!FORWARDED_IP.test(ip)) {
+      fail(site, `gunicorn.forwardedAllowIps[${i}]`, ip, 'is not an IP address, a CIDR or "*"', 'use addresses such as "10.0.0.0/8" or "127.0.0.1"');
+    }
+    return ip;
+  });
+  return {
+    workers: settings.workers,
+    threads,
+    workerClass,
+    timeoutSeconds: seconds('timeout', settings.timeout, 30, 0),
+    gracefulTimeoutSeconds: seconds('gracefulTimeout', settings.gracefulTimeout, 30, 0),
+    keepAliveSeconds: seconds('keepAlive', settings.keepAlive, 5, 0),
+    maxRequests,
+    maxRequestsJitter,
+    forwardedAllowIps,
+    accessLog: settings.accessLog ?? false,
+    preload: settings.preload ?? false,
+  };
+}

@@ -1,0 +1,75 @@
+import { WsgiImageProps } from '../../wsgi-image-props';
+import { ContentCache, fingerprint } from '../build-context';
+import { APP_UID } from '../dockerfile';
+import { WsgiRuntime } from '../runtime';
+import { Site } from '../validation';
+import { planDependencies } from './dependencies';
+import { planGunicorn } from './gunicorn';
+import { PlannedSecret, validateOptions } from './options';
+import { renderContext, RenderedContext } from './render';
+import { analyseSource, resolveSource } from './source';
+
+/**
+ * Everything a WsgiImage needs to define its resource and stage its context, computed without the
+ * construct tree: immutable data, with the notes on the Site it ran with.
+ */
+export interface ImagePlan {
+  /** SHA-256 (hex) over the context and every build option that reaches Docker. */
+  readonly fingerprint: string;
+  readonly context: RenderedContext;
+  /** The bytes of every copied file, read once. */
+  readonly contents: ContentCache;
+  readonly buildArgs: { readonly [name: string]: string };
+  readonly secrets: readonly PlannedSecret[];
+  readonly platform?: string;
+  /** The repository as given; undefined for the default, which depends on the construct path. */
+  readonly repository?: string;
+  /** The tag: as given, else the fingerprint's first 16 characters. */
+  readonly tag: string;
+  /** The Python version of the default base image; undefined with `baseImage`. */
+  readonly pythonVersion?: string;
+  /** What containers and services of this image must agree with. */
+  readonly runtime: Omit<WsgiRuntime, 'imagePath'>;
+}
+
+/**
+ * Plans an image in five stages, each a function of the ones before: validate the standalone
+ * props, settle gunicorn (props, Procfile, project config), resolve the dependencies and base
+ * image, analyse the source, render the context; then fingerprint it. Reads the source directory;
+ * writes nothing.
+ */
+export function planImage(site: Site, props: WsgiImageProps): ImagePlan {
+  const source = resolveSource(site, props.source);
+  const options = validateOptions(site, props);
+  const gunicorn = planGunicorn(site, source, props);
+  const dependencies = planDependencies(site, source, props.dependencies, options);
+  const app = analyseSource(site, source, props, options, gunicorn, dependencies);
+  const context = renderContext(options, gunicorn, dependencies, app, props.django?.settingsModule);
+  // Secrets enter the options only when used, so images without them keep their fingerprint.
+  const fingerprinted = {
+    buildArgs: options.buildArgs,
+    platform: options.platform ?? null,
+    ...(options.secrets.length > 0 ? { secrets: options.secrets } : {}),
+  };
+  const digest = fingerprint(fingerprinted, context.generated, context.contextFiles, '', app.contents);
+  return {
+    fingerprint: digest,
+    context,
+    contents: app.contents,
+    buildArgs: options.buildArgs,
+    secrets: options.secrets,
+    platform: options.platform,
+    repository: options.repository,
+    tag: options.tag ?? digest.slice(0, 16),
+    pythonVersion: dependencies.pythonVersion,
+    runtime: {
+      port: gunicorn.port,
+      user: `${APP_UID}:${APP_UID}`,
+      gracefulTimeoutSeconds: gunicorn.settings.gracefulTimeoutSeconds,
+      entrypoint: app.entrypoint,
+      environment: options.environment,
+      django: app.django?.project,
+      procfileRelease: gunicorn.procfile.release,
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import { Duration } from './duration';
+import { HealthCheck } from './health-check';
+import { ReleaseCommand } from './release-command';
+import { WsgiImage } from './wsgi-image';
+
+/** Transport protocol of a published port. */
+export enum Protocol {
+  /** TCP, what HTTP uses. */
+  TCP = 'tcp',
+  /** UDP. */
+  UDP = 'udp',
+}
+
+/** What Docker does when the container exits. */
+export enum RestartPolicy {
+  /** Never restart. */
+  NO = 'no',
+  /** Restart after a non-zero exit. */
+  ON_FAILURE = 'on-failure',
+  /** Always restart, also when the daemon restarts. */
+  ALWAYS = 'always',
+  /** Restart unless someone stopped the container on purpose. */
+  UNLESS_STOPPED = 'unless-stopped',
+}
+
+/** A host port that forwards to the app's port. */
+export interface PublishedPort {
+  /** The port on the host. */
+  readonly hostPort: number;
+
+  /**
+   * The host address to listen on. Loopback keeps the app reachable only from the host (put a
+   * proxy in front); use `0.0.0.0` to accept connections from other machines.
+   *
+   * @default '127.0.0.1'
+   */
+  readonly hostIp?: string;
+
+  /**
+   * The protocol.
+   *
+   * @default Protocol.TCP
+   */
+  readonly protocol?: Protocol;
+}
+
+/** A volume or host directory mounted into the container. */
+export interface VolumeMount {
+  /** Where it appears in the container. */
+  readonly containerPath: string;
+
+  /**
+   * A Docker volume's name (may be a `docker_volume` resource's `name`). Set this or `hostPath`.
+   *
+   * @default - none; `hostPath` must be set
+   */
+  readonly volumeName?: string;
+
+  /**
+   * An absolute directory on the Docker host. Set this or `volumeName`.
+   *
+   * @default - none; `volumeName` must be set
+   */
+  readonly hostPath?: string;
+
+  /**
+   * Mount it read-only.
+   *
+   * @default false
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Properties of a {@link WsgiContainer}. */
+export interface WsgiContainerProps {
+  /** The image to run. Its port is the container port: one source of truth. */
+  readonly image: WsgiImage;
+
+  /**
+   * The container's name.
+   *
+   * @default - `<stack>-<construct path>`, lowercased
+   */
+  readonly containerName?: string;
+
+  /**
+   * Host ports forwarded to the app's port.
+   *
+   * @default - none: the app is reachable only from Docker networks
+   */
+  readonly publish?: PublishedPort[];
+
+  /**
+   * Runtime environment variables. Values may be Terraform tokens (for example a sensitive
+   * variable); they stay out of the image.
+   *
+   * @default - none
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * What Docker does when the container exits.
+   *
+   * @default RestartPolicy.UNLESS_STOPPED
+   */
+  readonly restartPolicy?: RestartPolicy;
+
+  /**
+   * How Docker checks the app. Probes run with the image's own Python (no curl needed). The
+   * default asks for `/` and accepts any answer below 500, so apps without a `/` route are healthy
+   * as long as they serve; set a real health endpoint with `HealthCheck.http('/healthz')`.
+   *
+   * @default HealthCheck.http('/', { healthyBelowStatus: 500 })
+   */
+  readonly healthCheck?: HealthCheck;
+
+  /**
+   * Make the apply wait until the container is healthy, and fail if it is not.
+   *
+   * @default - true when there is a health check
+   */
+  readonly waitForHealthy?: boolean;
+
+  /**
+   * How long the apply waits for a healthy container.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly waitTimeout?: Duration;
+
+  /**
+   * Memory limit in MiB.
+   *
+   * @default - no limit
+   */
+  readonly memoryMiB?: number;
+
+  /**
+   * CPU limit, in CPUs (for example 0.5 or 2).
+   *
+   * @default - no limit
+   */
+  readonly cpus?: number;
+
+  /**
+   * Docker networks to join (names, or `docker_network` resource names). The container then
+   * leaves the default bridge network.
+   *
+   * @default - the default bridge network
+   */
+  readonly networks?: string[];
+
+  /**
+   * Volumes and host directories to mount.
+   *
+   * @default - none
+   */
+  readonly volumes?: VolumeMount[];
+
+  /**
+   * Run as the image's non-root user. Opt out only for apps that must be root.
+   *
+   * @default true
+   */
+  readonly runAsNonRoot?: boolean;
+
+  /**
+   * Mount the root filesystem read-only, with a tmpfs at `/tmp` (gunicorn's heartbeat files go to
+   * `/dev/shm`, which Docker always mounts as tmpfs).
+   *
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Size of the tmpfs at `/tmp` when the root filesystem is read-only, in MiB.
+   *
+   * @default 64
+   */
+  readonly tmpSizeMiB?: number;
+
+  /**
+   * Forbid gaining privileges through setuid binaries (`no-new-privileges`).
+   *
+   * @default true
+   */
+  readonly noNewPrivileges?: boolean;
+
+  /**
+   * Drop all Linux capabilities; a WSGI app needs none (Docker lets non-root processes bind low
+   * ports without one).
+   *
+   * @default true
+   */
+  readonly dropAllCapabilities?: boolean;
+
+  /**
+   * A one-off command (such as `ReleaseCommand.djangoMigrate()`) run in a container of its own,
+   * `<containerName>-release`, before this container starts, each time the image changes. It gets
+   * this container's environment, volumes, networks, user and hardening; a non-zero exit fails the
+   * deploy with its output before this container is created from the new image.
+   *
+   * @default - none
+   */
+  readonly releaseCommand?: ReleaseCommand;
+
+  /**
+   * Labels on the container (and its release container), for finding and cleaning up what a stack
+   * created, e.g. with `docker ps --filter label=...`. Labels are ForceNew: changing one replaces
+   * the container.
+   *
+   * @default - none besides the library's own settings label
+   */
+  readonly labels?: { [key: string]: string };
+}
