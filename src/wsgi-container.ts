@@ -233,7 +233,8 @@ export class WsgiContainer extends Construct {
         fail(this, `${prop}.hostPath`, volume.hostPath, 'is not an absolute path', 'use an absolute host path such as "/srv/data"');
       }
     }
-    this.volumes.push({ containerPath: volume.containerPath, volumeName: volume.volumeName, hostPath: volume.hostPath, readOnly: volume.readOnly ?? false });
+    const { containerPath, volumeName, hostPath } = volume;
+    this.volumes.push({ containerPath, volumeName, hostPath, readOnly: volume.readOnly ?? false });
   }
 
   /** Publishes the app's port on a host port. */

@@ -226,6 +226,17 @@ describe('Django', () => {
     expect(warnings(stack.node.findChild('Web') as any)).toEqual([expect.stringContaining('DEBUG would be on: mysite/settings.py reads it from DEBUG, which is unset here, and its default turns DEBUG on')]);
     expect(warnings(stack.node.findChild('Web2') as any)).toEqual([]);
   });
+
+  test('the environment is checked at synth, so a variable added after construction counts', () => {
+    const { stack, img } = image(DJANGO);
+    const web = new WsgiContainer(stack, 'Web', { image: img, environment: { DJANGO_SECRET_KEY: 'k' } });
+    web.addEnvironment('DJANGO_DEBUG', '1');
+    const django = (c: WsgiContainer) => warnings(c).filter(w => !w.includes('looks like a secret'));
+    expect(django(web)).toEqual([expect.stringContaining('DEBUG would be on: mysite/settings.py reads it from DJANGO_DEBUG, which is "1" here')]);
+    const quiet = new WsgiContainer(stack, 'Quiet', { image: img, containerName: 'quiet' });
+    quiet.addEnvironment('DJANGO_SECRET_KEY', 'k');
+    expect(django(quiet)).toEqual([]);
+  });
 });
 
 describe('release command', () => {

@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
+import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
+import { IConstruct } from 'constructs';
 
 /** A minimal Flask app; override or add files per test. */
 export const FLASK_APP: Record<string, string> = {
@@ -36,7 +38,11 @@ export function resources(stack: TerraformStack, type: string): Record<string, a
   return Object.values(json.resource?.[type] ?? {});
 }
 
-/** Warnings annotated on a construct tree. */
-export function warnings(stack: TerraformStack): string[] {
+/**
+ * Warnings annotated on a construct tree, after its aspects ran (as synth runs them first): checks
+ * that need the finished tree, such as a container's Django environment, run there.
+ */
+export function warnings(stack: IConstruct): string[] {
+  invokeAspects(stack.node.root);
   return stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn').map(m => String(m.data)));
 }

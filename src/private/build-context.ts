@@ -233,7 +233,9 @@ export function stableJson(value: unknown): string {
  * Writes into a temporary sibling and renames it into place, so an interrupted synth never leaves
  * a half-written context under the final name.
  */
-export function writeContext(targetDir: string, generated: readonly GeneratedFile[], files: readonly ContextFile[], sourcePrefix: string, cache?: ContentCache): void {
+export function writeContext(
+  targetDir: string, generated: readonly GeneratedFile[], files: readonly ContextFile[], sourcePrefix: string, cache?: ContentCache,
+): void {
   const parent = path.dirname(targetDir);
   fs.mkdirSync(parent, { recursive: true });
   const temp = fs.mkdtempSync(path.join(parent, '.staging-'));

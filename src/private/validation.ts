@@ -180,7 +180,9 @@ export function requireStringMap(
 }
 
 /** Every entry of a list on one line, each named by its index; a copy is returned. */
-export function requireSingleLines(scope: Locatable, property: string, values: string[], check?: (value: string, property: string) => void): string[] {
+export function requireSingleLines(
+  scope: Locatable, property: string, values: string[], check?: (value: string, property: string) => void,
+): string[] {
   return values.map((value, i) => {
     requireSingleLine(scope, `${property}[${i}]`, value);
     check?.(value, `${property}[${i}]`);

@@ -91,7 +91,9 @@ function resolveDependencies(site: Site, source: string, dependencies: Dependenc
   return manifest;
 }
 
-function resolveBaseImage(site: Site, options: ValidatedOptions, source: string, manifest: ResolvedManifest): { baseImage: string; pythonVersion?: string } {
+function resolveBaseImage(
+  site: Site, options: ValidatedOptions, source: string, manifest: ResolvedManifest,
+): { baseImage: string; pythonVersion?: string } {
   if (options.baseImage !== undefined) {
     return { baseImage: options.baseImage };
   }

@@ -69,7 +69,9 @@ export function planGunicorn(site: Site, source: string, props: WsgiImageProps):
  * The project's own gunicorn config: which file, the settings stated explicitly (gunicorn names),
  * and the settings to resolve (a literal graceful_timeout in the file decides the stop timeout).
  */
-function readProjectGunicornConfig(site: Site, source: string, props: WsgiImageProps, procfile: ProcfileGunicorn | undefined, stated: GunicornSettings): ProjectConfig | undefined {
+function readProjectGunicornConfig(
+  site: Site, source: string, props: WsgiImageProps, procfile: ProcfileGunicorn | undefined, stated: GunicornSettings,
+): ProjectConfig | undefined {
   const relativePath = procfile?.configFile ?? 'gunicorn.conf.py';
   const file = path.join(source, relativePath);
   if (!fs.existsSync(file)) {

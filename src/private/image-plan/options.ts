@@ -1,6 +1,6 @@
 import { WsgiImageProps } from '../../wsgi-image-props';
-import { warnIfSecretLooking } from '../secrets';
 import { APT_PACKAGE, ABSOLUTE_DIRECTORY, GUNICORN_REQUIREMENT, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, LABEL_KEY, PLATFORM, PYTHON_VERSION } from '../patterns';
+import { warnIfSecretLooking } from '../secrets';
 import { fail, requireEnvName, requireLiteral, requireSingleLine, requireSingleLines, requireStringMap, Site } from '../validation';
 
 /** Where a build secret's value comes from: an environment variable or a file at build time. */
@@ -91,7 +91,15 @@ export function validateOptions(site: Site, props: WsgiImageProps): ValidatedOpt
   }
   const labels = validateLabels(site, props.labels ?? {});
   return {
-    buildArgs, environment, labels, secrets, aptPackages, exclude, writablePaths, allowUndeclaredImports, gunicornRequirement,
+    buildArgs,
+    environment,
+    labels,
+    secrets,
+    aptPackages,
+    exclude,
+    writablePaths,
+    allowUndeclaredImports,
+    gunicornRequirement,
     platform: props.platform,
     baseImage: props.baseImage,
     pythonVersion: props.pythonVersion,

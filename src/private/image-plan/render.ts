@@ -1,12 +1,12 @@
 import { ContextFile, GeneratedFile } from '../build-context';
 import { COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from '../dockerfile';
 import { renderGunicornConfig } from '../gunicorn-config';
-import { ResolvedManifest } from '../manifests/locked';
-import { renderCollectStatic } from '../python/django';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
 import { ValidatedOptions } from './options';
 import { AnalysedSource } from './source';
+import { ResolvedManifest } from '../manifests/locked';
+import { renderCollectStatic } from '../python/django';
 
 /** Stage 5's output: every file of the build context, generated or copied. */
 export interface RenderedContext {
@@ -20,7 +20,8 @@ export interface RenderedContext {
 
 /** Stage 5: renders the Dockerfile, gunicorn's config and the requirements, and lays out the context. */
 export function renderContext(
-  options: ValidatedOptions, gunicorn: PlannedGunicorn, dependencies: PlannedDependencies, app: AnalysedSource, djangoSettingsModule: string | undefined,
+  options: ValidatedOptions, gunicorn: PlannedGunicorn, dependencies: PlannedDependencies, app: AnalysedSource,
+  djangoSettingsModule: string | undefined,
 ): RenderedContext {
   const { manifest, addsGunicorn } = dependencies;
   const pythonPath = [

@@ -170,7 +170,9 @@ function resolveLocalPackages(site: Site, source: string, paths: string[], exclu
   });
 }
 
-function resolveEntrypoint(site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader): string {
+function resolveEntrypoint(
+  site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader,
+): string {
   if (entrypoint !== undefined) {
     requireSingleLine(site, 'entrypoint', entrypoint);
     if (!WSGI_ENTRYPOINT.test(entrypoint)) {
@@ -197,7 +199,9 @@ function resolveEntrypoint(site: Site, entrypoint: string | undefined, files: Co
   return found.entrypoint;
 }
 
-function resolveDjango(site: Site, options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string, read: SourceReader): PlannedDjango | undefined {
+function resolveDjango(
+  site: Site, options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string, read: SourceReader,
+): PlannedDjango | undefined {
   const text = read(entryFile.absolutePath);
   if (!isDjangoWsgiModule(text) && options === undefined) {
     return undefined;
