@@ -1,5 +1,8 @@
 import { cdktf, javascript } from 'projen';
 
+// Each jest project needs the transform; projen writes it only at the top level.
+const TS_JEST = { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] } as any;
+
 const project = new cdktf.ConstructLibraryCdktf({
   name: 'cdktf-wsgi',
   description: 'CDK for Terraform constructs that turn a Python WSGI app into a generated Dockerfile, a staged build context, a docker_image and a hardened docker_container',
@@ -38,10 +41,28 @@ const project = new cdktf.ConstructLibraryCdktf({
     // A run that finds no test is a failure, not a pass.
     passWithNoTests: false,
     jestConfig: {
-      setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
       testTimeout: 30_000,
-      // The engine suite builds images and starts containers: one file at a time on 2 cores.
-      maxWorkers: 1,
+      // Two workers for the unit project; the engine project's runner is serial (see below).
+      maxWorkers: 2,
+      projects: [
+        {
+          displayName: 'unit',
+          testMatch: ['<rootDir>/test/**/*.test.ts'],
+          testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/engine/'],
+          setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+          transform: TS_JEST,
+        },
+        {
+          displayName: 'engine',
+          testMatch: ['<rootDir>/test/engine/**/*.engine.test.ts'],
+          setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
+          transform: TS_JEST,
+          // The engine suites build images and start containers on one daemon: one file at a time.
+          runner: '<rootDir>/test/engine/serial-runner.js',
+          // Removes what the suites created, by their label, after the last one.
+          globalTeardown: '<rootDir>/test/engine/teardown.ts',
+        },
+      ],
     },
   },
   tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts'] },

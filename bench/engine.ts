@@ -12,6 +12,7 @@ import { App, TerraformStack } from 'cdktf';
 import Docker from 'dockerode';
 import * as tar from 'tar-fs';
 import { WsgiImage } from '../src';
+import { renderRuntime } from '../src/private/runtime';
 
 const docker = new Docker();
 const ROOT = path.resolve(__dirname, '..');
@@ -134,17 +135,18 @@ async function runContainer(
   return c;
 }
 
-/** The settings WsgiContainer applies, so the library's container runs as deployed. */
+/** The settings WsgiContainer applies, rendered by the same function, so the library's container runs as deployed. */
 function libraryContainerOptions(image: WsgiImage): Docker.ContainerCreateOptions {
+  const rendered = renderRuntime(image._runtime());
   return {
-    User: image.user,
-    StopSignal: 'SIGTERM',
-    StopTimeout: Math.ceil(image.gracefulTimeout.toSeconds()) + 5,
+    User: rendered.user,
+    StopSignal: rendered.stopSignal,
+    StopTimeout: rendered.stopTimeoutSeconds,
     HostConfig: {
-      ReadonlyRootfs: true,
-      Tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=64m' },
-      CapDrop: ['ALL'],
-      SecurityOpt: ['no-new-privileges:true'],
+      ReadonlyRootfs: rendered.readOnlyRootFilesystem,
+      Tmpfs: rendered.tmpfs && { ...rendered.tmpfs },
+      CapDrop: rendered.capDrop && [...rendered.capDrop],
+      SecurityOpt: rendered.securityOpts && [...rendered.securityOpts],
     },
   };
 }

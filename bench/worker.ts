@@ -10,6 +10,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { WsgiContainer, WsgiImage } from '../src';
 import { ContentCache, fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/build-context';
+import { renderRuntime } from '../src/private/runtime';
 
 const [scenario, mode, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs);
@@ -69,7 +70,8 @@ function synthAtScale(): void {
         triggers: { hash: asset.assetHash },
       });
       // Every attribute the library sets on its container, so the ratio measures the library, not
-      // a smaller configuration.
+      // a smaller configuration; the process settings come from the library's own renderer.
+      const rendered = renderRuntime({ user: '10001:10001', gracefulTimeoutSeconds: 30 });
       new container.Container(stack, `Web${i}`, {
         name: `app${i}`,
         image: img.imageId,
@@ -83,14 +85,14 @@ function synthAtScale(): void {
         },
         wait: true,
         waitTimeout: 60,
-        stopSignal: 'SIGTERM',
-        stopTimeout: 35,
-        destroyGraceSeconds: 35,
-        user: '10001:10001',
-        readOnly: true,
-        tmpfs: { '/tmp': 'rw,noexec,nosuid,nodev,size=64m' },
-        securityOpts: ['no-new-privileges:true'],
-        capabilities: { drop: ['ALL'] },
+        stopSignal: rendered.stopSignal,
+        stopTimeout: rendered.stopTimeoutSeconds,
+        destroyGraceSeconds: rendered.stopTimeoutSeconds,
+        user: rendered.user,
+        readOnly: rendered.readOnlyRootFilesystem,
+        tmpfs: rendered.tmpfs && { ...rendered.tmpfs },
+        securityOpts: rendered.securityOpts && [...rendered.securityOpts],
+        capabilities: rendered.capDrop && { drop: [...rendered.capDrop] },
         labels: [{ label: 'app', value: `app${i}` }],
         restart: 'unless-stopped',
       });

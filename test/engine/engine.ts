@@ -36,9 +36,38 @@ export function ensureBaseImage(): void {
   execFileSync('bash', [path.join(__dirname, 'offline-base', 'build.sh')], { stdio: 'inherit', timeout: 600_000 });
 }
 
-/** Containers the engine suites create, by name (`<stack>-web`). */
-const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', 'rollout', 'secrets', 'control', 'importerr', 'nocallable', 'health500', 'factory', 'django', 'djangofail', 'falcon', 'frameworks-bottle', 'frameworks-pyramid', 'frameworks-shop', 'locks-uv', 'locks-poetry', 'locks-pipenv', 'locks-reqs', 'plan', 'splitsettings', 'procfile']
-  .flatMap(stack => [`${stack}-web`, `${stack}-web-release`]);
+/** The label every image and container the engine suites create carries: cleanup goes by it alone. */
+export const TEST_LABEL = 'cdktf-wsgi.test';
+export const TEST_LABELS: { [key: string]: string } = { [TEST_LABEL]: 'engine' };
+
+function dockerLines(args: string[]): string[] {
+  return execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000 }).split('\n').map(l => l.trim()).filter(l => l.length > 0);
+}
+
+/**
+ * Removes the containers and images that carry the engine suites' label, and nothing else: a
+ * user's own containers and images, whatever their names, are never touched. Images still used by
+ * a container that is not ours stay.
+ */
+export function removeLabelled(): { containers: number; images: number } {
+  const filter = `label=${TEST_LABEL}`;
+  const containers = dockerLines(['ps', '-aq', '--filter', filter]);
+  if (containers.length > 0) {
+    execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore', timeout: 120_000 });
+  }
+  // Dangling ones too: a rebuilt image leaves its predecessor untagged, still labelled.
+  const images = [...new Set(dockerLines(['images', '-q', '--no-trunc', '--filter', filter]))];
+  let removed = 0;
+  for (const id of images) {
+    try {
+      execFileSync('docker', ['rmi', '-f', id], { stdio: 'ignore', timeout: 60_000 });
+      removed++;
+    } catch {
+      // still in use by a container of someone else's, or already gone with a parent
+    }
+  }
+  return { containers: containers.length, images: removed };
+}
 
 /**
  * Gets the engine ready for a suite: the base image, and no leftovers of an interrupted earlier run
@@ -46,11 +75,9 @@ const TEST_CONTAINERS = ['leaves', 'graceful', 'crash', 'hardened', 'relaxed', '
  */
 export function prepareEngine(): void {
   ensureBaseImage();
-  for (const name of TEST_CONTAINERS) {
-    try {
-      execFileSync('docker', ['rm', '-f', name], { stdio: 'ignore' });
-    } catch {
-      // not there: nothing to clean
-    }
+  const filter = `label=${TEST_LABEL}`;
+  const containers = dockerLines(['ps', '-aq', '--filter', filter]);
+  if (containers.length > 0) {
+    execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore', timeout: 120_000 });
   }
 }

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyKeepingFailure, applyStack, ApplyResult, byName, destroyStack, docker, planOnly, toolchain } from './deployer';
-import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
+import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { DOCKER_CLI, execIn, get, post } from './probes';
 import { APPS } from './stacks';
@@ -167,9 +167,10 @@ async function applyServices(id: string, services: Service[]): Promise<{ result:
   new DockerProvider(stack, 'docker', {});
   const images: Record<string, WsgiImage> = {};
   for (const s of services) {
-    const image = new WsgiImage(stack, `${s.name}-image`, s.image);
+    const image = new WsgiImage(stack, `${s.name}-image`, { ...s.image, labels: TEST_LABELS });
     images[s.name] = image;
     new WsgiContainer(stack, `${s.name}-web`, {
+      labels: TEST_LABELS,
       image,
       containerName: `${id}-${s.name}-web`,
       publish: [{ hostPort: s.port }],
@@ -372,8 +373,9 @@ describeEngine('Django with split settings (cookiecutter layout) on a real Docke
     const stack = new TerraformStack(app, 'splitsettings');
     new DockerProvider(stack, 'docker', {});
     // No Django option at all: entrypoint, settings module and collectstatic are all found.
-    const image = new WsgiImage(stack, 'Image', { source });
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source });
     new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
       environment: { DJANGO_SECRET_KEY: 'split-settings-engine-test-key-0123456789abcdefghijklmnop' },
@@ -432,8 +434,9 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
     const stack = new TerraformStack(app, 'procfile');
     new DockerProvider(stack, 'docker', {});
     // No entrypoint and no gunicorn settings: the Procfile states them.
-    image = new WsgiImage(stack, 'Image', { source });
+    image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source });
     new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
       healthCheck: HealthCheck.http('/api/ok'),

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
-import { prepareEngine } from './engine';
+import { prepareEngine, TEST_LABELS } from './engine';
 import { get } from './probes';
 import { APPS } from './stacks';
 import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
@@ -34,8 +34,9 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     const stack = new TerraformStack(app, 'plan');
     new DockerProvider(stack, 'docker', {});
     const token = new TerraformVariable(stack, 'plan_token', { type: 'string', sensitive: true });
-    const image = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app' });
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app' });
     new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
       healthCheck: HealthCheck.http(v.healthPath ?? '/api/ok'),

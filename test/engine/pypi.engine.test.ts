@@ -14,7 +14,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, byName, destroyStack, docker } from './deployer';
-import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine } from './engine';
+import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
 import { execIn, get } from './probes';
 import { HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
 
@@ -87,10 +87,11 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'pypi');
     new DockerProvider(stack, 'docker', {});
-    const flaskImage = new WsgiImage(stack, 'Flask', { source: flask, baseImage: PYPI_BASE });
-    new WsgiContainer(stack, 'FlaskWeb', { image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }] });
-    const djangoImage = new WsgiImage(stack, 'Django', { source: django, baseImage: PYPI_BASE, writablePaths: ['/data'] });
+    const flaskImage = new WsgiImage(stack, 'Flask', { labels: TEST_LABELS, source: flask, baseImage: PYPI_BASE });
+    new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }] });
+    const djangoImage = new WsgiImage(stack, 'Django', { labels: TEST_LABELS, source: django, baseImage: PYPI_BASE, writablePaths: ['/data'] });
     new WsgiContainer(stack, 'DjangoWeb', {
+      labels: TEST_LABELS,
       image: djangoImage,
       containerName: 'pypi-django',
       publish: [{ hostPort: PORTS.django }],
@@ -99,8 +100,8 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
       healthCheck: HealthCheck.http('/healthz/'),
       releaseCommand: ReleaseCommand.djangoMigrate(),
     });
-    const falconImage = new WsgiImage(stack, 'Falcon', { source: falcon, baseImage: PYPI_BASE });
-    new WsgiContainer(stack, 'FalconWeb', { image: falconImage, containerName: 'pypi-falcon', publish: [{ hostPort: PORTS.falcon }], healthCheck: HealthCheck.http('/healthz') });
+    const falconImage = new WsgiImage(stack, 'Falcon', { labels: TEST_LABELS, source: falcon, baseImage: PYPI_BASE });
+    new WsgiContainer(stack, 'FalconWeb', { labels: TEST_LABELS, image: falconImage, containerName: 'pypi-falcon', publish: [{ hostPort: PORTS.falcon }], healthCheck: HealthCheck.http('/healthz') });
     app.synth();
     await docker.getVolume('pypi-django-data').remove().catch(() => undefined);
     state = await applyStack(path.join(outdir, 'stacks', 'pypi'));

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
-import { describeEngine, prepareEngine } from './engine';
+import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { get } from './probes';
 import { APPS } from './stacks';
 import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
@@ -29,8 +29,9 @@ describeEngine('rollouts on a real Docker engine', () => {
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'rollout');
     new DockerProvider(stack, 'docker', {});
-    const image = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app', writablePaths: ['/data'] });
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', writablePaths: ['/data'] });
     new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
       healthCheck: HealthCheck.http(healthPath),

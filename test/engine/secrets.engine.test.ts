@@ -6,7 +6,7 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
-import { describeEngine, OFFLINE_BASE, prepareEngine } from './engine';
+import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { DOCKER_CLI, get } from './probes';
 import { APPS } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
@@ -47,12 +47,13 @@ describeEngine('secrets on a real Docker engine', () => {
     new DockerProvider(stack, 'docker', {});
     const secret = new TerraformVariable(stack, 'app_secret', { type: 'string', sensitive: true });
     const image = new WsgiImage(stack, 'Image', {
+      labels: TEST_LABELS,
       source: path.join(APPS, 'probe'),
       entrypoint: 'manager:app',
       buildSecrets: { PIP_EXTRA_INDEX_URL: BuildSecret.fromEnvironment('CDKTF_WSGI_TEST_INDEX_URL') },
     });
     imageName = image.imageName;
-    new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: PORT }], environment: { APP_SECRET_TOKEN: secret.stringValue } });
+    new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, publish: [{ hostPort: PORT }], environment: { APP_SECRET_TOKEN: secret.stringValue } });
     app.synth();
     return path.join(into, 'stacks', 'secrets');
   }
@@ -127,7 +128,7 @@ describeEngine('secrets on a real Docker engine', () => {
     fs.writeFileSync(path.join(ctx, 'Dockerfile'),
       `FROM ${OFFLINE_BASE}\nRUN python3 -c "import base64; open('/opt/canary.txt', 'w').write(base64.b64decode('${encoded}').decode())"\n`);
     const tag = `cdktf-wsgi-test/secrets-layer:${crypto.randomBytes(4).toString('hex')}`;
-    const built = spawnSync(DOCKER_CLI, ['build', '-q', '-t', tag, ctx], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    const built = spawnSync(DOCKER_CLI, ['build', '-q', '--label', `${TEST_LABEL}=engine`, '-t', tag, ctx], { encoding: 'utf-8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     expect(built.status).toBe(0);
     try {
       const inspected = JSON.stringify(await docker.getImage(tag).inspect());
@@ -148,9 +149,10 @@ describeEngine('secrets on a real Docker engine', () => {
     const stack = new TerraformStack(app, 'control');
     new DockerProvider(stack, 'docker', {});
     const image = new WsgiImage(stack, 'Image', {
+      labels: TEST_LABELS,
       source: path.join(APPS, 'probe'), entrypoint: 'manager:app', environment: { CONTROL_VALUE: CANARY, QUOTED: TRICKY_VALUE },
     });
-    new WsgiContainer(stack, 'Web', { image });
+    new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image });
     app.synth();
     const control = await applyStack(path.join(controlOut, 'stacks', 'control'));
     try {

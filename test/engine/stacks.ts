@@ -6,6 +6,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack } from './deployer';
 import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
+import { TEST_LABELS } from './engine';
 
 export const APPS = path.join(__dirname, 'apps');
 
@@ -27,8 +28,8 @@ export async function deploy(
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, id);
   new DockerProvider(stack, 'docker', {});
-  const image = new WsgiImage(stack, 'Image', { entrypoint: 'manager:app', ...imageProps });
-  const container = new WsgiContainer(stack, 'Web', { image, ...containerProps });
+  const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, entrypoint: 'manager:app', ...imageProps });
+  const container = new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, ...containerProps });
   app.synth();
   try {
     const result = await applyStack(path.join(outdir, 'stacks', id));

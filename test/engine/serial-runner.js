@@ -1,0 +1,13 @@
+// Jest's default runner, run in band: the engine suites share one Docker daemon, host ports and a
+// Terraform plugin cache, so they go one file at a time. Jest runs each runner's files after the
+// previous runner's, so the unit project still runs in parallel before them.
+'use strict';
+const TestRunner = require('jest-runner').default;
+
+class SerialRunner extends TestRunner {
+  get isSerial() {
+    return true;
+  }
+}
+
+module.exports = SerialRunner;

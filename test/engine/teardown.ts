@@ -1,0 +1,17 @@
+/**
+ * The engine project's global teardown: after the last suite, everything the suites created (by
+ * their label) goes, so a test run leaves no containers or images behind. The base images the
+ * suites build on (the offline stand-in, the PyPI test base) are prerequisites, kept as a cache.
+ */
+import { execFileSync } from 'child_process';
+import { removeLabelled } from './engine';
+
+export default function teardown(): void {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
+  } catch {
+    return;
+  }
+  const removed = removeLabelled();
+  process.stdout.write(`\nengine teardown: removed ${removed.containers} labelled container(s) and ${removed.images} labelled image(s)\n`);
+}
