@@ -150,7 +150,9 @@ describeEngine('secrets on a real Docker engine', () => {
     new DockerProvider(stack, 'docker', {});
     const image = new WsgiImage(stack, 'Image', {
       labels: TEST_LABELS,
-      source: path.join(APPS, 'probe'), entrypoint: 'manager:app', environment: { CONTROL_VALUE: CANARY, QUOTED: TRICKY_VALUE },
+      source: path.join(APPS, 'probe'),
+      entrypoint: 'manager:app',
+      environment: { CONTROL_VALUE: CANARY, QUOTED: TRICKY_VALUE },
     });
     new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image });
     app.synth();

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack } from './deployer';
-import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
 import { TEST_LABELS } from './engine';
+import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
 
 export const APPS = path.join(__dirname, 'apps');
 
