@@ -5,8 +5,10 @@
 const TestRunner = require('jest-runner').default;
 
 class SerialRunner extends TestRunner {
-  get isSerial() {
-    return true;
+  constructor(...args) {
+    super(...args);
+    // jest-runner declares `isSerial` as a class field, which would shadow a getter.
+    this.isSerial = true;
   }
 }
 

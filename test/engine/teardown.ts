@@ -4,7 +4,7 @@
  * suites build on (the offline stand-in, the PyPI test base) are prerequisites, kept as a cache.
  */
 import { execFileSync } from 'child_process';
-import { removeLabelled } from './engine';
+import { removeLabelled } from './labels';
 
 export default function teardown(): void {
   try {
