@@ -89,7 +89,11 @@ def test_the_leaves_stack_through_python_names(outdir):
         wait_timeout=Duration.minutes(2),
         memory_mib=256,
         volumes=[VolumeMount(volume_name="leaves-py-data", container_path="/data")],
+        labels={"com.example.team": "py"},
     )
+    # Composition after construction, rendered at synth.
+    web.add_environment("ADDED_LATER", "yes")
+    web.add_published_port(PublishedPort(host_port=18201))
     app.synth()
 
     assert image.entrypoint == "manager:app"
@@ -98,11 +102,20 @@ def test_the_leaves_stack_through_python_names(outdir):
     assert image.image_name == f"cdktf-wsgi/py-image:{image.fingerprint[:16]}"
     assert image.graceful_timeout.to_seconds() == 20
     assert web.container_port == 8123
-    assert web.stop_timeout_seconds == 25
+    assert web.stop_timeout.to_seconds() == 25
+    assert image.resource.terraform_resource_type == "docker_image"
+    assert web.resource.terraform_resource_type == "docker_container"
+    assert web.release_resource is None
 
     tf = synthesized(outdir)
     container = tf["resource"]["docker_container"][next(iter(tf["resource"]["docker_container"]))]
-    assert container["ports"] == [{"external": 18200, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"}]
+    assert container["ports"] == [
+        {"external": 18200, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"},
+        {"external": 18201, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"},
+    ]
+    assert "ADDED_LATER=yes" in container["env"]
+    assert container["volumes"] == [{"container_path": "/data", "read_only": False, "volume_name": "leaves-py-data"}]
+    assert {"label": "com.example.team", "value": "py"} in container["labels"]
     assert container["restart"] == "always"
     assert container["memory"] == 256
     assert container["wait_timeout"] == 120
@@ -184,6 +197,9 @@ def test_the_escape_hatches_reach_the_provider_resources(outdir):
     run = web.node.default_child
     assert isinstance(built, Image)
     assert isinstance(run, Container)
+    # The named escape hatches are the same resources.
+    assert isinstance(web.resource, Container) and web.resource.node.path == run.node.path
+    assert isinstance(image.resource, Image) and image.resource.node.path == built.node.path
     run.add_override("log_driver", "local")
     built.add_override("force_remove", True)
     app.synth()
