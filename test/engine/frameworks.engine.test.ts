@@ -6,6 +6,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyKeepingFailure, applyStack, ApplyResult, byName, destroyStack, docker, planOnly, toolchain } from './deployer';
 import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
+import { removeTestVolume, resetTestVolume } from './labels';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { DOCKER_CLI, execIn, get, post } from './probes';
 import { APPS } from './stacks';
@@ -40,14 +41,14 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
   beforeAll(async () => {
     prepareEngine();
     fs.cpSync(path.join(EXAMPLES, 'django', 'app'), source, { recursive: true });
-    await docker.getVolume(volume).remove().catch(() => undefined);
+    resetTestVolume(volume);
     process.env.TF_VAR_django_secret_key = 'engine-test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz';
     state = await applyStack(synth());
   }, 600_000);
 
   afterAll(async () => {
     if (state) await destroyStack(state);
-    await docker.getVolume(volume).remove().catch(() => undefined);
+    removeTestVolume(volume);
   }, 120_000);
 
   test('serves the project from the detected entrypoint mysite.wsgi:application', async () => {
@@ -112,7 +113,7 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
       '    operations = [migrations.RunPython(boom)]',
       '',
     ].join('\n'));
-    await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+    resetTestVolume('djangofail-data');
     // Terraform word-wraps a diagnostic's text, so the message is matched with \s+ between words.
     const failure = /release\s+command\s+of\s+djangofail\/Web\s+\(python3\s+-m\s+django\s+migrate\s+--noinput\s+--no-color\)\s+failed\s+with\s+exit\s+code\s+1\.\s+Its\s+output:\n[\s\S]*RuntimeError: migration 0002 refuses to run/;
     const appNames = async () => (await docker.listContainers({ all: true })).flatMap(c => c.Names);
@@ -148,7 +149,7 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
         await destroyStack(fixed);
       }
     } finally {
-      await docker.getVolume('djangofail-data').remove().catch(() => undefined);
+      removeTestVolume('djangofail-data');
     }
   }, 300_000);
 });

@@ -31,6 +31,14 @@ export function removeLabelled(): { containers: number; images: number } {
       // still in use by a container of someone else's, or already gone with a parent
     }
   }
+  const volumes = dockerLines(['volume', 'ls', '-q', '--filter', filter]);
+  for (const name of volumes) {
+    try {
+      execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
+    } catch {
+      // still mounted by a container that is not ours
+    }
+  }
   return { containers, images: removed };
 }
 
@@ -41,4 +49,36 @@ export function removeLabelledContainers(): number {
     execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore', timeout: 120_000 });
   }
   return containers.length;
+}
+
+function volumeLabels(name: string): { [key: string]: string } | null | undefined {
+  try {
+    return JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', name], { encoding: 'utf-8', timeout: 30_000 })) ?? {};
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a named volume the suites created (it carries the label); absent is fine. A volume of
+ * that name without the label is someone else's: the suite stops rather than touch it.
+ */
+export function removeTestVolume(name: string): void {
+  const labels = volumeLabels(name);
+  if (labels === undefined) {
+    return;
+  }
+  if (labels?.[TEST_LABEL] === undefined) {
+    throw new Error(`a Docker volume named ${name} exists without the ${TEST_LABEL} label, so it is not the tests': remove or rename it to run this suite`);
+  }
+  execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
+}
+
+/**
+ * A fresh, labelled named volume for a suite to mount: Docker still copies the image directory's
+ * contents and owner into it on first mount, as for a volume the container would create.
+ */
+export function resetTestVolume(name: string): void {
+  removeTestVolume(name);
+  execFileSync('docker', ['volume', 'create', '--label', `${TEST_LABEL}=engine`, name], { stdio: 'ignore', timeout: 60_000 });
 }

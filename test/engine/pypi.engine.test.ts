@@ -13,8 +13,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-import { applyStack, ApplyResult, byName, destroyStack, docker } from './deployer';
+import { applyStack, ApplyResult, byName, destroyStack } from './deployer';
 import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
+import { removeTestVolume, resetTestVolume } from './labels';
 import { execIn, get } from './probes';
 import { HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
 
@@ -103,13 +104,13 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
     const falconImage = new WsgiImage(stack, 'Falcon', { labels: TEST_LABELS, source: falcon, baseImage: PYPI_BASE });
     new WsgiContainer(stack, 'FalconWeb', { labels: TEST_LABELS, image: falconImage, containerName: 'pypi-falcon', publish: [{ hostPort: PORTS.falcon }], healthCheck: HealthCheck.http('/healthz') });
     app.synth();
-    await docker.getVolume('pypi-django-data').remove().catch(() => undefined);
+    resetTestVolume('pypi-django-data');
     state = await applyStack(path.join(outdir, 'stacks', 'pypi'));
   }, 1_200_000);
 
   afterAll(async () => {
     if (state) await destroyStack(state);
-    await docker.getVolume('pypi-django-data').remove().catch(() => undefined);
+    removeTestVolume('pypi-django-data');
     fs.rmSync(tmp, { recursive: true, force: true });
   }, 120_000);
 

@@ -5,6 +5,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
+import { removeTestVolume, resetTestVolume } from './labels';
 import { get } from './probes';
 import { APPS } from './stacks';
 import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
@@ -52,14 +53,14 @@ describeEngine('rollouts on a real Docker engine', () => {
   beforeAll(async () => {
     prepareEngine();
     fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
-    await docker.getVolume(VOLUME).remove().catch(() => undefined);
+    resetTestVolume(VOLUME);
     state = await applyStack(synth());
     expect(await get(PORT, '/api/state/write/kept')).toEqual({ status: 200, body: 'written' });
   }, 900_000);
 
   afterAll(async () => {
     if (state) await destroyStack(state);
-    await docker.getVolume(VOLUME).remove().catch(() => undefined);
+    removeTestVolume(VOLUME);
   }, 120_000);
 
   test('changing nothing replaces nothing: byte-identical re-synth, every resource unchanged', async () => {

@@ -2,7 +2,9 @@ import { DEFAULT_HARDENING, renderRuntime, STOP_MARGIN_SECONDS } from '../../src
 
 describe('renderRuntime', () => {
   test('the secure defaults: the image user, read-only root with a 64 MiB noexec /tmp, no privileges, graceful timeout + margin', () => {
-    expect(DEFAULT_HARDENING).toEqual({ runAsNonRoot: true, readOnlyRootFilesystem: true, tmpSizeMiB: 64, noNewPrivileges: true, dropAllCapabilities: true });
+    expect(DEFAULT_HARDENING).toEqual({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, tmpSizeMiB: 64, noNewPrivileges: true, dropAllCapabilities: true,
+    });
     expect(renderRuntime({ user: '10001:10001', gracefulTimeoutSeconds: 30 })).toEqual({
       user: '10001:10001',
       readOnlyRootFilesystem: true,

@@ -11,8 +11,17 @@ describe('planGunicorn', () => {
       port: 8000,
       procfile: {},
       settings: {
-        workers: undefined, threads: 4, workerClass: 'gthread', timeoutSeconds: 30, gracefulTimeoutSeconds: 30, keepAliveSeconds: 5,
-        maxRequests: 0, maxRequestsJitter: 0, forwardedAllowIps: undefined, accessLog: false, preload: false,
+        workers: undefined,
+        threads: 4,
+        workerClass: 'gthread',
+        timeoutSeconds: 30,
+        gracefulTimeoutSeconds: 30,
+        keepAliveSeconds: 5,
+        maxRequests: 0,
+        maxRequestsJitter: 0,
+        forwardedAllowIps: undefined,
+        accessLog: false,
+        preload: false,
       },
     });
     expect(site.notes).toEqual([]);

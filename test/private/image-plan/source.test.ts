@@ -10,7 +10,8 @@ function analyse(files: Record<string, string>, extra: object = {}) {
   const site = new Site('app/Image');
   const props = { source, ...extra };
   const options = validateOptions(site, props);
-  const app = analyseSource(site, resolveSource(site, source), props, options, planGunicorn(site, source, props), planDependencies(site, source, undefined, options));
+  const gunicorn = planGunicorn(site, source, props);
+  const app = analyseSource(site, resolveSource(site, source), props, options, gunicorn, planDependencies(site, source, undefined, options));
   return { site, app };
 }
 
