@@ -9,3 +9,5 @@ export * from './wsgi-image-props';
 export * from './wsgi-image';
 export * from './wsgi-container-props';
 export * from './wsgi-container';
+export * from './wsgi-service-props';
+export * from './wsgi-service';

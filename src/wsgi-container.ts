@@ -6,12 +6,12 @@ import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
-import { DOCKER_NAME, IPV4, IPV6, LABEL_KEY } from './private/patterns';
+import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
 import { debugValueOn } from './private/python/django';
 import { RELEASE_OUTPUT } from './private/release-output';
 import { renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireEnvName, requireInteger, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
 
 function settingsHash(settings: unknown): string {
@@ -106,7 +106,7 @@ export class WsgiContainer extends Construct {
         }
       }
     });
-    const labels = this.validateLabels(props.labels ?? {});
+    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL]);
 
     const rendered = renderRuntime(this.runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
@@ -288,22 +288,6 @@ export class WsgiContainer extends Construct {
       ip: p.hostIp,
       protocol: p.protocol,
     }));
-  }
-
-  private validateLabels(labels: { [key: string]: string }): { [key: string]: string } {
-    requireLiteral(this, 'labels', labels);
-    const result: { [key: string]: string } = {};
-    for (const key of Object.keys(labels).sort()) {
-      requireSingleLine(this, 'labels key', key);
-      if (!LABEL_KEY.test(key) || key === WsgiContainer.UNAPPLIED_SETTINGS_LABEL) {
-        fail(this, 'labels key', key, `is not a label key of your own (letters, digits, ".", "_", "-", "/"; not ${WsgiContainer.UNAPPLIED_SETTINGS_LABEL})`, 'use a key such as "com.example.team"');
-      }
-      if (typeof labels[key] !== 'string' || labels[key].includes('\0')) {
-        fail(this, `labels.${key}`, labels[key], 'is not a string without NUL characters', 'pass the value as a plain string');
-      }
-      result[key] = labels[key];
-    }
-    return result;
   }
 
   /**

@@ -200,4 +200,4 @@ describe('determinism', () => {
   });
 });
 
-const GOLDEN = '34554742629f263beaf823b4647455464b3599034be475ca5e6148b4be393ef3';
+const GOLDEN = 'f7dd07984f29cb8e3a645e726aa70aa13d7731fbf4b973b007b8f689f2496ce2';

@@ -84,6 +84,25 @@ def post_worker_init(worker):
         poller.register(pipe[0], selectors.EVENT_READ, _drain_wakeup_pipe)
 `;
 
+/**
+ * Runtime secrets delivered as files (a WsgiService's Swarm secrets): the variables named in
+ * CDKTF_WSGI_SECRET_FILES are read from /run/secrets/<NAME> into the environment before the app
+ * loads, so the app reads them as it would read any variable, while no container or service spec
+ * holds a value. Workers inherit them from the master.
+ */
+export const SECRET_FILES_VARIABLE = 'CDKTF_WSGI_SECRET_FILES';
+const SECRET_FILE_LOADER = `
+
+def _load_secret_files():
+    for name in filter(None, os.environ.get("${SECRET_FILES_VARIABLE}", "").split(",")):
+        if name not in os.environ:
+            with open(os.path.join(os.environ.get("CDKTF_WSGI_SECRETS_DIR", "/run/secrets"), name)) as f:
+                os.environ[name] = f.read()
+
+
+_load_secret_files()
+`;
+
 /** Renders `gunicorn.conf.py`. Every value is a Python literal; nothing from the user is code. */
 export function renderGunicornConfig(spec: GunicornConfigSpec): string {
   if (spec.projectConfig !== undefined) {
@@ -94,7 +113,7 @@ export function renderGunicornConfig(spec: GunicornConfigSpec): string {
     'import math',
     'import os',
     'import selectors',
-    '',
+    SECRET_FILE_LOADER,
     `wsgi_app = ${py(spec.entrypoint)}`,
     `chdir = ${py(spec.appDir)}`,
     `bind = [${py(`0.0.0.0:${spec.port}`)}]`,
@@ -154,7 +173,7 @@ function renderOverProjectConfig(spec: GunicornConfigSpec, projectConfig: string
     'import math',
     'import os',
     'import selectors',
-    '',
+    SECRET_FILE_LOADER,
     `_project = {"__file__": ${py(projectConfig)}, "__name__": "gunicorn_project_config"}`,
     `with open(${py(projectConfig)}) as _f:`,
     `    exec(compile(_f.read(), ${py(projectConfig)}, "exec"), _project)`,

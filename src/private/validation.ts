@@ -1,6 +1,6 @@
 import { Annotations, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ENV_NAME } from './patterns';
+import { ENV_NAME, LABEL_KEY } from './patterns';
 
 /**
  * Where a problem is reported: a construct, or a {@link Site} standing for one while a pure stage
@@ -188,4 +188,24 @@ export function requireSingleLines(
     check?.(value, `${property}[${i}]`);
     return value;
   });
+}
+
+/** Docker labels: keys of plain characters, string values on one line; sorted. `reserved` keys are the library's own. */
+export function requireLabels(scope: Locatable, labels: { [key: string]: string }, reserved: string[] = []): { [key: string]: string } {
+  requireLiteral(scope, 'labels', labels);
+  const result: { [key: string]: string } = {};
+  for (const key of Object.keys(labels).sort()) {
+    requireSingleLine(scope, 'labels key', key);
+    if (!LABEL_KEY.test(key) || reserved.includes(key)) {
+      fail(scope, 'labels key', key, `is not a label key of your own (letters, digits, ".", "_", "-", "/", starting with a letter or digit${reserved.length > 0 ? `; not ${reserved.join(', ')}` : ''})`,
+        'use a key such as "com.example.team"');
+    }
+    const value = labels[key];
+    if (typeof value !== 'string') {
+      fail(scope, `labels.${key}`, value, 'is not a string', 'pass every value as a string');
+    }
+    requireSingleLine(scope, `labels.${key}`, value);
+    result[key] = value;
+  }
+  return result;
 }

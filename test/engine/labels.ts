@@ -53,7 +53,7 @@ export function removeLabelledContainers(): number {
 
 function volumeLabels(name: string): { [key: string]: string } | null | undefined {
   try {
-    return JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', name], { encoding: 'utf-8', timeout: 30_000 })) ?? {};
+    return JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', name], { encoding: 'utf-8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] })) ?? {};
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import { WsgiImageProps } from '../../wsgi-image-props';
-import { APT_PACKAGE, ABSOLUTE_DIRECTORY, GUNICORN_REQUIREMENT, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, LABEL_KEY, PLATFORM, PYTHON_VERSION } from '../patterns';
+import { APT_PACKAGE, ABSOLUTE_DIRECTORY, GUNICORN_REQUIREMENT, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, PLATFORM, PYTHON_VERSION } from '../patterns';
 import { warnIfSecretLooking } from '../secrets';
-import { fail, requireEnvName, requireLiteral, requireSingleLine, requireSingleLines, requireStringMap, Site } from '../validation';
+import { fail, requireEnvName, requireLabels, requireLiteral, requireSingleLine, requireSingleLines, requireStringMap, Site } from '../validation';
 
 /** Where a build secret's value comes from: an environment variable or a file at build time. */
 type BuildSecretSource = { readonly env?: string; readonly src?: string };
@@ -89,7 +89,7 @@ export function validateOptions(site: Site, props: WsgiImageProps): ValidatedOpt
       fail(site, 'imageTag', props.imageTag, 'is not a valid image tag (letters, digits, "_", ".", "-", at most 128, not starting with "." or "-")', 'use a tag such as "v1.2.3"');
     }
   }
-  const labels = validateLabels(site, props.labels ?? {});
+  const labels = requireLabels(site, props.labels ?? {});
   return {
     buildArgs,
     environment,
@@ -122,22 +122,4 @@ function validateSecrets(site: Site, secrets: { [variable: string]: { _source():
     }
     return { id, ...source };
   });
-}
-
-function validateLabels(site: Site, labels: { [key: string]: string }): { [key: string]: string } {
-  requireLiteral(site, 'labels', labels);
-  const result: { [key: string]: string } = {};
-  for (const key of Object.keys(labels).sort()) {
-    requireSingleLine(site, 'labels key', key);
-    if (!LABEL_KEY.test(key)) {
-      fail(site, 'labels key', key, 'is not a label key (letters, digits, ".", "_", "-", "/", starting with a letter or digit)', 'use a key such as "com.example.team"');
-    }
-    const value = labels[key];
-    if (typeof value !== 'string') {
-      fail(site, `labels.${key}`, value, 'is not a string', 'pass every value as a string');
-    }
-    requireSingleLine(site, `labels.${key}`, value);
-    result[key] = value;
-  }
-  return result;
 }

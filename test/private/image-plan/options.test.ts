@@ -57,7 +57,7 @@ describe('validateOptions', () => {
   });
 
   test.each([
-    [{ labels: { '-bad': 'x' } }, 'app/Image: \'labels key\' "-bad" is not a label key (letters, digits, ".", "_", "-", "/", starting with a letter or digit). Fix: use a key such as "com.example.team"'],
+    [{ labels: { '-bad': 'x' } }, 'app/Image: \'labels key\' "-bad" is not a label key of your own (letters, digits, ".", "_", "-", "/", starting with a letter or digit). Fix: use a key such as "com.example.team"'],
     [{ labels: { ok: 'two\nlines' } }, 'app/Image: \'labels.ok\' "two\\nlines" contains a newline or NUL character, which would end the Dockerfile instruction it lands in. Fix: remove line breaks and NUL characters from the value'],
     [{ baseImage: 'python:3.12-slim', pythonVersion: '3.12' }, 'app/Image: \'pythonVersion\' "3.12" cannot be combined with \'baseImage\' ("python:3.12-slim"): the base image decides the Python version. Fix: remove one of the two'],
   ])('%j fails with the whole message', (extra, message) => {

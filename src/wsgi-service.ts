@@ -1,0 +1,303 @@
+import { registryImage, secret, service } from '@cdktf/provider-docker';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { Duration } from './duration';
+import { HealthCheck } from './health-check';
+import { SECRET_FILES_VARIABLE } from './private/gunicorn-config';
+import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
+import { pathSlug } from './private/names';
+import { renderRuntime, WsgiRuntime } from './private/runtime';
+import { warnIfSecretLooking } from './private/secrets';
+import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
+
+/** Swarm service names are DNS labels: at most 63 characters. */
+const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+/** A registry host before the first slash: a dot or a port, or localhost (Docker's own rule). */
+const REGISTRY_HOST = /^(?:[^/]*[.:][^/]*|localhost)\//;
+
+/**
+ * Runs a {@link WsgiImage} as a Docker Swarm service (`docker_service`): replicated (or global)
+ * tasks with the same hardening, health check, stop timeout and environment as a
+ * {@link WsgiContainer}, rendered from the same runtime contract, plus health-gated rolling updates
+ * that roll back on failure, an apply that waits for convergence, resources, placement, overlay
+ * networks and secrets as files. With `pushToRegistry`, the image goes to a registry first and the
+ * tasks run it by digest.
+ */
+export class WsgiService extends Construct {
+  /** The service's name. */
+  public readonly serviceName: string;
+
+  /** The port the app listens on inside each task (the image's port). */
+  public readonly targetPort: number;
+
+  /** How long Swarm waits after SIGTERM before SIGKILL: gunicorn's graceful timeout plus a margin. */
+  public readonly stopTimeout: Duration;
+
+  /** The image reference the tasks run: `repository:tag`, or `repository:tag@sha256:...` when pushed. */
+  public readonly imageReference: string;
+
+  /** The underlying `docker_service`, for settings this construct does not model. */
+  public readonly resource: service.Service;
+
+  /** The `docker_registry_image` that pushes the image; undefined without `pushToRegistry`. */
+  public readonly registryResource?: registryImage.RegistryImage;
+
+  private readonly published: HostBinding[] = [];
+
+  constructor(scope: Construct, id: string, props: WsgiServiceProps) {
+    super(scope, id);
+    hostPortHolders(this.node.root).push(this);
+    const runtime: WsgiRuntime = props.image._runtime();
+    this.targetPort = runtime.port;
+    this.serviceName = props.serviceName ?? (pathSlug(this) || 'wsgi-service');
+    requireSingleLine(this, 'serviceName', this.serviceName);
+    if (!SERVICE_NAME.test(this.serviceName)) {
+      fail(this, 'serviceName', this.serviceName, 'is not a valid service name (letters, digits, "_", ".", "-", at most 63, starting with a letter or digit)', 'use a name such as "web"');
+    }
+
+    const mode = props.mode ?? ServiceMode.replicated(2);
+    const replicas = mode._replicas();
+    if (replicas !== undefined) {
+      requireInteger(this, 'mode.replicas', replicas, 0, 10_000, 'use a replica count such as 3');
+    }
+    const hostMode = (props.publish ?? []).some(p => (p.mode ?? PublishMode.INGRESS) === PublishMode.HOST);
+    const ports = (props.publish ?? []).map((p, i) => {
+      requireInteger(this, `publish[${i}].publishedPort`, p.publishedPort, 1, 65535, 'use a free port from 1 to 65535');
+      const publishMode = p.mode ?? PublishMode.INGRESS;
+      if (!Object.values(PublishMode).includes(publishMode)) {
+        fail(this, `publish[${i}].mode`, publishMode, 'is not a publish mode', 'use PublishMode.INGRESS or PublishMode.HOST');
+      }
+      if (this.published.some(b => b.hostPort === p.publishedPort)) {
+        fail(this, `publish[${i}].publishedPort`, p.publishedPort, 'is published twice by this service', 'publish each port once');
+      }
+      // Ingress listens on every node; host mode on the nodes running a task: both take the port on all of them.
+      this.published.push({ hostPort: p.publishedPort, hostIp: '0.0.0.0', protocol: 'tcp' });
+      return { targetPort: this.targetPort, publishedPort: p.publishedPort, protocol: 'tcp', publishMode };
+    });
+    this.node.addValidation({ validate: () => findHostPortConflicts(this) });
+
+    const environment = requireEnvironment(this, props.environment ?? {});
+    const secrets = props.secrets ?? {};
+    requireLiteral(this, 'secrets', secrets);
+    const secretNames = Object.keys(secrets).sort();
+    for (const name of secretNames) {
+      requireEnvName(this, 'secrets key', name);
+      if (name in environment) {
+        fail(this, `secrets.${name}`, '<secret>', 'is also set in `environment`, whose value would win in the app', 'set it in one of the two');
+      }
+      if (name === SECRET_FILES_VARIABLE) {
+        fail(this, 'secrets key', name, 'is the library\'s own variable', 'choose another name');
+      }
+    }
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.targetPort);
+    const rendered = renderRuntime(runtime, {
+      runAsNonRoot: props.runAsNonRoot ?? true,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      tmpSizeMiB: props.tmpSizeMiB ?? 64,
+      // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
+      noNewPrivileges: false,
+      dropAllCapabilities: props.dropAllCapabilities ?? true,
+    });
+    requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB ?? 64, 1, 1024 * 1024, 'use a size in MiB such as 64');
+    this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
+
+    // A failed task must show within the monitor window, or Swarm calls the update done.
+    const failureWindow = check
+      ? check.startPeriod.toSeconds() + (check.interval.toSeconds() + check.timeout.toSeconds()) * check.retries + 5
+      : 10;
+    const update = this.renderUpdate('update', props.update ?? {}, hostMode, failureWindow);
+    const rollback = this.renderUpdate('rollback', props.rollback ?? props.update ?? {}, hostMode, failureWindow);
+    const convergeSeconds = requireWholeSeconds(this, 'convergeTimeout', props.convergeTimeout ?? Duration.minutes(3), 1, 'use Duration.minutes(n)');
+
+    const limits = {
+      memoryBytes: this.mebibytes('memoryMiB', props.memoryMiB),
+      nanoCpus: this.nanoCpus('cpus', props.cpus),
+    };
+    const reservation = {
+      memoryBytes: this.mebibytes('memoryReservationMiB', props.memoryReservationMiB),
+      nanoCpus: this.nanoCpus('cpuReservation', props.cpuReservation),
+    };
+    const restartCondition = props.restartCondition ?? ServiceRestartCondition.ANY;
+    if (!Object.values(ServiceRestartCondition).includes(restartCondition)) {
+      fail(this, 'restartCondition', restartCondition, 'is not a restart condition', 'use a ServiceRestartCondition value');
+    }
+    const constraints = (props.placementConstraints ?? []).map((c, i) => {
+      requireSingleLine(this, `placementConstraints[${i}]`, c);
+      if (!/^\S+\s*(==|!=)\s*\S+$/.test(c)) {
+        fail(this, `placementConstraints[${i}]`, c, 'is not a constraint of the form "<attribute> == <value>" or "!="', 'use a constraint such as "node.role == worker"');
+      }
+      return c;
+    });
+    (props.networks ?? []).forEach((n, i) => {
+      if (!Token.isUnresolved(n)) {
+        requireSingleLine(this, `networks[${i}]`, n);
+        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(n)) {
+          fail(this, `networks[${i}]`, n, 'is not a valid Docker network name', 'use an overlay network\'s name, or a docker_network resource\'s name attribute');
+        }
+      }
+    });
+    const labels = requireLabels(this, props.labels ?? {});
+    const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
+
+    this.imageReference = this.resolveImage(props);
+
+    const secretMounts = secretNames.map(name => {
+      const value = secrets[name];
+      const created = new secret.Secret(this, `Secret${name}`, {
+        // Swarm secrets are immutable and cannot be removed while a service uses them: a changed
+        // value gets a new name (a hash of the value, as kustomize's secretGenerator does) and the
+        // new secret exists before the service moves to it.
+        name: `${this.serviceName}-${name.toLowerCase().replace(/_/g, '-')}-${Fn.substr(Fn.sha256(value), 0, 12)}`,
+        data: Fn.base64encode(value),
+        lifecycle: { createBeforeDestroy: true },
+      });
+      const [uid, gid] = rendered.user.split(':');
+      return { secretId: created.id, secretName: created.name, fileName: name, fileUid: uid, fileGid: gid, fileMode: 0o400 };
+    });
+    const env: { [name: string]: string } = { ...environment };
+    if (secretNames.length > 0) {
+      env[SECRET_FILES_VARIABLE] = secretNames.join(',');
+    }
+
+    this.resource = new service.Service(this, 'Resource', {
+      name: this.serviceName,
+      labels: labelList.length > 0 ? labelList : undefined,
+      mode: replicas === undefined ? { global: true } : { replicated: { replicas } },
+      taskSpec: {
+        containerSpec: {
+          image: this.imageReference,
+          user: rendered.user,
+          readOnly: rendered.readOnlyRootFilesystem,
+          capDrop: rendered.capDrop && [...rendered.capDrop],
+          stopSignal: rendered.stopSignal,
+          stopGracePeriod: `${rendered.stopTimeoutSeconds}s`,
+          env: Object.keys(env).length > 0 ? env : undefined,
+          healthcheck: check && {
+            test: check.test,
+            interval: check.interval._toDockerString(),
+            timeout: check.timeout._toDockerString(),
+            startPeriod: check.startPeriod._toDockerString(),
+            retries: check.retries,
+          },
+          // Swarm's tmpfs mounts take a size and a mode only; the container's noexec/nosuid have no equivalent.
+          mounts: rendered.readOnlyRootFilesystem
+            ? [{ type: 'tmpfs', target: '/tmp', tmpfsOptions: { sizeBytes: (props.tmpSizeMiB ?? 64) * 1024 * 1024, mode: 0o1777 } }]
+            : undefined,
+          secrets: secretMounts.length > 0 ? secretMounts : undefined,
+          labels: labelList.length > 0 ? labelList : undefined,
+        },
+        resources: {
+          limits: limits.memoryBytes !== undefined || limits.nanoCpus !== undefined ? limits : undefined,
+          reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
+        },
+        restartPolicy: { condition: restartCondition, delay: '5s', window: '60s' },
+        // Host mode binds the port on the task's node: a second task there could not start.
+        placement: constraints.length > 0 || hostMode
+          ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
+          : undefined,
+        networksAdvanced: props.networks?.map(name => ({ name })),
+      },
+      endpointSpec: ports.length > 0 ? { ports } : undefined,
+      updateConfig: { ...update, failureAction: 'rollback' },
+      rollbackConfig: { ...rollback, failureAction: 'pause' },
+      convergeConfig: { delay: '2s', timeout: `${convergeSeconds}s` },
+      dependsOn: this.registryResource ? [this.registryResource] : undefined,
+    });
+  }
+
+  /** The ports this service takes on every node, as `0.0.0.0:port/tcp`. */
+  public get publishedPorts(): string[] {
+    return this.published.map(p => `${p.hostIp}:${p.hostPort}/${p.protocol}`);
+  }
+
+  /**
+   * The ports, for the app-wide host-port check.
+   *
+   * @internal
+   */
+  public _published(): HostBinding[] {
+    return [...this.published];
+  }
+
+  private resolveImage(props: WsgiServiceProps): string {
+    const image = props.image;
+    if (!image.imageName.endsWith(`:${image.fingerprint.slice(0, 16)}`)) {
+      fail(this, 'image', image.imageName, 'has a fixed tag, but a service rolls out by a tag that changes with the image (the old image is removed after the new one exists)',
+        'leave `imageTag` unset on the WsgiImage');
+    }
+    // Tasks keep using the old image until the rolling update is done: the new image must exist
+    // before the old one goes, and the old one may still be referenced by exited tasks.
+    image.resource.lifecycle = { ...(image.resource.lifecycle ?? {}), createBeforeDestroy: true };
+    image.resource.forceRemove = true;
+    if (props.pushToRegistry !== true) {
+      return image.resource.name;
+    }
+    if (!REGISTRY_HOST.test(image.imageName)) {
+      fail(this, 'pushToRegistry', true, `needs the image's repository to name a registry, but ${image.node.path} is ${image.imageName.split(':')[0]}`,
+        'set `repository` on the WsgiImage to the registry\'s name for it, e.g. "registry.example.com:5000/team/app"');
+    }
+    (this as { registryResource?: registryImage.RegistryImage }).registryResource = new registryImage.RegistryImage(this, 'Registry', {
+      name: image.resource.name,
+      keepRemotely: props.keepPushedImages ?? false,
+      triggers: { fingerprint: image.fingerprint },
+      dependsOn: [image.resource],
+    });
+    return `${image.resource.name}@${this.registryResource!.sha256Digest}`;
+  }
+
+  private renderUpdate(property: string, options: RollingUpdateOptions, hostMode: boolean, failureWindow: number) {
+    const parallelism = options.parallelism ?? 1;
+    requireInteger(this, `${property}.parallelism`, parallelism, 0, 10_000, 'use 1 (one task at a time) or more; 0 updates all at once');
+    const delay = requireWholeSeconds(this, `${property}.delay`, options.delay ?? Duration.seconds(0), 0, 'use Duration.seconds(n)');
+    const order = options.order ?? (hostMode ? UpdateOrder.STOP_FIRST : UpdateOrder.START_FIRST);
+    if (!Object.values(UpdateOrder).includes(order)) {
+      fail(this, `${property}.order`, order, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
+    }
+    if (order === UpdateOrder.START_FIRST && hostMode) {
+      fail(this, `${property}.order`, order, 'starts the new task before the old one stops, but a port is published in host mode, which the old task still holds on that node, so the new task could not bind it',
+        'use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS');
+    }
+    const monitor = requireWholeSeconds(this, `${property}.monitor`, options.monitor ?? Duration.seconds(Math.ceil(failureWindow)), 1, 'use Duration.seconds(n)');
+    const ratio = options.maxFailureRatio ?? 0;
+    requireLiteral(this, `${property}.maxFailureRatio`, ratio);
+    if (!(ratio >= 0 && ratio <= 1)) {
+      fail(this, `${property}.maxFailureRatio`, ratio, 'is not a fraction from 0 to 1', 'use 0 (no failure tolerated) up to 1');
+    }
+    return { parallelism, delay: `${delay}s`, order, monitor: `${monitor}s`, maxFailureRatio: String(ratio) };
+  }
+
+  private mebibytes(property: string, value: number | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    requireInteger(this, property, value, 6, 2 ** 31 - 1, 'use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more');
+    return value * 1024 * 1024;
+  }
+
+  private nanoCpus(property: string, value: number | undefined): number | undefined {
+    if (value === undefined) return undefined;
+    requireLiteral(this, property, value);
+    if (!(value > 0) || !Number.isFinite(value)) {
+      fail(this, property, value, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
+    }
+    return Math.round(value * 1e9);
+  }
+}
+
+/** The environment: names checked, values strings or tokens; secret-looking plain values warn. */
+function requireEnvironment(scope: WsgiService, environment: { [name: string]: string }): { [name: string]: string } {
+  requireLiteral(scope, 'environment', environment);
+  const result: { [name: string]: string } = {};
+  for (const name of Object.keys(environment).sort()) {
+    requireEnvName(scope, 'environment key', name);
+    const value = environment[name];
+    if (!Token.isUnresolved(value) && (typeof value !== 'string' || value.includes('\0'))) {
+      fail(scope, `environment.${name}`, value, 'is not a string without NUL characters', 'pass the value as a plain string');
+    }
+    result[name] = value;
+  }
+  const site = Site.of(scope);
+  warnIfSecretLooking(site, 'environment', result, 'is a plain value, stored in the service spec, cdk.tf.json and the Terraform state in clear',
+    'pass it in `secrets` instead, from a sensitive TerraformVariable');
+  site.emitTo(scope);
+  return result;
+}

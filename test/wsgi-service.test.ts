@@ -1,0 +1,136 @@
+import { TerraformVariable, Testing } from 'cdktf';
+import { Duration, PublishMode, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiContainer, WsgiImage, WsgiService } from '../src';
+import { newStack, resources, writeSource } from './util';
+
+function setup(imageProps: object = {}) {
+  const { app, stack } = newStack();
+  const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'app:app', ...imageProps });
+  return { app, stack, image };
+}
+
+describe('WsgiService', () => {
+  test('defaults: 2 replicas, the container\'s hardening and health check, start-first rolling updates that roll back, converge wait', () => {
+    const { stack, image } = setup();
+    const web = new WsgiService(stack, 'Web', { image });
+    const [svc] = resources(stack, 'docker_service');
+    expect(web.serviceName).toBe('test-web');
+    expect(web.stopTimeout.toSeconds()).toBe(35);
+    expect(svc.mode).toEqual({ replicated: { replicas: 2 } });
+    const spec = svc.task_spec.container_spec;
+    expect(spec.image).toBe('${docker_image.Image_9D742C96.name}');
+    expect(spec.user).toBe('10001:10001');
+    expect(spec.read_only).toBe(true);
+    expect(spec.cap_drop).toEqual(['ALL']);
+    expect(spec.stop_signal).toBe('SIGTERM');
+    expect(spec.stop_grace_period).toBe('35s');
+    expect(spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { size_bytes: 64 * 1024 * 1024, mode: 0o1777 } }]);
+    expect(spec.healthcheck).toMatchObject({ interval: '10s', timeout: '5s', start_period: '10s', retries: 3 });
+    expect(spec.healthcheck.test.slice(-3)).toEqual(['/', '4.5', '500']);
+    // 10 s start + (10 s + 5 s) × 3 + 5 s: a task failing its health check shows within the window.
+    expect(svc.update_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '60s', max_failure_ratio: '0', failure_action: 'rollback' });
+    expect(svc.rollback_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '60s', max_failure_ratio: '0', failure_action: 'pause' });
+    expect(svc.converge_config).toEqual({ delay: '2s', timeout: '180s' });
+    expect(svc.task_spec.restart_policy).toEqual({ condition: 'any', delay: '5s', window: '60s' });
+    expect(svc.endpoint_spec).toBeUndefined();
+    expect(svc.task_spec.container_spec.env).toBeUndefined();
+    const [img] = resources(stack, 'docker_image');
+    expect(img.lifecycle).toEqual({ create_before_destroy: true });
+    expect(img.force_remove).toBe(true);
+  });
+
+  test('global mode, ingress and host ports, resources, placement, networks, labels', () => {
+    const { stack, image } = setup();
+    new WsgiService(stack, 'Web', {
+      image,
+      mode: ServiceMode.global(),
+      publish: [{ publishedPort: 8080, mode: PublishMode.HOST }],
+      memoryMiB: 256,
+      memoryReservationMiB: 128,
+      cpus: 0.5,
+      cpuReservation: 0.25,
+      restartCondition: ServiceRestartCondition.ON_FAILURE,
+      placementConstraints: ['node.role == worker'],
+      networks: ['backend'],
+      labels: { 'com.example.team': 'web' },
+      convergeTimeout: Duration.minutes(5),
+    });
+    const [svc] = resources(stack, 'docker_service');
+    expect(svc.mode).toEqual({ global: true });
+    expect(svc.endpoint_spec).toEqual({ ports: [{ target_port: 8000, published_port: 8080, protocol: 'tcp', publish_mode: 'host' }] });
+    expect(svc.task_spec.resources).toEqual({
+      limits: { memory_bytes: 256 * 1048576, nano_cpus: 500_000_000 },
+      reservation: { memory_bytes: 128 * 1048576, nano_cpus: 250_000_000 },
+    });
+    expect(svc.task_spec.placement).toEqual({ constraints: ['node.role == worker'], max_replicas: 1 });
+    expect(svc.task_spec.networks_advanced).toEqual([{ name: 'backend' }]);
+    expect(svc.update_config.order).toBe('stop-first');
+    expect(svc.labels).toEqual([{ label: 'com.example.team', value: 'web' }]);
+    expect(svc.converge_config.timeout).toBe('300s');
+  });
+
+  test('secrets: a Swarm secret per variable, mounted as a file for the app user, named by a hash of the value', () => {
+    const { app, stack, image } = setup();
+    const key = new TerraformVariable(stack, 'key', { type: 'string', sensitive: true });
+    new WsgiService(stack, 'Web', { image, environment: { MODE: 'prod' }, secrets: { DJANGO_SECRET_KEY: key.stringValue } });
+    const [svc] = resources(stack, 'docker_service');
+    const [sec] = resources(stack, 'docker_secret');
+    expect(sec.name).toBe('test-web-django-secret-key-${substr(sha256(var.key), 0, 12)}');
+    expect(sec.data).toBe('${base64encode(var.key)}');
+    expect(sec.lifecycle).toEqual({ create_before_destroy: true });
+    expect(svc.task_spec.container_spec.secrets).toEqual([{
+      secret_id: '${docker_secret.Web_SecretDJANGO_SECRET_KEY_890D44A2.id}',
+      secret_name: '${docker_secret.Web_SecretDJANGO_SECRET_KEY_890D44A2.name}',
+      file_name: 'DJANGO_SECRET_KEY',
+      file_uid: '10001',
+      file_gid: '10001',
+      file_mode: 0o400,
+    }]);
+    expect(svc.task_spec.container_spec.env).toEqual({ MODE: 'prod', CDKTF_WSGI_SECRET_FILES: 'DJANGO_SECRET_KEY' });
+    void app;
+  });
+
+  test('pushToRegistry: a docker_registry_image, and tasks pinned by digest', () => {
+    const { stack, image } = setup({ repository: '127.0.0.1:5000/team/app' });
+    const web = new WsgiService(stack, 'Web', { image, pushToRegistry: true });
+    const [pushed] = resources(stack, 'docker_registry_image');
+    expect(pushed).toMatchObject({ name: '${docker_image.Image_9D742C96.name}', keep_remotely: false, triggers: { fingerprint: image.fingerprint } });
+    expect(resources(stack, 'docker_service')[0].task_spec.container_spec.image)
+      .toBe('${docker_image.Image_9D742C96.name}@${docker_registry_image.Web_Registry_5CC3C25F.sha256_digest}');
+    expect(web.registryResource).toBeDefined();
+  });
+
+  test.each([
+    ['start-first with a host-mode port', { publish: [{ publishedPort: 8080, mode: PublishMode.HOST }], update: { order: UpdateOrder.START_FIRST } },
+      'test/Web: \'update.order\' "start-first" starts the new task before the old one stops, but a port is published in host mode, which the old task still holds on that node, '
+      + 'so the new task could not bind it. Fix: use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS'],
+    ['push without a registry in the repository', { pushToRegistry: true },
+      'test/Web: \'pushToRegistry\' true needs the image\'s repository to name a registry, but test/Image is cdktf-wsgi/test-image. '
+      + 'Fix: set `repository` on the WsgiImage to the registry\'s name for it, e.g. "registry.example.com:5000/team/app"'],
+    ['a negative replica count', { mode: ServiceMode.replicated(-1) },
+      'test/Web: \'mode.replicas\' -1 is out of range: must be a whole number from 0 to 10000. Fix: use a replica count such as 3'],
+    ['a failure ratio above 1', { update: { maxFailureRatio: 2 } },
+      'test/Web: \'update.maxFailureRatio\' 2 is not a fraction from 0 to 1. Fix: use 0 (no failure tolerated) up to 1'],
+    ['a bad constraint', { placementConstraints: ['node.role'] },
+      'test/Web: \'placementConstraints[0]\' "node.role" is not a constraint of the form "<attribute> == <value>" or "!=". Fix: use a constraint such as "node.role == worker"'],
+  ])('%s fails with the whole message', (_, props, message) => {
+    const { stack, image } = setup();
+    expect(() => new WsgiService(stack, 'Web', { image, ...props })).toThrow(message);
+  });
+
+  test('a fixed image tag is refused, a secret also in environment is refused', () => {
+    const fixed = setup({ imageTag: 'v1' });
+    expect(() => new WsgiService(fixed.stack, 'Web', { image: fixed.image })).toThrow(
+      'test/Web: \'image\' "cdktf-wsgi/test-image:v1" has a fixed tag, but a service rolls out by a tag that changes with the image (the old image is removed after the new one exists). '
+      + 'Fix: leave `imageTag` unset on the WsgiImage');
+    const both = setup();
+    expect(() => new WsgiService(both.stack, 'Web', { image: both.image, environment: { K: 'a' }, secrets: { K: 'b' } })).toThrow(
+      'test/Web: \'secrets.K\' "<secret>" is also set in `environment`, whose value would win in the app. Fix: set it in one of the two');
+  });
+
+  test('a service and a container on the same host port conflict at synth', () => {
+    const { stack, image } = setup();
+    new WsgiService(stack, 'Svc', { image, publish: [{ publishedPort: 8080 }] });
+    new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: 8080 }] });
+    expect(() => Testing.fullSynth(stack)).toThrow(/'publish' "0\.0\.0\.0:8080\/tcp" is also published by test\/Web/);
+  });
+});
