@@ -150,6 +150,7 @@ export class WsgiService extends Construct {
         // new secret exists before the service moves to it.
         name: `${this.serviceName}-${name.toLowerCase().replace(/_/g, '-')}-${Fn.substr(Fn.sha256(value), 0, 12)}`,
         data: Fn.base64encode(value),
+        labels: labelList.length > 0 ? labelList : undefined,
         lifecycle: { createBeforeDestroy: true },
       });
       const [uid, gid] = rendered.user.split(':');

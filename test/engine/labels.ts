@@ -42,8 +42,32 @@ export function removeLabelled(): { containers: number; images: number } {
   return { containers, images: removed };
 }
 
-/** Removes the labelled containers (leftovers of an interrupted run); returns how many. */
+/** Lines of a docker command's output; none when the command fails (Swarm commands off Swarm). */
+function dockerLinesOrNone(args: string[]): string[] {
+  try {
+    return execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').map(l => l.trim()).filter(l => l.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Removes the labelled containers (leftovers of an interrupted run), Swarm services first, whose
+ * tasks would otherwise come back; returns how many containers there were.
+ */
 export function removeLabelledContainers(): number {
+  const services = dockerLinesOrNone(['service', 'ls', '-q', '--filter', `label=${TEST_LABEL}`]);
+  if (services.length > 0) {
+    execFileSync('docker', ['service', 'rm', ...services], { stdio: 'ignore', timeout: 120_000 });
+    // Task containers go asynchronously once their service is removed.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && dockerLines(['ps', '-aq', '--filter', `label=${TEST_LABEL}`, '--filter', 'label=com.docker.swarm.service.id']).length > 0) {
+      execFileSync('sleep', ['0.5']);
+    }
+  }
+  for (const secret of dockerLinesOrNone(['secret', 'ls', '-q', '--filter', `label=${TEST_LABEL}`])) {
+    dockerLinesOrNone(['secret', 'rm', secret]);
+  }
   const containers = dockerLines(['ps', '-aq', '--filter', `label=${TEST_LABEL}`]);
   if (containers.length > 0) {
     execFileSync('docker', ['rm', '-f', '-v', ...containers], { stdio: 'ignore', timeout: 120_000 });

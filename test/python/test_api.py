@@ -93,7 +93,7 @@ def test_the_leaves_stack_through_python_names(outdir):
     )
     # Composition after construction, rendered at synth.
     web.add_environment("ADDED_LATER", "yes")
-    web.add_published_port(PublishedPort(host_port=18201))
+    web.add_published_port(host_port=18201)  # a struct parameter is keyword arguments in Python
     app.synth()
 
     assert image.entrypoint == "manager:app"
