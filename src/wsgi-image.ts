@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { image } from '@cdktf/provider-docker';
+import { image, registryImage } from '@cdktf/provider-docker';
 import { TerraformStack } from 'cdktf';
 // cdktf's own hook for writing files at synth (TerraformAsset uses it); not re-exported at the top.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
@@ -10,7 +10,7 @@ import { writeContext } from './private/build-context';
 import { planImage } from './private/image-plan/plan';
 import { pathSlug } from './private/names';
 import { WsgiRuntime } from './private/runtime';
-import { Site } from './private/validation';
+import { fail, Locatable, Site } from './private/validation';
 import { WsgiImageProps } from './wsgi-image-props';
 
 /**
@@ -65,6 +65,7 @@ export class WsgiImage extends Construct {
   public readonly resource: image.Image;
 
   private readonly runtime: WsgiRuntime;
+  private pushed?: { resource: registryImage.RegistryImage; keepRemotely: boolean };
 
   constructor(scope: Construct, id: string, props: WsgiImageProps) {
     super(scope, id);
@@ -114,6 +115,38 @@ export class WsgiImage extends Construct {
         writeContext(path.join(stackDir, this.contextPath), plan.context.generated, plan.context.contextFiles, '', plan.contents);
       },
     });
+  }
+
+  /** The `docker_registry_image` pushing this image, once a service asked for it. */
+  public get registryResource(): registryImage.RegistryImage | undefined {
+    return this.pushed?.resource;
+  }
+
+  /**
+   * Pushes the image to the registry its repository names, once for every service that runs it.
+   * Errors name `site`, the construct that asked.
+   *
+   * @internal
+   */
+  public _push(site: Locatable, keepRemotely: boolean): registryImage.RegistryImage {
+    if (this.pushed) {
+      if (this.pushed.keepRemotely !== keepRemotely) {
+        fail(site, 'keepPushedImages', keepRemotely, `differs from another service's setting for ${this.node.path}, which is pushed once`, 'give every service of one image the same keepPushedImages');
+      }
+      return this.pushed.resource;
+    }
+    // A registry host before the first slash: a dot or a port, or localhost (Docker's own rule).
+    if (!/^(?:[^/]*[.:][^/]*|localhost)\//.test(this.imageName)) {
+      fail(site, 'pushToRegistry', true, `needs the image's repository to name a registry, but ${this.node.path} is ${this.imageName.split(':')[0]}`,
+        'set `repository` on the WsgiImage to the registry\'s name for it, e.g. "registry.example.com:5000/team/app"');
+    }
+    const resource = new registryImage.RegistryImage(this, 'Registry', {
+      name: this.resource.name,
+      keepRemotely,
+      triggers: { fingerprint: this.fingerprint },
+    });
+    this.pushed = { resource, keepRemotely };
+    return resource;
   }
 
   /**

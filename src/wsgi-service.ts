@@ -13,8 +13,6 @@ import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition
 
 /** Swarm service names are DNS labels: at most 63 characters. */
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-/** A registry host before the first slash: a dot or a port, or localhost (Docker's own rule). */
-const REGISTRY_HOST = /^(?:[^/]*[.:][^/]*|localhost)\//;
 
 /**
  * Runs a {@link WsgiImage} as a Docker Swarm service (`docker_service`): replicated (or global)
@@ -203,7 +201,6 @@ export class WsgiService extends Construct {
       updateConfig: { ...update, failureAction: 'rollback' },
       rollbackConfig: { ...rollback, failureAction: 'pause' },
       convergeConfig: { delay: '2s', timeout: `${convergeSeconds}s` },
-      dependsOn: this.registryResource ? [this.registryResource] : undefined,
     });
   }
 
@@ -234,16 +231,8 @@ export class WsgiService extends Construct {
     if (props.pushToRegistry !== true) {
       return image.resource.name;
     }
-    if (!REGISTRY_HOST.test(image.imageName)) {
-      fail(this, 'pushToRegistry', true, `needs the image's repository to name a registry, but ${image.node.path} is ${image.imageName.split(':')[0]}`,
-        'set `repository` on the WsgiImage to the registry\'s name for it, e.g. "registry.example.com:5000/team/app"');
-    }
-    (this as { registryResource?: registryImage.RegistryImage }).registryResource = new registryImage.RegistryImage(this, 'Registry', {
-      name: image.resource.name,
-      keepRemotely: props.keepPushedImages ?? false,
-      triggers: { fingerprint: image.fingerprint },
-      dependsOn: [image.resource],
-    });
+    // One push per image, however many services run it.
+    (this as { registryResource?: registryImage.RegistryImage }).registryResource = image._push(this, props.keepPushedImages ?? false);
     return `${image.resource.name}@${this.registryResource!.sha256Digest}`;
   }
 

@@ -95,8 +95,14 @@ describe('WsgiService', () => {
     const [pushed] = resources(stack, 'docker_registry_image');
     expect(pushed).toMatchObject({ name: '${docker_image.Image_9D742C96.name}', keep_remotely: false, triggers: { fingerprint: image.fingerprint } });
     expect(resources(stack, 'docker_service')[0].task_spec.container_spec.image)
-      .toBe('${docker_image.Image_9D742C96.name}@${docker_registry_image.Web_Registry_5CC3C25F.sha256_digest}');
-    expect(web.registryResource).toBeDefined();
+      .toBe('${docker_image.Image_9D742C96.name}@${docker_registry_image.Image_Registry_DA5BD3C0.sha256_digest}');
+    expect(web.registryResource).toBe(image.registryResource);
+    // A second service of the same image runs the same push.
+    const other = new WsgiService(stack, 'Other', { image, pushToRegistry: true });
+    expect(other.registryResource).toBe(web.registryResource);
+    expect(resources(stack, 'docker_registry_image')).toHaveLength(1);
+    expect(() => new WsgiService(stack, 'Third', { image, pushToRegistry: true, keepPushedImages: true })).toThrow(
+      'test/Third: \'keepPushedImages\' true differs from another service\'s setting for test/Image, which is pushed once. Fix: give every service of one image the same keepPushedImages');
   });
 
   test.each([
