@@ -2,6 +2,7 @@ import { App } from 'cdktf';
 import { DjangoStack } from './django/main';
 import { FalconStack } from './falcon/main';
 import { LeavesStack } from './leaves/main';
+import { SwarmStack } from './swarm/main';
 
 /** Every example as one cdktf app, as `npx cdktf synth` runs it; stack traces off, so no absolute path is written. */
 export function synthExamples(outdir?: string): App {
@@ -9,6 +10,7 @@ export function synthExamples(outdir?: string): App {
   new LeavesStack(app, 'leaves');
   new DjangoStack(app, 'django');
   new FalconStack(app, 'falcon');
+  new SwarmStack(app, 'swarm');
   app.synth();
   return app;
 }

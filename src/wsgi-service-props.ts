@@ -266,18 +266,12 @@ export interface WsgiServiceProps {
   readonly runAsNonRoot?: boolean;
 
   /**
-   * A read-only root filesystem with a tmpfs at /tmp.
+   * A read-only root filesystem with a tmpfs at /tmp. The tmpfs has no size of its own (provider
+   * 3.6.2 crashes on a tmpfs size for services); its pages count against `memoryMiB`.
    *
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
-
-  /**
-   * Size of the /tmp tmpfs in MiB.
-   *
-   * @default 64
-   */
-  readonly tmpSizeMiB?: number;
 
   /**
    * Drop every Linux capability.

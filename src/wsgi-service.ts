@@ -92,12 +92,11 @@ export class WsgiService extends Construct {
     const rendered = renderRuntime(runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      tmpSizeMiB: props.tmpSizeMiB ?? 64,
+      tmpSizeMiB: 64,
       // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
       noNewPrivileges: false,
       dropAllCapabilities: props.dropAllCapabilities ?? true,
     });
-    requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB ?? 64, 1, 1024 * 1024, 'use a size in MiB such as 64');
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
 
     // A failed task must show within the monitor window, or Swarm calls the update done.
@@ -179,10 +178,10 @@ export class WsgiService extends Construct {
             startPeriod: check.startPeriod._toDockerString(),
             retries: check.retries,
           },
-          // Swarm's tmpfs mounts take a size and a mode only; the container's noexec/nosuid have no equivalent.
-          mounts: rendered.readOnlyRootFilesystem
-            ? [{ type: 'tmpfs', target: '/tmp', tmpfsOptions: { sizeBytes: (props.tmpSizeMiB ?? 64) * 1024 * 1024, mode: 0o1777 } }]
-            : undefined,
+          // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid), and provider 3.6.2
+          // panics on size_bytes (it casts the schema's int to int64), so /tmp has no size of its
+          // own: its pages count against the task's memory limit.
+          mounts: rendered.readOnlyRootFilesystem ? [{ type: 'tmpfs', target: '/tmp', tmpfsOptions: { mode: 0o1777 } }] : undefined,
           secrets: secretMounts.length > 0 ? secretMounts : undefined,
           labels: labelList.length > 0 ? labelList : undefined,
         },

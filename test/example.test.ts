@@ -6,6 +6,7 @@ import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { DjangoStack } from '../examples/django/main';
 import { FalconStack } from '../examples/falcon/main';
+import { SwarmStack } from '../examples/swarm/main';
 import { LeavesStack } from '../examples/leaves/main';
 import { synthExamples } from '../examples/main';
 
@@ -30,7 +31,7 @@ describe('examples/leaves', () => {
     const repo = path.resolve(__dirname, '..');
     const files = (fs.readdirSync(outdir, { recursive: true } as any) as string[]).map(String)
       .filter(f => fs.statSync(path.join(outdir, f)).isFile());
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', ...['leaves', 'django', 'falcon'].map(s => path.join('stacks', s, 'cdk.tf.json'))]));
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', ...['leaves', 'django', 'falcon', 'swarm'].map(s => path.join('stacks', s, 'cdk.tf.json'))]));
     for (const f of files) {
       const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
       const leaks = [repo, outdir].filter(p => text.includes(p));
@@ -58,5 +59,20 @@ describe('examples/django and examples/falcon', () => {
     expect(stack.image.pythonVersion).toBe('3.11');
     expect(stack.image.dockerfile).toContain('ENV PYTHONPATH="/app/src"\n');
     expect(stack.image.dockerfile).not.toContain('COPY ["app/pyproject.toml"');
+  });
+});
+
+describe('examples/swarm', () => {
+  test('three replicas behind the mesh, start-first updates that roll back, the secret as a Swarm secret', () => {
+    const app = Testing.app();
+    const stack = new SwarmStack(app, 'swarm');
+    expect(stack.web.serviceName).toBe('swarm-web');
+    const json = JSON.parse(Testing.synth(stack));
+    const svc = Object.values(json.resource.docker_service)[0] as any;
+    expect(svc.mode).toEqual({ replicated: { replicas: 3 } });
+    expect(svc.endpoint_spec.ports).toEqual([{ target_port: 8123, published_port: 8130, protocol: 'tcp', publish_mode: 'ingress' }]);
+    expect(svc.update_config).toMatchObject({ order: 'start-first', failure_action: 'rollback' });
+    expect(svc.task_spec.container_spec.secrets[0]).toMatchObject({ file_name: 'API_TOKEN', file_mode: 0o400 });
+    expect(JSON.stringify(json.resource.docker_secret)).toContain('base64encode(var.api_token)');
   });
 });
