@@ -20,7 +20,7 @@ import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
 const LEAVES = path.join(ROOT, 'examples', 'leaves', 'app');
-const POLL_INTERVAL_MS = 50;
+export const POLL_INTERVAL_MS = 50;
 /** No apply in this scenario may take longer; the poller stops then in any case. */
 const MAX_APPLY_MS = 600_000;
 
@@ -47,7 +47,7 @@ interface Rollout {
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
@@ -109,7 +109,7 @@ function synthVariant(variant: Variant, source: string, work: string): string {
 }
 
 /** Runs terraform in stackDir; each output line is passed on with its time since the start. */
-function terraform(stackDir: string, args: string[], onLine?: (ms: number, line: string) => void): Promise<void> {
+export function terraform(stackDir: string, args: string[], onLine?: (ms: number, line: string) => void): Promise<void> {
   const started = process.hrtime.bigint();
   return new Promise((ok, ko) => {
     const child = spawn('terraform', args, { cwd: stackDir, env: terraformEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -144,7 +144,7 @@ function status(port: number): Promise<number> {
 }
 
 /** Polls at about 20 requests/s until stop() or MAX_APPLY_MS; returns each request's start and status. */
-function poll(port: number): { stop(): Promise<Array<{ ms: number; ok: boolean }>> } {
+export function poll(port: number): { stop(): Promise<Array<{ ms: number; ok: boolean }>> } {
   const started = process.hrtime.bigint();
   const samples: Array<{ ms: number; ok: boolean }> = [];
   let running = true;

@@ -2,7 +2,7 @@
  * Benchmarks, each figure a ratio against a baseline measured in the same run.
  * `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` runs tiny fixtures once,
  * only to keep the scripts working (CI runs it; no figure is asserted anywhere).
- * `npm run bench -- --only=downtime` (scenario 8) or `--only=python` (scenario 9) runs that scenario
+ * `npm run bench -- --only=downtime` (scenario 8), `--only=python` (scenario 9) or `--only=swarm` (scenario 10) runs that scenario
  * alone and replaces its section in the doc.
  */
 import { execFileSync } from 'child_process';
@@ -13,6 +13,7 @@ import { downtimeScenario } from './downtime';
 import { engineScenarios } from './engine';
 import { bigRepo } from './fixtures';
 import { pythonSynthScenario } from './python-synth';
+import { swarmRolloutScenario } from './swarm-rollout';
 
 const QUICK = process.argv.includes('--quick');
 /** `--only=downtime` (scenario 8) or `--only=python` (scenario 9): that scenario alone, spliced into the doc. */
@@ -167,13 +168,15 @@ async function main(): Promise<void> {
   const pythonOptions = { quick: QUICK, work: WORK, runs: QUICK ? 1 : RUNS, apps: serviceApps };
   if (ONLY === 'downtime') return onlyScenario(8, await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
   if (ONLY === 'python') return onlyScenario(9, pythonSynthScenario(pythonOptions));
-  if (ONLY !== undefined) throw new Error(`--only=${ONLY}: use --only=downtime or --only=python`);
+  if (ONLY === 'swarm') return onlyScenario(10, await swarmRolloutScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
+  if (ONLY !== undefined) throw new Error(`--only=${ONLY}: use --only=downtime, --only=python or --only=swarm`);
   const sections = [
     ...stagingScenario(),
     ...synthScenario(),
     ...await engineScenarios({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
     ...await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
     ...pythonSynthScenario(pythonOptions),
+    ...await swarmRolloutScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
   ];
   const header = [
     '# Benchmarks',

@@ -3,6 +3,7 @@ import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { goDuration } from './private/go-duration';
 import { SECRET_FILES_VARIABLE } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
@@ -169,19 +170,20 @@ export class WsgiService extends Construct {
           readOnly: rendered.readOnlyRootFilesystem,
           capDrop: rendered.capDrop && [...rendered.capDrop],
           stopSignal: rendered.stopSignal,
-          stopGracePeriod: `${rendered.stopTimeoutSeconds}s`,
+          stopGracePeriod: goDuration(rendered.stopTimeoutSeconds * 1000),
           env: Object.keys(env).length > 0 ? env : undefined,
           healthcheck: check && {
             test: check.test,
-            interval: check.interval._toDockerString(),
-            timeout: check.timeout._toDockerString(),
-            startPeriod: check.startPeriod._toDockerString(),
+            interval: goDuration(check.interval.toMilliseconds()),
+            timeout: goDuration(check.timeout.toMilliseconds()),
+            startPeriod: goDuration(check.startPeriod.toMilliseconds()),
             retries: check.retries,
           },
           // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid), and provider 3.6.2
-          // panics on size_bytes (it casts the schema's int to int64), so /tmp has no size of its
-          // own: its pages count against the task's memory limit.
-          mounts: rendered.readOnlyRootFilesystem ? [{ type: 'tmpfs', target: '/tmp', tmpfsOptions: { mode: 0o1777 } }] : undefined,
+          // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so /tmp is
+          // Docker's default tmpfs (mode 1777, no size of its own): its pages count against the
+          // task's memory limit.
+          mounts: rendered.readOnlyRootFilesystem ? [{ type: 'tmpfs', target: '/tmp' }] : undefined,
           secrets: secretMounts.length > 0 ? secretMounts : undefined,
           labels: labelList.length > 0 ? labelList : undefined,
         },
@@ -189,7 +191,7 @@ export class WsgiService extends Construct {
           limits: limits.memoryBytes !== undefined || limits.nanoCpus !== undefined ? limits : undefined,
           reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
         },
-        restartPolicy: { condition: restartCondition, delay: '5s', window: '60s' },
+        restartPolicy: { condition: restartCondition, delay: goDuration(5000), window: goDuration(60_000) },
         // Host mode binds the port on the task's node: a second task there could not start.
         placement: constraints.length > 0 || hostMode
           ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
@@ -253,7 +255,11 @@ export class WsgiService extends Construct {
     if (!(ratio >= 0 && ratio <= 1)) {
       fail(this, `${property}.maxFailureRatio`, ratio, 'is not a fraction from 0 to 1', 'use 0 (no failure tolerated) up to 1');
     }
-    return { parallelism, delay: `${delay}s`, order, monitor: `${monitor}s`, maxFailureRatio: String(ratio) };
+    // The provider reads the ratio back with one decimal: any finer value would never match.
+    if (Math.abs(ratio * 10 - Math.round(ratio * 10)) > 1e-9) {
+      fail(this, `${property}.maxFailureRatio`, ratio, 'has more than one decimal, which provider 3.6.2 reads back rounded, so every plan would show a change', 'use a multiple of 0.1, e.g. 0.2');
+    }
+    return { parallelism, delay: goDuration(delay * 1000), order, monitor: goDuration(monitor * 1000), maxFailureRatio: ratio.toFixed(1) };
   }
 
   private mebibytes(property: string, value: number | undefined): number | undefined {

@@ -6,9 +6,9 @@ import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { DjangoStack } from '../examples/django/main';
 import { FalconStack } from '../examples/falcon/main';
-import { SwarmStack } from '../examples/swarm/main';
 import { LeavesStack } from '../examples/leaves/main';
 import { synthExamples } from '../examples/main';
+import { SwarmStack } from '../examples/swarm/main';
 
 describe('examples/leaves', () => {
   test('synthesizes the seed app on port 8123 (snapshot)', () => {

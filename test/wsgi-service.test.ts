@@ -23,15 +23,16 @@ describe('WsgiService', () => {
     expect(spec.cap_drop).toEqual(['ALL']);
     expect(spec.stop_signal).toBe('SIGTERM');
     expect(spec.stop_grace_period).toBe('35s');
-    // No size_bytes: provider 3.6.2 panics on it.
-    expect(spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { mode: 0o1777 } }]);
+    // No tmpfs_options: provider 3.6.2 panics on the block.
+    expect(spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp' }]);
     expect(spec.healthcheck).toMatchObject({ interval: '10s', timeout: '5s', start_period: '10s', retries: 3 });
     expect(spec.healthcheck.test.slice(-3)).toEqual(['/', '4.5', '500']);
     // 10 s start + (10 s + 5 s) × 3 + 5 s: a task failing its health check shows within the window.
-    expect(svc.update_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '60s', max_failure_ratio: '0', failure_action: 'rollback' });
-    expect(svc.rollback_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '60s', max_failure_ratio: '0', failure_action: 'pause' });
+    // Durations and the ratio in the form the provider reads back (Go's), or every plan shows a change.
+    expect(svc.update_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '1m', max_failure_ratio: '0.0', failure_action: 'rollback' });
+    expect(svc.rollback_config).toEqual({ parallelism: 1, delay: '0s', order: 'start-first', monitor: '1m', max_failure_ratio: '0.0', failure_action: 'pause' });
     expect(svc.converge_config).toEqual({ delay: '2s', timeout: '180s' });
-    expect(svc.task_spec.restart_policy).toEqual({ condition: 'any', delay: '5s', window: '60s' });
+    expect(svc.task_spec.restart_policy).toEqual({ condition: 'any', delay: '5s', window: '1m' });
     expect(svc.endpoint_spec).toBeUndefined();
     expect(svc.task_spec.container_spec.env).toBeUndefined();
     const [img] = resources(stack, 'docker_image');
@@ -117,6 +118,8 @@ describe('WsgiService', () => {
       'test/Web: \'mode.replicas\' -1 is out of range: must be a whole number from 0 to 10000. Fix: use a replica count such as 3'],
     ['a failure ratio above 1', { update: { maxFailureRatio: 2 } },
       'test/Web: \'update.maxFailureRatio\' 2 is not a fraction from 0 to 1. Fix: use 0 (no failure tolerated) up to 1'],
+    ['a failure ratio finer than one decimal', { update: { maxFailureRatio: 0.25 } },
+      'test/Web: \'update.maxFailureRatio\' 0.25 has more than one decimal, which provider 3.6.2 reads back rounded, so every plan would show a change. Fix: use a multiple of 0.1, e.g. 0.2'],
     ['a bad constraint', { placementConstraints: ['node.role'] },
       'test/Web: \'placementConstraints[0]\' "node.role" is not a constraint of the form "<attribute> == <value>" or "!=". Fix: use a constraint such as "node.role == worker"'],
   ])('%s fails with the whole message', (_, props, message) => {

@@ -9,6 +9,7 @@ import { prepareEngine, TEST_LABELS } from './engine';
 import { execIn, get, waitFor } from './probes';
 import { APPS } from './stacks';
 import { ingressWorks, steadyClient } from './swarm/probes';
+import { SwarmStack } from '../../examples/swarm/main';
 import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiImage, WsgiService } from '../../src';
 
 /** Host-mode port of the edge service (one task per node); the web service's ingress port where the mesh works. */
@@ -107,8 +108,12 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
 
   const REPLICAS = 3;
 
-  test('the replicas come up healthy and serve; the secret reaches the app and nothing else', async () => {
-    state = await applyStack(synth({ replicas: REPLICAS }));
+  test('the replicas come up healthy and serve; the secret reaches the app and nothing else; a re-plan changes nothing', async () => {
+    const first = synth({ replicas: REPLICAS });
+    state = await applyStack(first);
+    // The provider reads durations and ratios back in its own form: the rendering must match it.
+    const replan = await planOnly(first, state);
+    expect(Object.entries(replan.actions).filter(([, a]) => a !== 'unchanged')).toEqual([]);
     const healthy = await healthyTasks();
     expect(healthy).toHaveLength(REPLICAS);
     expect(await healthyTasks(EDGE)).toHaveLength(1);
@@ -212,5 +217,26 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     expect(tags.status).toBe(200);
     expect(JSON.parse(tags.body).tags).toContain(image.split('@')[0].split(':').pop());
     await waitFor('served from the pushed image', async () => (await get(EDGE_PORT, '/api/version')).body === 'v2', 60_000);
+  }, 600_000);
+
+  test('examples/swarm deploys three replicas that pass their health check and serve', async () => {
+    if (state) {
+      await destroyStack(state);
+      state = undefined;
+    }
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-example-'));
+    const app = new App({ outdir: out, stackTraces: false });
+    const example = new SwarmStack(app, 'swarm-example');
+    app.synth();
+    process.env.TF_VAR_api_token = SECRET_VALUE;
+    const applied = await applyStack(path.join(out, 'stacks', 'swarm-example'));
+    try {
+      const healthy = await healthyTasks(example.web.serviceName);
+      expect(healthy).toHaveLength(3);
+      for (const t of healthy) expect(await execIn(t.id, ['python3', '-c', 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8123/api/leaves", timeout=5).read().decode(), end="")'])).toBe('This tree has leaves');
+    } finally {
+      await destroyStack(applied);
+      delete process.env.TF_VAR_api_token;
+    }
   }, 600_000);
 });
