@@ -118,8 +118,8 @@ export async function swarmRolloutScenario(opts: { quick: boolean; work: string;
     '',
     ingress
       ? 'With the mesh, the service keeps answering through the update: the new task takes traffic once healthy, before the old one stops.'
-      : 'Without the ingress mesh, a host-mode port is held by one task per node, so the update must stop the old task first: the gap is the new task\'s start '
-        + 'plus its first passing health check, as for the container. Zero-gap rollouts need the mesh (or several nodes behind a load balancer).',
+      : 'Without the ingress mesh, a host-mode port is held by one task per node, so the update must stop the old task first: the gap is the old task\'s stop '
+        + 'plus the new task\'s start, as for the container; Swarm\'s update also waits out the monitor window, hence the longer apply. Zero-gap rollouts need the mesh (or several nodes behind a load balancer).',
     '',
   ];
 }

@@ -41,8 +41,8 @@ export abstract class ServiceMode {
     return new ReplicatedMode(replicas);
   }
 
-  /** One task on every node that meets the placement constraints. */
-  public static global(): ServiceMode {
+  /** One task on every node that meets the placement constraints (Swarm's global mode). */
+  public static everyNode(): ServiceMode {
     return new GlobalMode();
   }
 

@@ -44,7 +44,7 @@ describe('WsgiService', () => {
     const { stack, image } = setup();
     new WsgiService(stack, 'Web', {
       image,
-      mode: ServiceMode.global(),
+      mode: ServiceMode.everyNode(),
       publish: [{ publishedPort: 8080, mode: PublishMode.HOST }],
       memoryMiB: 256,
       memoryReservationMiB: 128,

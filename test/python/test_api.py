@@ -22,12 +22,18 @@ from cdktf_wsgi import (
     HealthCheck,
     Protocol,
     PublishedPort,
+    PublishMode,
     ReleaseCommand,
+    RollingUpdateOptions,
+    ServiceMode,
+    ServicePort,
+    UpdateOrder,
     RestartPolicy,
     VolumeMount,
     WorkerClass,
     WsgiContainer,
     WsgiImage,
+    WsgiService,
 )
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -206,3 +212,41 @@ def test_the_escape_hatches_reach_the_provider_resources(outdir):
     tf = synthesized(outdir)
     assert only(tf["resource"]["docker_container"])["log_driver"] == "local"
     assert only(tf["resource"]["docker_image"])["force_remove"] is True
+
+
+def test_a_swarm_service_through_python_names(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app", port=8123)
+    web = WsgiService(
+        stack,
+        "Web",
+        image=image,
+        mode=ServiceMode.replicated(3),
+        publish=[ServicePort(published_port=8130, mode=PublishMode.HOST)],
+        update=RollingUpdateOptions(order=UpdateOrder.STOP_FIRST, delay=Duration.seconds(2)),
+        secrets={"API_TOKEN": "not-a-real-token"},
+        memory_mib=256,
+    )
+    app.synth()
+    assert web.service_name == "py-web"
+    assert web.stop_timeout.to_seconds() == 35
+    svc = only(synthesized(outdir)["resource"]["docker_service"])
+    assert svc["mode"] == {"replicated": {"replicas": 3}}
+    assert svc["endpoint_spec"]["ports"] == [{"target_port": 8123, "published_port": 8130, "protocol": "tcp", "publish_mode": "host"}]
+    assert svc["update_config"]["order"] == "stop-first"
+    assert svc["update_config"]["delay"] == "2s"
+    assert svc["task_spec"]["placement"]["max_replicas"] == 1
+    assert svc["task_spec"]["container_spec"]["secrets"][0]["file_name"] == "API_TOKEN"
+
+
+def test_a_start_first_update_with_a_host_port_fails_in_python_too(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app")
+    with pytest.raises(Exception, match=r"'update.order' \"start-first\" starts the new task before the old one stops"):
+        WsgiService(
+            stack,
+            "Web",
+            image=image,
+            publish=[ServicePort(published_port=8130, mode=PublishMode.HOST)],
+            update=RollingUpdateOptions(order=UpdateOrder.START_FIRST),
+        )
