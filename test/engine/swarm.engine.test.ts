@@ -18,6 +18,8 @@ const WEB_PORT = 18301;
 const REGISTRY = '127.0.0.1:5000';
 const WEB = 'cdktf-wsgi-swarm-web';
 const EDGE = 'cdktf-wsgi-swarm-edge';
+const TWO_NODES_PORT = 18310;
+const NODE2_SOCK = '/run/cdktf-wsgi-node2.sock';
 const SECRET_VALUE = `swarm-secret-${Math.random().toString(36).slice(2)}-0123456789`;
 
 interface StackOptions {
@@ -237,6 +239,54 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     } finally {
       await destroyStack(applied);
       delete process.env.TF_VAR_api_token;
+    }
+  }, 600_000);
+
+  test('two nodes: a second engine in a namespace of the suite\'s own joins as a worker; a pushed service runs a task on each, the second pulling from the registry', async () => {
+    const node2 = ['-H', `unix://${NODE2_SOCK}`];
+    const token = execFileSync('docker', ['swarm', 'join-token', '-q', 'worker'], { encoding: 'utf-8' }).trim();
+    execFileSync('docker', [...node2, 'swarm', 'join', '--advertise-addr', '10.231.0.2', '--token', token, '10.231.0.1:2377'], { stdio: 'ignore', timeout: 60_000 });
+    let applied: ApplyResult | undefined;
+    try {
+      await waitFor('two ready nodes', async () => execFileSync('docker', ['node', 'ls', '--format', '{{.Status}}'], { encoding: 'utf-8' })
+        .split('\n').filter(l => l.trim() === 'Ready').length === 2, 60_000);
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-two-'));
+      const app = new App({ outdir: out, stackTraces: false });
+      const stack = new TerraformStack(app, 'two-nodes');
+      new DockerProvider(stack, 'docker', { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
+      const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', repository: `${REGISTRY}/cdktf-wsgi-test/two-nodes` });
+      new WsgiService(stack, 'Web', {
+        labels: TEST_LABELS,
+        image,
+        serviceName: 'cdktf-wsgi-two-nodes',
+        mode: ServiceMode.everyNode(),
+        publish: [{ publishedPort: TWO_NODES_PORT, mode: PublishMode.HOST }],
+        healthCheck: HealthCheck.http('/healthz', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 2 }),
+        pushToRegistry: true,
+        convergeTimeout: Duration.seconds(120),
+      });
+      app.synth();
+      applied = await applyStack(path.join(out, 'stacks', 'two-nodes'));
+      // Both nodes are called "vm" (one UTS namespace): tasks are told apart by node ID.
+      const taskIds = execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', 'cdktf-wsgi-two-nodes'], { encoding: 'utf-8' }).trim().split('\n');
+      const placement = taskIds.map(id => execFileSync('docker', ['inspect', '--format', '{{.NodeID}} {{.Status.State}}', id], { encoding: 'utf-8' }).trim());
+      expect(placement.every(p => p.endsWith(' running'))).toBe(true);
+      expect(new Set(placement.map(p => p.split(' ')[0])).size).toBe(2);
+      process.stdout.write(`swarm: two nodes, one task on each: ${placement.join(', ')}\n`);
+      // Each node answers on its own loopback: the host here, the namespace through nsenter.
+      expect(await get(TWO_NODES_PORT, '/api/version')).toEqual({ status: 200, body: 'v2' });
+      const fromNode2 = execFileSync('nsenter', ['--net=/var/run/netns/cdktf-wsgi-node2', 'curl', '-fsS', `http://127.0.0.1:${TWO_NODES_PORT}/api/version`], { encoding: 'utf-8' });
+      expect(fromNode2).toBe('v2');
+      // The second node never built the image: it pulled it, by digest, from the registry.
+      const pulled = execFileSync('docker', [...node2, 'images', '--digests', '--format', '{{.Repository}} {{.Digest}}'], { encoding: 'utf-8' });
+      const digest = inspectService('cdktf-wsgi-two-nodes').Spec.TaskTemplate.ContainerSpec.Image.split('@')[1];
+      expect(pulled).toContain(`${REGISTRY}/cdktf-wsgi-test/two-nodes ${digest}`);
+    } finally {
+      if (applied) await destroyStack(applied);
+      execFileSync('docker', [...node2, 'swarm', 'leave', '--force'], { stdio: 'ignore', timeout: 60_000 });
+      const gone = execFileSync('docker', ['node', 'ls', '--filter', 'role=worker', '-q'], { encoding: 'utf-8' }).trim().split('\n').filter(Boolean);
+      if (gone.length > 0) execFileSync('docker', ['node', 'rm', '--force', ...gone], { stdio: 'ignore' });
+      execFileSync('docker', [...node2, 'image', 'prune', '-af'], { stdio: 'ignore', timeout: 120_000 });
     }
   }, 600_000);
 });
