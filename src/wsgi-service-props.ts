@@ -186,9 +186,9 @@ export interface WsgiServiceProps {
 
   /**
    * How long the apply waits for the service to converge (every task running and healthy) before
-   * it fails.
+   * it fails. Replicated services only: provider 3.6.2 does not wait for a global one.
    *
-   * @default Duration.minutes(3)
+   * @default Duration.minutes(3) for a replicated service
    */
   readonly convergeTimeout?: Duration;
 

@@ -106,6 +106,11 @@ export class WsgiService extends Construct {
       : 10;
     const update = this.renderUpdate('update', props.update ?? {}, hostMode, failureWindow);
     const rollback = this.renderUpdate('rollback', props.rollback ?? props.update ?? {}, hostMode, failureWindow);
+    // Provider 3.6.2 refuses converge_config with global mode: the apply then returns once Swarm has the spec.
+    if (replicas === undefined && props.convergeTimeout !== undefined) {
+      fail(this, 'convergeTimeout', props.convergeTimeout.toString(), 'cannot be combined with ServiceMode.everyNode(): the provider waits for convergence only for replicated services',
+        'remove convergeTimeout, or use ServiceMode.replicated(n)');
+    }
     const convergeSeconds = requireWholeSeconds(this, 'convergeTimeout', props.convergeTimeout ?? Duration.minutes(3), 1, 'use Duration.minutes(n)');
 
     const limits = {
@@ -201,7 +206,7 @@ export class WsgiService extends Construct {
       endpointSpec: ports.length > 0 ? { ports } : undefined,
       updateConfig: { ...update, failureAction: 'rollback' },
       rollbackConfig: { ...rollback, failureAction: 'pause' },
-      convergeConfig: { delay: '2s', timeout: `${convergeSeconds}s` },
+      convergeConfig: replicas === undefined ? undefined : { delay: '2s', timeout: `${convergeSeconds}s` },
     });
   }
 

@@ -51,10 +51,10 @@ describe('WsgiService', () => {
       cpus: 0.5,
       cpuReservation: 0.25,
       restartCondition: ServiceRestartCondition.ON_FAILURE,
+      update: { delay: Duration.minutes(1) },
       placementConstraints: ['node.role == worker'],
       networks: ['backend'],
       labels: { 'com.example.team': 'web' },
-      convergeTimeout: Duration.minutes(5),
     });
     const [svc] = resources(stack, 'docker_service');
     expect(svc.mode).toEqual({ global: true });
@@ -66,8 +66,10 @@ describe('WsgiService', () => {
     expect(svc.task_spec.placement).toEqual({ constraints: ['node.role == worker'], max_replicas: 1 });
     expect(svc.task_spec.networks_advanced).toEqual([{ name: 'backend' }]);
     expect(svc.update_config.order).toBe('stop-first');
+    expect(svc.update_config.delay).toBe('1m');
     expect(svc.labels).toEqual([{ label: 'com.example.team', value: 'web' }]);
-    expect(svc.converge_config.timeout).toBe('300s');
+    // Provider 3.6.2 refuses converge_config with global mode.
+    expect(svc.converge_config).toBeUndefined();
   });
 
   test('secrets: a Swarm secret per variable, mounted as a file for the app user, named by a hash of the value', () => {
@@ -120,6 +122,9 @@ describe('WsgiService', () => {
       'test/Web: \'update.maxFailureRatio\' 2 is not a fraction from 0 to 1. Fix: use 0 (no failure tolerated) up to 1'],
     ['a failure ratio finer than one decimal', { update: { maxFailureRatio: 0.25 } },
       'test/Web: \'update.maxFailureRatio\' 0.25 has more than one decimal, which provider 3.6.2 reads back rounded, so every plan would show a change. Fix: use a multiple of 0.1, e.g. 0.2'],
+    ['a converge timeout on a global service', { mode: ServiceMode.everyNode(), convergeTimeout: Duration.minutes(5) },
+      'test/Web: \'convergeTimeout\' "300s" cannot be combined with ServiceMode.everyNode(): the provider waits for convergence only for replicated services. '
+      + 'Fix: remove convergeTimeout, or use ServiceMode.replicated(n)'],
     ['a bad constraint', { placementConstraints: ['node.role'] },
       'test/Web: \'placementConstraints[0]\' "node.role" is not a constraint of the form "<attribute> == <value>" or "!=". Fix: use a constraint such as "node.role == worker"'],
   ])('%s fails with the whole message', (_, props, message) => {

@@ -263,10 +263,14 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
         publish: [{ publishedPort: TWO_NODES_PORT, mode: PublishMode.HOST }],
         healthCheck: HealthCheck.http('/healthz', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 2 }),
         pushToRegistry: true,
-        convergeTimeout: Duration.seconds(120),
       });
       app.synth();
       applied = await applyStack(path.join(out, 'stacks', 'two-nodes'));
+      // A global service's apply does not wait for convergence (provider 3.6.2): wait here.
+      const running = () => execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', 'cdktf-wsgi-two-nodes'], { encoding: 'utf-8' })
+        .trim().split('\n').filter(Boolean)
+        .map(id => execFileSync('docker', ['inspect', '--format', '{{.NodeID}} {{.Status.State}}', id], { encoding: 'utf-8' }).trim());
+      await waitFor('a running task on each node', async () => running().filter(p => p.endsWith(' running')).length === 2, 120_000);
       // Both nodes are called "vm" (one UTS namespace): tasks are told apart by node ID.
       const taskIds = execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', 'cdktf-wsgi-two-nodes'], { encoding: 'utf-8' }).trim().split('\n');
       const placement = taskIds.map(id => execFileSync('docker', ['inspect', '--format', '{{.NodeID}} {{.Status.State}}', id], { encoding: 'utf-8' }).trim());
