@@ -1,5 +1,5 @@
 import { registryImage, secret, service } from '@cdktf/provider-docker';
-import { Fn, Token } from 'cdktf';
+import { Annotations, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -235,6 +235,8 @@ export class WsgiService extends Construct {
     image.resource.lifecycle = { ...(image.resource.lifecycle ?? {}), createBeforeDestroy: true };
     image.resource.forceRemove = true;
     if (props.pushToRegistry !== true) {
+      Annotations.of(this).addInfo(`the tasks run ${image.node.path} from the local image store of the node Terraform talks to: with more than one node, `
+        + 'set pushToRegistry (and a registry `repository` on the image), or a placement constraint that keeps the tasks on that node');
       return image.resource.name;
     }
     // One push per image, however many services run it.

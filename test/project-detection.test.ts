@@ -1,19 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { container } from '@cdktf/provider-docker';
-import { Testing, TerraformVariable } from 'cdktf';
-import { Dependencies, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
-import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
+import { TerraformVariable } from 'cdktf';
+import { Dependencies, WsgiContainer, WsgiImage } from '../src';
+import { DJANGO, FLASK_APP, image, newStack, warnings, writeSource } from './util';
 import { findCallables, findImports, moduleLevelNames } from '../src/private/python/reader';
 import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
-
-function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
-  const { app, stack } = newStack();
-  const source = writeSource(files);
-  const img = new WsgiImage(stack, 'Image', { source, ...props });
-  const infos = stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/info').map(m => String(m.data)));
-  return { app, stack, img, source, infos };
-}
 
 describe('entrypoint detection', () => {
   test.each([
@@ -166,19 +157,6 @@ describe('dependency check', () => {
   });
 });
 
-const DJANGO = {
-  'requirements.txt': 'Django\nwhitenoise\ngunicorn\n',
-  'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
-  'mysite/__init__.py': '',
-  'mysite/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = get_wsgi_application()\n',
-  'mysite/settings.py': [
-    'import os',
-    'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
-    'DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"',
-    'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]',
-    'STATIC_ROOT = "/app/staticfiles"',
-  ].join('\n'),
-};
 
 describe('Django', () => {
   test('collectstatic runs at build with placeholders for the SECRET_KEY variables only', () => {
@@ -236,51 +214,6 @@ describe('Django', () => {
     const quiet = new WsgiContainer(stack, 'Quiet', { image: img, containerName: 'quiet' });
     quiet.addEnvironment('DJANGO_SECRET_KEY', 'k');
     expect(django(quiet)).toEqual([]);
-  });
-});
-
-describe('release command', () => {
-  test('djangoMigrate runs in its own container before the app, with the app\'s environment, volumes and hardening', () => {
-    const { stack, img } = image(DJANGO);
-    new WsgiContainer(stack, 'Web', {
-      image: img,
-      environment: { DJANGO_SECRET_KEY: 'k' },
-      volumes: [{ volumeName: 'data', containerPath: '/data' }],
-      releaseCommand: ReleaseCommand.djangoMigrate(),
-    });
-    const json = Testing.synth(stack);
-    const all = resources(stack, 'docker_container');
-    const release = all.find(r => r.name === 'test-web-release')!;
-    const web = all.find(r => r.name === 'test-web')!;
-    expect(release).toMatchObject({
-      entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'],
-      env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
-      attach: true,
-      logs: true,
-      tty: true,
-      must_run: false,
-      restart: 'no',
-      user: '10001:10001',
-      read_only: true,
-      capabilities: { drop: ['ALL'] },
-      security_opts: ['no-new-privileges:true'],
-      volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
-      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput --no-color) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
-    });
-    expect(release.ports).toBeUndefined();
-    expect(release.healthcheck).toBeUndefined();
-    expect(web.depends_on).toEqual([expect.stringMatching(/^docker_container\.Web_Release_/)]);
-    expect(json).toHaveResource(container.Container);
-  });
-
-  test('exec runs any command; no release command means no extra container', () => {
-    const { stack, img } = image(FLASK_APP, { entrypoint: 'manager:app' });
-    new WsgiContainer(stack, 'Web', { image: img, releaseCommand: ReleaseCommand.exec(['python3', '-m', 'flask', 'db', 'upgrade']) });
-    new WsgiContainer(stack, 'Other', { image: img, containerName: 'other' });
-    const all = resources(stack, 'docker_container');
-    expect(all.map(r => r.name).sort()).toEqual(['other', 'test-web', 'test-web-release']);
-    expect(all.find(r => r.name === 'test-web-release')!.entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
-    expect(all.find(r => r.name === 'other')!.depends_on).toBeUndefined();
   });
 });
 

@@ -5,6 +5,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { IConstruct } from 'constructs';
+import { WsgiImage, WsgiImageProps } from '../src';
 
 /** A minimal Flask app; override or add files per test. */
 export const FLASK_APP: Record<string, string> = {
@@ -46,3 +47,27 @@ export function warnings(stack: IConstruct): string[] {
   invokeAspects(stack.node.root);
   return stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/warn').map(m => String(m.data)));
 }
+
+/** A WsgiImage of `files` in a fresh stack, with the info annotations it made. */
+export function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
+  const { app, stack } = newStack();
+  const source = writeSource(files);
+  const img = new WsgiImage(stack, 'Image', { source, ...props });
+  const infos = stack.node.findAll().flatMap(c => c.node.metadata.filter(m => m.type === '@cdktf/info').map(m => String(m.data)));
+  return { app, stack, img, source, infos };
+}
+
+/** A minimal Django project: settings module, wsgi.py, manage.py, WhiteNoise, STATIC_ROOT. */
+export const DJANGO = {
+  'requirements.txt': 'Django\nwhitenoise\ngunicorn\n',
+  'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+  'mysite/__init__.py': '',
+  'mysite/wsgi.py': 'import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\napplication = get_wsgi_application()\n',
+  'mysite/settings.py': [
+    'import os',
+    'SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]',
+    'DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"',
+    'MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "whitenoise.middleware.WhiteNoiseMiddleware"]',
+    'STATIC_ROOT = "/app/staticfiles"',
+  ].join('\n'),
+};

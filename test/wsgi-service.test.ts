@@ -35,6 +35,10 @@ describe('WsgiService', () => {
     expect(svc.task_spec.restart_policy).toEqual({ condition: 'any', delay: '5s', window: '1m' });
     expect(svc.endpoint_spec).toBeUndefined();
     expect(svc.task_spec.container_spec.env).toBeUndefined();
+    expect(web.node.metadata.filter(m => m.type === '@cdktf/info').map(m => m.data)).toEqual([
+      'the tasks run test/Image from the local image store of the node Terraform talks to: with more than one node, '
+      + 'set pushToRegistry (and a registry `repository` on the image), or a placement constraint that keeps the tasks on that node',
+    ]);
     const [img] = resources(stack, 'docker_image');
     expect(img.lifecycle).toEqual({ create_before_destroy: true });
     expect(img.force_remove).toBe(true);
@@ -101,6 +105,7 @@ describe('WsgiService', () => {
     expect(resources(stack, 'docker_service')[0].task_spec.container_spec.image)
       .toBe('${docker_image.Image_9D742C96.name}@${docker_registry_image.Image_Registry_DA5BD3C0.sha256_digest}');
     expect(web.registryResource).toBe(image.registryResource);
+    expect(web.node.metadata.filter(m => m.type === '@cdktf/info')).toEqual([]);
     // A second service of the same image runs the same push.
     const other = new WsgiService(stack, 'Other', { image, pushToRegistry: true });
     expect(other.registryResource).toBe(web.registryResource);
