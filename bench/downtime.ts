@@ -20,7 +20,7 @@ import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
 const LEAVES = path.join(ROOT, 'examples', 'leaves', 'app');
-export const POLL_INTERVAL_MS = 50;
+const POLL_INTERVAL_MS = 50;
 /** No apply in this scenario may take longer; the poller stops then in any case. */
 const MAX_APPLY_MS = 600_000;
 
@@ -187,24 +187,31 @@ async function rollout(variant: Variant, edit: Edit, source: string, work: strin
   const samples = await poller.stop();
   const built = events.find(e => /^docker_image\.[^:]+: Creation complete after/.test(e.line));
   const buildStart = events.find(e => /^docker_image\.[^:]+: Creating/.test(e.line));
-  let longestGapMs = 0;
-  let lastOk: number | undefined;
-  for (const s of samples) {
-    if (!s.ok) continue;
-    if (lastOk !== undefined) longestGapMs = Math.max(longestGapMs, s.ms - lastOk - POLL_INTERVAL_MS);
-    lastOk = s.ms;
-  }
-  // A failure after the last success (the app never came back) counts up to the end of polling.
-  const last = samples[samples.length - 1];
-  if (last && !last.ok && lastOk !== undefined) longestGapMs = Math.max(longestGapMs, last.ms - lastOk);
   return {
     applyMs,
     imageBuildMs: built && buildStart ? built.ms - buildStart.ms : 0,
     requests: samples.length,
     failed: samples.filter(s => !s.ok).length,
-    longestGapMs: Math.max(0, longestGapMs),
+    longestGapMs: longestGap(samples),
     events,
   };
+}
+
+/**
+ * The longest time between two successful answers, less the polling interval; a failure after the
+ * last success (the app never came back) counts up to the end of polling.
+ */
+export function longestGap(samples: Array<{ ms: number; ok: boolean }>): number {
+  let longest = 0;
+  let lastOk: number | undefined;
+  for (const s of samples) {
+    if (!s.ok) continue;
+    if (lastOk !== undefined) longest = Math.max(longest, s.ms - lastOk - POLL_INTERVAL_MS);
+    lastOk = s.ms;
+  }
+  const last = samples[samples.length - 1];
+  if (last && !last.ok && lastOk !== undefined) longest = Math.max(longest, last.ms - lastOk);
+  return Math.max(0, longest);
 }
 
 export async function downtimeScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
-import { median, poll, POLL_INTERVAL_MS, terraform } from './downtime';
+import { longestGap, median, poll, terraform } from './downtime';
 import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../src';
 import { ingressWorks } from '../test/engine/swarm/probes';
 import { toolchainUnavailable } from '../test/engine/terraform';
@@ -59,14 +59,7 @@ async function rollout(variant: Variant, source: string, work: string, ingress: 
   const applyMs = Number(process.hrtime.bigint() - started) / 1e6;
   await new Promise(r => setTimeout(r, 2000));
   const samples = await poller.stop();
-  let longestGapMs = 0;
-  let lastOk: number | undefined;
-  for (const s of samples) {
-    if (!s.ok) continue;
-    if (lastOk !== undefined) longestGapMs = Math.max(longestGapMs, s.ms - lastOk - POLL_INTERVAL_MS);
-    lastOk = s.ms;
-  }
-  return { applyMs, requests: samples.length, failed: samples.filter(s => !s.ok).length, longestGapMs: Math.max(0, longestGapMs) };
+  return { applyMs, requests: samples.length, failed: samples.filter(s => !s.ok).length, longestGapMs: longestGap(samples) };
 }
 
 export async function swarmRolloutScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {

@@ -73,7 +73,8 @@ export class Duration {
   }
 
   /**
-   * The Go duration string Docker and the provider expect (`30s`, `1500ms`).
+   * The amount as given, in seconds when whole (`30s`, `1500ms`): for messages. Resources take the
+   * form the provider reads back instead (`private/go-duration.ts`).
    * @internal
    */
   public _toDockerString(): string {

@@ -4,6 +4,7 @@ import { Annotations, Aspects, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { goDuration } from './private/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
@@ -11,7 +12,7 @@ import { debugValueOn } from './private/python/django';
 import { RELEASE_OUTPUT } from './private/release-output';
 import { renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
 
 function settingsHash(settings: unknown): string {
@@ -116,11 +117,12 @@ export class WsgiContainer extends Construct {
       dropAllCapabilities: props.dropAllCapabilities ?? true,
     });
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
+    // In the form the provider reads back (Go's), or every plan would show an in-place update.
     const healthcheck = check && {
       test: check.test,
-      interval: check.interval._toDockerString(),
-      timeout: check.timeout._toDockerString(),
-      startPeriod: check.startPeriod._toDockerString(),
+      interval: goDuration(check.interval.toMilliseconds()),
+      timeout: goDuration(check.timeout.toMilliseconds()),
+      startPeriod: goDuration(check.startPeriod.toMilliseconds()),
       retries: check.retries,
     };
     const tmpfs = rendered.tmpfs && { ...rendered.tmpfs };
@@ -203,10 +205,7 @@ export class WsgiContainer extends Construct {
    * such as a sensitive TerraformVariable's value.
    */
   public addEnvironment(name: string, value: string): void {
-    requireEnvName(this, 'environment key', name);
-    if (!Token.isUnresolved(value) && (typeof value !== 'string' || value.includes('\0'))) {
-      fail(this, `environment.${name}`, value, 'is not a string without NUL characters', 'pass the value as a plain string');
-    }
+    requireRuntimeVariable(this, name, value);
     if (name in this.environment) {
       fail(this, `environment.${name}`, value, `is set twice (first as ${Token.isUnresolved(this.environment[name]) ? 'a token' : JSON.stringify(this.environment[name])})`, 'set each variable once');
     }

@@ -3,13 +3,13 @@ import { Annotations, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
-import { goDuration } from './private/go-duration';
+import { goShortDuration } from './private/go-duration';
 import { SECRET_FILES_VARIABLE } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
-import { renderRuntime, WsgiRuntime } from './private/runtime';
+import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
 /** Swarm service names are DNS labels: at most 63 characters. */
@@ -93,7 +93,8 @@ export class WsgiService extends Construct {
     const rendered = renderRuntime(runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      tmpSizeMiB: 64,
+      // Unused: a service's /tmp takes no options (below).
+      tmpSizeMiB: DEFAULT_HARDENING.tmpSizeMiB,
       // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
       noNewPrivileges: false,
       dropAllCapabilities: props.dropAllCapabilities ?? true,
@@ -143,7 +144,9 @@ export class WsgiService extends Construct {
     const labels = requireLabels(this, props.labels ?? {});
     const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
 
-    this.imageReference = this.resolveImage(props);
+    const resolved = this.resolveImage(props);
+    this.imageReference = resolved.reference;
+    this.registryResource = resolved.pushed;
 
     const secretMounts = secretNames.map(name => {
       const value = secrets[name];
@@ -175,13 +178,13 @@ export class WsgiService extends Construct {
           readOnly: rendered.readOnlyRootFilesystem,
           capDrop: rendered.capDrop && [...rendered.capDrop],
           stopSignal: rendered.stopSignal,
-          stopGracePeriod: goDuration(rendered.stopTimeoutSeconds * 1000),
+          stopGracePeriod: goShortDuration(rendered.stopTimeoutSeconds * 1000),
           env: Object.keys(env).length > 0 ? env : undefined,
           healthcheck: check && {
             test: check.test,
-            interval: goDuration(check.interval.toMilliseconds()),
-            timeout: goDuration(check.timeout.toMilliseconds()),
-            startPeriod: goDuration(check.startPeriod.toMilliseconds()),
+            interval: goShortDuration(check.interval.toMilliseconds()),
+            timeout: goShortDuration(check.timeout.toMilliseconds()),
+            startPeriod: goShortDuration(check.startPeriod.toMilliseconds()),
             retries: check.retries,
           },
           // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid), and provider 3.6.2
@@ -196,7 +199,7 @@ export class WsgiService extends Construct {
           limits: limits.memoryBytes !== undefined || limits.nanoCpus !== undefined ? limits : undefined,
           reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
         },
-        restartPolicy: { condition: restartCondition, delay: goDuration(5000), window: goDuration(60_000) },
+        restartPolicy: { condition: restartCondition, delay: goShortDuration(5000), window: goShortDuration(60_000) },
         // Host mode binds the port on the task's node: a second task there could not start.
         placement: constraints.length > 0 || hostMode
           ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
@@ -224,7 +227,8 @@ export class WsgiService extends Construct {
     return [...this.published];
   }
 
-  private resolveImage(props: WsgiServiceProps): string {
+  /** The reference the tasks run, and the push that makes it reachable from other nodes, if any. */
+  private resolveImage(props: WsgiServiceProps): { reference: string; pushed?: registryImage.RegistryImage } {
     const image = props.image;
     if (!image.imageName.endsWith(`:${image.fingerprint.slice(0, 16)}`)) {
       fail(this, 'image', image.imageName, 'has a fixed tag, but a service rolls out by a tag that changes with the image (the old image is removed after the new one exists)',
@@ -237,11 +241,11 @@ export class WsgiService extends Construct {
     if (props.pushToRegistry !== true) {
       Annotations.of(this).addInfo(`the tasks run ${image.node.path} from the local image store of the node Terraform talks to: with more than one node, `
         + 'set pushToRegistry (and a registry `repository` on the image), or a placement constraint that keeps the tasks on that node');
-      return image.resource.name;
+      return { reference: image.resource.name };
     }
     // One push per image, however many services run it.
-    (this as { registryResource?: registryImage.RegistryImage }).registryResource = image._push(this, props.keepPushedImages ?? false);
-    return `${image.resource.name}@${this.registryResource!.sha256Digest}`;
+    const pushed = image._push(this, props.keepPushedImages ?? false);
+    return { reference: `${image.resource.name}@${pushed.sha256Digest}`, pushed };
   }
 
   private renderUpdate(property: string, options: RollingUpdateOptions, hostMode: boolean, failureWindow: number) {
@@ -266,7 +270,7 @@ export class WsgiService extends Construct {
     if (Math.abs(ratio * 10 - Math.round(ratio * 10)) > 1e-9) {
       fail(this, `${property}.maxFailureRatio`, ratio, 'has more than one decimal, which provider 3.6.2 reads back rounded, so every plan would show a change', 'use a multiple of 0.1, e.g. 0.2');
     }
-    return { parallelism, delay: goDuration(delay * 1000), order, monitor: goDuration(monitor * 1000), maxFailureRatio: ratio.toFixed(1) };
+    return { parallelism, delay: goShortDuration(delay * 1000), order, monitor: goShortDuration(monitor * 1000), maxFailureRatio: ratio.toFixed(1) };
   }
 
   private mebibytes(property: string, value: number | undefined): number | undefined {
@@ -290,12 +294,8 @@ function requireEnvironment(scope: WsgiService, environment: { [name: string]: s
   requireLiteral(scope, 'environment', environment);
   const result: { [name: string]: string } = {};
   for (const name of Object.keys(environment).sort()) {
-    requireEnvName(scope, 'environment key', name);
-    const value = environment[name];
-    if (!Token.isUnresolved(value) && (typeof value !== 'string' || value.includes('\0'))) {
-      fail(scope, `environment.${name}`, value, 'is not a string without NUL characters', 'pass the value as a plain string');
-    }
-    result[name] = value;
+    requireRuntimeVariable(scope, name, environment[name]);
+    result[name] = environment[name];
   }
   const site = Site.of(scope);
   warnIfSecretLooking(site, 'environment', result, 'is a plain value, stored in the service spec, cdk.tf.json and the Terraform state in clear',

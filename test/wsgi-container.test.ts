@@ -78,6 +78,25 @@ describe('WsgiContainer defaults', () => {
 });
 
 describe('WsgiContainer options', () => {
+  test('health check durations are written as the provider reads them back (Go\'s form), so a re-plan is empty', () => {
+    const { res } = setup({ healthCheck: HealthCheck.http('/', { interval: Duration.millis(1500), timeout: Duration.seconds(2), startPeriod: Duration.seconds(60) }) });
+    expect(res.healthcheck).toMatchObject({ interval: '1.5s', timeout: '2s', start_period: '1m0s' });
+  });
+
+  test('labels go on the container next to the library\'s own; none by default', () => {
+    expect(setup().res.labels).toEqual([{ label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    const { res } = setup({ labels: { 'com.example.team': 'web' } });
+    expect(res.labels.slice(1)).toEqual([{ label: 'com.example.team', value: 'web' }]);
+  });
+
+  test('a label key of the library\'s own, and a variable set twice, fail with the whole message', () => {
+    expect(() => setup({ labels: { [WsgiContainer.UNAPPLIED_SETTINGS_LABEL]: 'x' } })).toThrow(
+      'test/Web: \'labels key\' "cdktf-wsgi.unapplied-settings-hash" is not a label key of your own (letters, digits, ".", "_", "-", "/", '
+      + 'starting with a letter or digit; not cdktf-wsgi.unapplied-settings-hash). Fix: use a key such as "com.example.team"');
+    const { web } = setup({ environment: { MODE: 'a' } });
+    expect(() => web.addEnvironment('MODE', 'b')).toThrow('test/Web: \'environment.MODE\' "b" is set twice (first as "a"). Fix: set each variable once');
+  });
+
   test('every hardening default has an opt-out', () => {
     const { res } = setup({ runAsNonRoot: false, readOnlyRootFilesystem: false, noNewPrivileges: false, dropAllCapabilities: false });
     expect(res.user).toBe('0:0');

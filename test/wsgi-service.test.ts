@@ -34,6 +34,11 @@ describe('WsgiService', () => {
     expect(svc.converge_config).toEqual({ delay: '2s', timeout: '180s' });
     expect(svc.task_spec.restart_policy).toEqual({ condition: 'any', delay: '5s', window: '1m' });
     expect(svc.endpoint_spec).toBeUndefined();
+    expect(svc.labels).toBeUndefined();
+    expect(svc.task_spec.placement).toBeUndefined();
+    expect(svc.task_spec.networks_advanced).toBeUndefined();
+    expect(svc.task_spec.resources).toBeUndefined();
+    expect(svc.task_spec.container_spec.secrets).toBeUndefined();
     expect(svc.task_spec.container_spec.env).toBeUndefined();
     expect(web.node.metadata.filter(m => m.type === '@cdktf/info').map(m => m.data)).toEqual([
       'the tasks run test/Image from the local image store of the node Terraform talks to: with more than one node, '
@@ -130,6 +135,36 @@ describe('WsgiService', () => {
     ['a converge timeout on a global service', { mode: ServiceMode.everyNode(), convergeTimeout: Duration.minutes(5) },
       'test/Web: \'convergeTimeout\' "300s" cannot be combined with ServiceMode.everyNode(): the provider waits for convergence only for replicated services. '
       + 'Fix: remove convergeTimeout, or use ServiceMode.replicated(n)'],
+    ['an invalid service name', { serviceName: '-web' },
+      'test/Web: \'serviceName\' "-web" is not a valid service name (letters, digits, "_", ".", "-", at most 63, starting with a letter or digit). Fix: use a name such as "web"'],
+    ['a published port out of range', { publish: [{ publishedPort: 0 }] },
+      'test/Web: \'publish[0].publishedPort\' 0 is out of range: must be a whole number from 1 to 65535. Fix: use a free port from 1 to 65535'],
+    ['a port published twice', { publish: [{ publishedPort: 8080 }, { publishedPort: 8080, mode: PublishMode.HOST }] },
+      'test/Web: \'publish[1].publishedPort\' 8080 is published twice by this service. Fix: publish each port once'],
+    ['an unknown publish mode', { publish: [{ publishedPort: 8080, mode: 'mesh' as PublishMode }] },
+      'test/Web: \'publish[0].mode\' "mesh" is not a publish mode. Fix: use PublishMode.INGRESS or PublishMode.HOST'],
+    ['a secret with an invalid name', { secrets: { 'BAD-NAME': 'x' } },
+      'test/Web: \'secrets key\' "BAD-NAME" is not a valid variable name (letters, digits and underscores, not starting with a digit). Fix: rename the variable, e.g. "DATABASE_URL"'],
+    ['a secret named like the library\'s own variable', { secrets: { CDKTF_WSGI_SECRET_FILES: 'x' } },
+      'test/Web: \'secrets key\' "CDKTF_WSGI_SECRET_FILES" is the library\'s own variable. Fix: choose another name'],
+    ['an unknown update order', { update: { order: 'random' as UpdateOrder } },
+      'test/Web: \'update.order\' "random" is not an update order. Fix: use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST'],
+    ['a fractional update delay', { update: { delay: Duration.millis(1500) } },
+      'test/Web: \'update.delay\' "1500ms" must be a whole number of seconds, at least 0. Fix: use Duration.seconds(n)'],
+    ['a negative rollback parallelism', { rollback: { parallelism: -1 } },
+      'test/Web: \'rollback.parallelism\' -1 is out of range: must be a whole number from 0 to 10000. Fix: use 1 (one task at a time) or more; 0 updates all at once'],
+    ['a zero converge timeout', { convergeTimeout: Duration.seconds(0) },
+      'test/Web: \'convergeTimeout\' "0s" must be a whole number of seconds, at least 1. Fix: use Duration.minutes(n)'],
+    ['a memory limit below Docker\'s minimum', { memoryMiB: 2 },
+      'test/Web: \'memoryMiB\' 2 is out of range: must be a whole number from 6 to 2147483647. Fix: use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more'],
+    ['a zero CPU reservation', { cpuReservation: 0 },
+      'test/Web: \'cpuReservation\' 0 must be a positive number of CPUs. Fix: use a value such as 0.5 or 2'],
+    ['an unknown restart condition', { restartCondition: 'sometimes' as ServiceRestartCondition },
+      'test/Web: \'restartCondition\' "sometimes" is not a restart condition. Fix: use a ServiceRestartCondition value'],
+    ['an invalid network name', { networks: ['bad name'] },
+      'test/Web: \'networks[0]\' "bad name" is not a valid Docker network name. Fix: use an overlay network\'s name, or a docker_network resource\'s name attribute'],
+    ['a NUL in an environment value', { environment: { A: 'x\0y' } },
+      'test/Web: \'environment.A\' "x\\u0000y" is not a string without NUL characters. Fix: pass the value as a plain string'],
     ['a bad constraint', { placementConstraints: ['node.role'] },
       'test/Web: \'placementConstraints[0]\' "node.role" is not a constraint of the form "<attribute> == <value>" or "!=". Fix: use a constraint such as "node.role == worker"'],
   ])('%s fails with the whole message', (_, props, message) => {

@@ -209,3 +209,11 @@ export function requireLabels(scope: Locatable, labels: { [key: string]: string 
   }
   return result;
 }
+
+/** A runtime environment variable: a valid name, and a string without NUL or a Terraform token. */
+export function requireRuntimeVariable(scope: Locatable, name: string, value: unknown): void {
+  requireEnvName(scope, 'environment key', name);
+  if (!Token.isUnresolved(value) && (typeof value !== 'string' || value.includes('\0'))) {
+    fail(scope, `environment.${name}`, value, 'is not a string without NUL characters', 'pass the value as a plain string');
+  }
+}

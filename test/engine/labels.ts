@@ -9,7 +9,7 @@ export const TEST_LABEL = 'cdktf-wsgi.test';
 export const TEST_LABELS: { [key: string]: string } = { [TEST_LABEL]: 'engine' };
 
 function dockerLines(args: string[]): string[] {
-  return execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000 }).split('\n').map(l => l.trim()).filter(l => l.length > 0);
+  return execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').map(l => l.trim()).filter(l => l.length > 0);
 }
 
 /**
@@ -45,7 +45,7 @@ export function removeLabelled(): { containers: number; images: number } {
 /** Lines of a docker command's output; none when the command fails (Swarm commands off Swarm). */
 function dockerLinesOrNone(args: string[]): string[] {
   try {
-    return execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] }).split('\n').map(l => l.trim()).filter(l => l.length > 0);
+    return dockerLines(args);
   } catch {
     return [];
   }

@@ -13,7 +13,7 @@ import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planO
 import { prepareEngine, TEST_LABELS } from './engine';
 import { get } from './probes';
 import { APPS } from './stacks';
-import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
+import { Duration, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
 const PORT = 18101;
 const TOKEN = `plan-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
@@ -39,7 +39,8 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
       labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
-      healthCheck: HealthCheck.http(v.healthPath ?? '/api/ok'),
+      // Not whole seconds below a minute: the form the provider reads back differs from the plain one.
+      healthCheck: HealthCheck.http(v.healthPath ?? '/api/ok', { interval: Duration.millis(1500), startPeriod: Duration.seconds(60) }),
       environment: { APP_TOKEN: token.stringValue, APP_MODE: v.mode ?? 'blue' },
     });
     app.synth();

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Duration } from '../../duration';
 import { GunicornSettings, WorkerClass } from '../../gunicorn';
 import { WsgiImageProps } from '../../wsgi-image-props';
+import { GunicornConfigSpec } from '../gunicorn-config';
 import { FORWARDED_IP, WORKER_CLASS } from '../patterns';
 import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileGunicorn } from '../procfile';
 import { moduleAssignments, simpleLiteral } from '../python/reader';
@@ -27,20 +28,8 @@ export interface ProjectConfig {
   readonly settings: GunicornSettings;
 }
 
-/** gunicorn's settings with every default applied, in whole seconds. */
-export interface ResolvedGunicorn {
-  readonly workers?: number;
-  readonly threads: number;
-  readonly workerClass: string;
-  readonly timeoutSeconds: number;
-  readonly gracefulTimeoutSeconds: number;
-  readonly keepAliveSeconds: number;
-  readonly maxRequests: number;
-  readonly maxRequestsJitter: number;
-  readonly forwardedAllowIps?: string[];
-  readonly accessLog: boolean;
-  readonly preload: boolean;
-}
+/** gunicorn's settings with every default applied, in whole seconds: the config's own part of its spec. */
+export type ResolvedGunicorn = Omit<GunicornConfigSpec, 'entrypoint' | 'port' | 'appDir' | 'projectConfig' | 'explicit'>;
 
 /** Stage 2's output: how gunicorn serves the app. */
 export interface PlannedGunicorn {
