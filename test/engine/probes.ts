@@ -46,12 +46,4 @@ export async function execIn(containerId: string, cmd: string[]): Promise<string
   return out.join('');
 }
 
-/** Polls until fn resolves truthy or the deadline passes; returns the elapsed milliseconds. */
-export async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    if (await fn().catch(() => false)) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 250));
-  }
-}
+export { waitFor, within } from './wait';
