@@ -235,7 +235,9 @@ export interface WsgiServiceProps {
   readonly placementConstraints?: string[];
 
   /**
-   * Overlay networks to attach, by name.
+   * Overlay networks to attach, by name or ID (for example a `docker_network` resource's `name`).
+   * They are looked up at plan time (a `docker_network` data source each), because Swarm keeps a
+   * service's networks by ID: a name given to the service itself would replace it at every apply.
    *
    * @default - none besides the ingress network of published ports
    */

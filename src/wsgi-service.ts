@@ -1,4 +1,4 @@
-import { registryImage, secret, service } from '@cdktf/provider-docker';
+import { dataDockerNetwork, registryImage, secret, service } from '@cdktf/provider-docker';
 import { Annotations, Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
@@ -133,11 +133,16 @@ export class WsgiService extends Construct {
       }
       return c;
     });
-    (props.networks ?? []).forEach((n, i) => {
+    const networks = props.networks ?? [];
+    networks.forEach((n, i) => {
       if (!Token.isUnresolved(n)) {
         requireSingleLine(this, `networks[${i}]`, n);
         if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(n)) {
-          fail(this, `networks[${i}]`, n, 'is not a valid Docker network name', 'use an overlay network\'s name, or a docker_network resource\'s name attribute');
+          fail(this, `networks[${i}]`, n, 'is not a valid Docker network name or ID', 'use an overlay network\'s name or ID, or a docker_network resource\'s name attribute');
+        }
+        const first = networks.indexOf(n);
+        if (first !== i) {
+          fail(this, `networks[${i}]`, n, `is already listed as networks[${first}]`, 'list each network once');
         }
       }
     });
@@ -166,6 +171,11 @@ export class WsgiService extends Construct {
     if (secretNames.length > 0) {
       env[SECRET_FILES_VARIABLE] = secretNames.join(',');
     }
+
+    // Swarm stores a task's networks by ID and the provider reads them back that way; as
+    // networks_advanced.name forces a new service, a name written there would replace the service
+    // at every apply. A data source turns a name (or an ID) into the ID Swarm stores.
+    const networkIds = networks.map((n, i) => new dataDockerNetwork.DataDockerNetwork(this, `Network${i}`, { name: n }).id);
 
     this.resource = new service.Service(this, 'Resource', {
       name: this.serviceName,
@@ -204,7 +214,7 @@ export class WsgiService extends Construct {
         placement: constraints.length > 0 || hostMode
           ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
           : undefined,
-        networksAdvanced: props.networks?.map(name => ({ name })),
+        networksAdvanced: networkIds.length > 0 ? networkIds.map(name => ({ name })) : undefined,
       },
       endpointSpec: ports.length > 0 ? { ports } : undefined,
       updateConfig: { ...update, failureAction: 'rollback' },

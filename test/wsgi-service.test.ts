@@ -73,7 +73,9 @@ describe('WsgiService', () => {
       reservation: { memory_bytes: 128 * 1048576, nano_cpus: 250_000_000 },
     });
     expect(svc.task_spec.placement).toEqual({ constraints: ['node.role == worker'], max_replicas: 1 });
-    expect(svc.task_spec.networks_advanced).toEqual([{ name: 'backend' }]);
+    // By ID, through a lookup: Swarm keeps networks by ID, and a name here would replace the service at every apply.
+    expect(svc.task_spec.networks_advanced).toEqual([{ name: '${data.docker_network.Web_Network0_7E986F5A.id}' }]);
+    expect(JSON.parse(Testing.synth(stack)).data.docker_network).toEqual({ Web_Network0_7E986F5A: { name: 'backend' } });
     expect(svc.update_config.order).toBe('stop-first');
     expect(svc.update_config.delay).toBe('1m');
     expect(svc.labels).toEqual([{ label: 'com.example.team', value: 'web' }]);
@@ -162,7 +164,9 @@ describe('WsgiService', () => {
     ['an unknown restart condition', { restartCondition: 'sometimes' as ServiceRestartCondition },
       'test/Web: \'restartCondition\' "sometimes" is not a restart condition. Fix: use a ServiceRestartCondition value'],
     ['an invalid network name', { networks: ['bad name'] },
-      'test/Web: \'networks[0]\' "bad name" is not a valid Docker network name. Fix: use an overlay network\'s name, or a docker_network resource\'s name attribute'],
+      'test/Web: \'networks[0]\' "bad name" is not a valid Docker network name or ID. Fix: use an overlay network\'s name or ID, or a docker_network resource\'s name attribute'],
+    ['a network listed twice', { networks: ['backend', 'front', 'backend'] },
+      'test/Web: \'networks[2]\' "backend" is already listed as networks[0]. Fix: list each network once'],
     ['a NUL in an environment value', { environment: { A: 'x\0y' } },
       'test/Web: \'environment.A\' "x\\u0000y" is not a string without NUL characters. Fix: pass the value as a plain string'],
     ['a bad constraint', { placementConstraints: ['node.role'] },

@@ -13,7 +13,7 @@ function dockerLines(args: string[]): string[] {
 }
 
 /**
- * Removes the containers and images that carry the engine suites' label, and nothing else: a
+ * Removes the containers, images, volumes and networks that carry the engine suites' label, and nothing else: a
  * user's own containers and images, whatever their names, are never touched. Images still used by
  * a container that is not ours stay.
  */
@@ -37,6 +37,14 @@ export function removeLabelled(): { containers: number; images: number } {
       execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
     } catch {
       // still mounted by a container that is not ours
+    }
+  }
+  // Networks last: a network goes once no container is attached to it.
+  for (const id of dockerLines(['network', 'ls', '-q', '--filter', filter])) {
+    try {
+      execFileSync('docker', ['network', 'rm', id], { stdio: 'ignore', timeout: 60_000 });
+    } catch {
+      // still in use by a container that is not ours
     }
   }
   return { containers, images: removed };
@@ -75,27 +83,37 @@ export function removeLabelledContainers(): number {
   return containers.length;
 }
 
-function volumeLabels(name: string): { [key: string]: string } | null | undefined {
+/** The labels of a named volume or network; undefined when there is none of that name. */
+function objectLabels(kind: 'volume' | 'network', name: string): { [key: string]: string } | null | undefined {
   try {
-    return JSON.parse(execFileSync('docker', ['volume', 'inspect', '--format', '{{json .Labels}}', name], { encoding: 'utf-8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] })) ?? {};
+    return JSON.parse(execFileSync('docker', [kind, 'inspect', '--format', '{{json .Labels}}', name], { encoding: 'utf-8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] })) ?? {};
   } catch {
     return undefined;
   }
 }
 
 /**
- * Removes a named volume the suites created (it carries the label); absent is fine. A volume of
- * that name without the label is someone else's: the suite stops rather than touch it.
+ * Removes a named volume or network the suites created (it carries the label); absent is fine. One
+ * of that name without the label is someone else's: the suite stops rather than touch it.
  */
-export function removeTestVolume(name: string): void {
-  const labels = volumeLabels(name);
+function removeTestObject(kind: 'volume' | 'network', name: string): void {
+  const labels = objectLabels(kind, name);
   if (labels === undefined) {
     return;
   }
   if (labels?.[TEST_LABEL] === undefined) {
-    throw new Error(`a Docker volume named ${name} exists without the ${TEST_LABEL} label, so it is not the tests': remove or rename it to run this suite`);
+    throw new Error(`a Docker ${kind} named ${name} exists without the ${TEST_LABEL} label, so it is not the tests': remove or rename it to run this suite`);
   }
-  execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
+  execFileSync('docker', kind === 'volume' ? ['volume', 'rm', '-f', name] : ['network', 'rm', name], { stdio: 'ignore', timeout: 60_000 });
+}
+
+export const removeTestVolume = (name: string) => removeTestObject('volume', name);
+export const removeTestNetwork = (name: string) => removeTestObject('network', name);
+
+/** A fresh, labelled network of the given driver, created outside Terraform as a user's would be. */
+export function resetTestNetwork(name: string, driver: string): void {
+  removeTestNetwork(name);
+  execFileSync('docker', ['network', 'create', '--driver', driver, '--label', `${TEST_LABEL}=engine`, name], { stdio: 'ignore', timeout: 60_000 });
 }
 
 /**

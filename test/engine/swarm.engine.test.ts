@@ -2,10 +2,12 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyKeepingFailure, applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
+import { removeTestNetwork, resetTestNetwork } from './labels';
 import { execIn, get, waitFor } from './probes';
 import { APPS } from './stacks';
 import { ingressWorks, steadyClient } from './swarm/probes';
@@ -20,6 +22,9 @@ const WEB = 'cdktf-wsgi-swarm-web';
 const EDGE = 'cdktf-wsgi-swarm-edge';
 const TWO_NODES_PORT = 18310;
 const NODE2_SOCK = '/run/cdktf-wsgi-node2.sock';
+/** An overlay network the stack creates, and one created outside Terraform, named literally. */
+const STACK_NET = 'cdktf-wsgi-swarm-backend';
+const EXTERNAL_NET = 'cdktf-wsgi-swarm-external';
 const SECRET_VALUE = `swarm-secret-${Math.random().toString(36).slice(2)}-0123456789`;
 
 interface StackOptions {
@@ -41,6 +46,12 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     // docker_registry_image pushes with the provider's credentials; the test registry has none.
     new DockerProvider(stack, 'docker', { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
     const secret = new TerraformVariable(stack, 'app_secret', { type: 'string', sensitive: true });
+    const backend = new Network(stack, 'Backend', {
+      name: STACK_NET,
+      driver: 'overlay',
+      attachable: true,
+      labels: Object.entries(TEST_LABELS).map(([label, value]) => ({ label, value })),
+    });
     const image = new WsgiImage(stack, 'Image', {
       labels: TEST_LABELS,
       source,
@@ -61,6 +72,9 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
       ...common,
       serviceName: WEB,
       mode: ServiceMode.replicated(options.replicas),
+      // One by a resource's name (known at plan once it exists), one by a literal name: Swarm keeps
+      // both by ID, and the re-plan below must still be empty.
+      networks: [backend.name, EXTERNAL_NET],
       publish: ingress ? [{ publishedPort: WEB_PORT, mode: PublishMode.INGRESS }] : [],
     });
     // Host mode: the port is bound on the task's node, so one task per node, stop-first updates.
@@ -100,17 +114,19 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     process.stdout.write(`\n*** swarm suite: the ingress routing mesh ${ingress ? 'works' : 'does not answer (no IPVS in this kernel)'} here; `
       + `${ingress ? 'the web service publishes in ingress mode' : 'the web service publishes nothing, the edge service in host mode'} ***\n`);
     fs.cpSync(path.join(APPS, 'swarm'), source, { recursive: true });
+    resetTestNetwork(EXTERNAL_NET, 'overlay');
     process.env.TF_VAR_app_secret = SECRET_VALUE;
   }, 300_000);
 
   afterAll(async () => {
     if (state) await destroyStack(state);
+    removeTestNetwork(EXTERNAL_NET);
     delete process.env.TF_VAR_app_secret;
   }, 300_000);
 
   const REPLICAS = 3;
 
-  test('the replicas come up healthy and serve; the secret reaches the app and nothing else; a re-plan changes nothing', async () => {
+  test('the replicas come up healthy on their overlay networks and serve; the secret reaches the app and nothing else; a re-plan changes nothing', async () => {
     const first = synth({ replicas: REPLICAS });
     state = await applyStack(first);
     // The provider reads durations and ratios back in its own form: the rendering must match it.
@@ -122,6 +138,14 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     for (const t of [...healthy, ...await healthyTasks(EDGE)]) {
       expect(await askTask(t.id, '/api/version')).toBe('v1');
       expect(await askTask(t.id, '/api/secret-length/APP_SECRET')).toBe(String(SECRET_VALUE.length));
+    }
+    // Each web task is on both overlay networks (and the edge on none of them).
+    for (const t of healthy) {
+      const attached = Object.keys((await docker.getContainer(t.id).inspect()).NetworkSettings.Networks);
+      expect(attached).toEqual(expect.arrayContaining([STACK_NET, EXTERNAL_NET]));
+    }
+    for (const t of await healthyTasks(EDGE)) {
+      expect(Object.keys((await docker.getContainer(t.id).inspect()).NetworkSettings.Networks)).not.toContain(STACK_NET);
     }
     expect(await get(EDGE_PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
     if (ingress) {
