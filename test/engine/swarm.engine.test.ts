@@ -21,6 +21,7 @@ const REGISTRY = '127.0.0.1:5000';
 const WEB = 'cdktf-wsgi-swarm-web';
 const EDGE = 'cdktf-wsgi-swarm-edge';
 const TWO_NODES_PORT = 18310;
+const TWO_NODES_NET = 'cdktf-wsgi-two-nodes-overlay';
 const NODE2_SOCK = '/run/cdktf-wsgi-node2.sock';
 /** An overlay network the stack creates, and one created outside Terraform, named literally. */
 const STACK_NET = 'cdktf-wsgi-swarm-backend';
@@ -266,7 +267,7 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     }
   }, 600_000);
 
-  test('two nodes: a second engine in a namespace of the suite\'s own joins as a worker; a pushed service runs a task on each, the second pulling from the registry', async () => {
+  test('two nodes: a second engine in a namespace of the suite\'s own joins as a worker; a pushed service runs a task on each, attached to one overlay network, the second pulling from the registry', async () => {
     const node2 = ['-H', `unix://${NODE2_SOCK}`];
     const token = execFileSync('docker', ['swarm', 'join-token', '-q', 'worker'], { encoding: 'utf-8' }).trim();
     execFileSync('docker', [...node2, 'swarm', 'join', '--advertise-addr', '10.231.0.2', '--token', token, '10.231.0.1:2377'], { stdio: 'ignore', timeout: 60_000 });
@@ -279,6 +280,11 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
       const stack = new TerraformStack(app, 'two-nodes');
       new DockerProvider(stack, 'docker', { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
       const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', repository: `${REGISTRY}/cdktf-wsgi-test/two-nodes` });
+      const overlay = new Network(stack, 'Overlay', {
+        name: TWO_NODES_NET,
+        driver: 'overlay',
+        labels: Object.entries(TEST_LABELS).map(([label, value]) => ({ label, value })),
+      });
       new WsgiService(stack, 'Web', {
         labels: TEST_LABELS,
         image,
@@ -287,6 +293,7 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
         publish: [{ publishedPort: TWO_NODES_PORT, mode: PublishMode.HOST }],
         healthCheck: HealthCheck.http('/healthz', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 2 }),
         pushToRegistry: true,
+        networks: [overlay.name],
       });
       app.synth();
       applied = await applyStack(path.join(out, 'stacks', 'two-nodes'));
@@ -298,6 +305,11 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
       // Both nodes are called "vm" (one UTS namespace): tasks are told apart by node ID.
       const taskIds = execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', 'cdktf-wsgi-two-nodes'], { encoding: 'utf-8' }).trim().split('\n');
       const placement = taskIds.map(id => execFileSync('docker', ['inspect', '--format', '{{.NodeID}} {{.Status.State}}', id], { encoding: 'utf-8' }).trim());
+      // The overlay spans both nodes (VXLAN between the engines): each task, on either node, is attached to it.
+      for (const id of taskIds) {
+        expect(execFileSync('docker', ['inspect', '--format', '{{range .NetworksAttachments}}{{.Network.Spec.Name}} {{end}}', id], { encoding: 'utf-8' }).trim().split(' '))
+          .toContain(TWO_NODES_NET);
+      }
       expect(placement.every(p => p.endsWith(' running'))).toBe(true);
       expect(new Set(placement.map(p => p.split(' ')[0])).size).toBe(2);
       process.stdout.write(`swarm: two nodes, one task on each: ${placement.join(', ')}\n`);
