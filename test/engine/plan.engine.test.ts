@@ -7,6 +7,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Network } from '@cdktf/provider-docker/lib/network';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
@@ -16,6 +17,8 @@ import { APPS } from './stacks';
 import { Duration, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
 const PORT = 18101;
+/** A user-defined bridge network of the stack: the container joins it by name and still publishes its port. */
+const NETWORK = 'cdktf-wsgi-plan-backend';
 const TOKEN = `plan-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 const OTHER_TOKEN = `plan-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 
@@ -35,9 +38,11 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     new DockerProvider(stack, 'docker', {});
     const token = new TerraformVariable(stack, 'plan_token', { type: 'string', sensitive: true });
     const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app' });
+    const network = new Network(stack, 'Backend', { name: NETWORK, labels: Object.entries(TEST_LABELS).map(([label, value]) => ({ label, value })) });
     new WsgiContainer(stack, 'Web', {
       labels: TEST_LABELS,
       image,
+      networks: [network.name],
       publish: [{ hostPort: PORT }],
       // Not whole seconds below a minute: the form the provider reads back differs from the plain one.
       healthCheck: HealthCheck.http(v.healthPath ?? '/api/ok', { interval: Duration.millis(1500), startPeriod: Duration.seconds(60) }),
@@ -55,6 +60,8 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     process.env.TF_VAR_plan_token = TOKEN;
     state = await applyStack(synth());
     expect(await get(PORT, '/api/env/APP_TOKEN')).toEqual({ status: 200, body: TOKEN });
+    const [web] = await docker.listContainers({ filters: { publish: [String(PORT)] } });
+    expect(Object.keys(web.NetworkSettings.Networks)).toEqual([NETWORK]);
   }, 900_000);
 
   afterAll(async () => {
@@ -64,7 +71,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
 
   test('an unchanged re-synth plans no changes', async () => {
     const plan = await planOnly(synth(), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'unchanged' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'unchanged' , docker_network: 'unchanged' });
     expect(plan.planText).toMatch(/No changes\. Your infrastructure matches the configuration\./);
   }, 300_000);
 
@@ -74,7 +81,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     fs.writeFileSync(file, `${original}\n# edited\n`);
     try {
       const plan = await planOnly(synth(), state!);
-      expect(byType(plan.actions)).toEqual({ docker_image: 'replace', docker_container: 'replace' });
+      expect(byType(plan.actions)).toEqual({ docker_image: 'replace', docker_container: 'replace' , docker_network: 'unchanged' });
       expect(plan.planText).toMatch(/triggers[\s\S]*# forces replacement/);
       expect(plan.planText).toMatch(/Plan: 2 to add, 0 to change, 2 to destroy\./);
     } finally {
@@ -84,20 +91,20 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
 
   test('a health-check edit replaces only the container (through the settings label)', async () => {
     const plan = await planOnly(synth({ healthPath: '/api/state' }), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
     expect(plan.planText).toMatch(/labels[\s\S]*# forces replacement/);
   }, 300_000);
 
   test('an environment edit replaces the container (env is ForceNew in 3.6.2)', async () => {
     const plan = await planOnly(synth({ mode: 'green' }), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
   }, 300_000);
 
   test('a changed sensitive variable replaces the container and shows neither value', async () => {
     process.env.TF_VAR_plan_token = OTHER_TOKEN;
     try {
       const plan = await planOnly(synth(), state!);
-      expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' });
+      expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
       expect(plan.planText).toContain('(sensitive value)');
       expect(plan.planText).not.toContain(TOKEN);
       expect(plan.planText).not.toContain(OTHER_TOKEN);
@@ -110,7 +117,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     const id = state!.resources.find(r => r.type === 'docker_container')!.attrs.id;
     await docker.getContainer(id).stop();
     const plan = await planOnly(synth(), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'create' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'create' , docker_network: 'unchanged' });
     // A plan is meant to change nothing; this provider's Read removed the stopped container.
     await expect(docker.getContainer(id).inspect()).rejects.toThrow(/no such container/i);
     // The next apply brings the app back.
