@@ -71,7 +71,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
 
   test('an unchanged re-synth plans no changes', async () => {
     const plan = await planOnly(synth(), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'unchanged' , docker_network: 'unchanged' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'unchanged', docker_network: 'unchanged' });
     expect(plan.planText).toMatch(/No changes\. Your infrastructure matches the configuration\./);
   }, 300_000);
 
@@ -81,7 +81,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     fs.writeFileSync(file, `${original}\n# edited\n`);
     try {
       const plan = await planOnly(synth(), state!);
-      expect(byType(plan.actions)).toEqual({ docker_image: 'replace', docker_container: 'replace' , docker_network: 'unchanged' });
+      expect(byType(plan.actions)).toEqual({ docker_image: 'replace', docker_container: 'replace', docker_network: 'unchanged' });
       expect(plan.planText).toMatch(/triggers[\s\S]*# forces replacement/);
       expect(plan.planText).toMatch(/Plan: 2 to add, 0 to change, 2 to destroy\./);
     } finally {
@@ -91,20 +91,20 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
 
   test('a health-check edit replaces only the container (through the settings label)', async () => {
     const plan = await planOnly(synth({ healthPath: '/api/state' }), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace', docker_network: 'unchanged' });
     expect(plan.planText).toMatch(/labels[\s\S]*# forces replacement/);
   }, 300_000);
 
   test('an environment edit replaces the container (env is ForceNew in 3.6.2)', async () => {
     const plan = await planOnly(synth({ mode: 'green' }), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace', docker_network: 'unchanged' });
   }, 300_000);
 
   test('a changed sensitive variable replaces the container and shows neither value', async () => {
     process.env.TF_VAR_plan_token = OTHER_TOKEN;
     try {
       const plan = await planOnly(synth(), state!);
-      expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace' , docker_network: 'unchanged' });
+      expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'replace', docker_network: 'unchanged' });
       expect(plan.planText).toContain('(sensitive value)');
       expect(plan.planText).not.toContain(TOKEN);
       expect(plan.planText).not.toContain(OTHER_TOKEN);
@@ -117,7 +117,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     const id = state!.resources.find(r => r.type === 'docker_container')!.attrs.id;
     await docker.getContainer(id).stop();
     const plan = await planOnly(synth(), state!);
-    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'create' , docker_network: 'unchanged' });
+    expect(byType(plan.actions)).toEqual({ docker_image: 'unchanged', docker_container: 'create', docker_network: 'unchanged' });
     // A plan is meant to change nothing; this provider's Read removed the stopped container.
     await expect(docker.getContainer(id).inspect()).rejects.toThrow(/no such container/i);
     // The next apply brings the app back.
