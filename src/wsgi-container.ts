@@ -12,7 +12,7 @@ import { debugValueOn } from './private/python/django';
 import { RELEASE_OUTPUT } from './private/release-output';
 import { renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
 
 function settingsHash(settings: unknown): string {
@@ -99,14 +99,7 @@ export class WsgiContainer extends Construct {
     const tmpSizeMiB = props.tmpSizeMiB ?? 64;
     requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
-    (props.networks ?? []).forEach((n, i) => {
-      if (!Token.isUnresolved(n)) {
-        requireSingleLine(this, `networks[${i}]`, n);
-        if (!DOCKER_NAME.test(n)) {
-          fail(this, `networks[${i}]`, n, 'is not a valid Docker network name', 'use the network\'s name, or a docker_network resource\'s name attribute');
-        }
-      }
-    });
+    requireNetworks(this, props.networks ?? []);
     const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL]);
 
     const rendered = renderRuntime(this.runtime, {

@@ -1,5 +1,5 @@
 import { dataDockerNetwork, registryImage, secret, service } from '@cdktf/provider-docker';
-import { Annotations, Fn, Token } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -9,7 +9,7 @@ import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/h
 import { pathSlug } from './private/names';
 import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
 /** Swarm service names are DNS labels: at most 63 characters. */
@@ -134,18 +134,7 @@ export class WsgiService extends Construct {
       return c;
     });
     const networks = props.networks ?? [];
-    networks.forEach((n, i) => {
-      if (!Token.isUnresolved(n)) {
-        requireSingleLine(this, `networks[${i}]`, n);
-        if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(n)) {
-          fail(this, `networks[${i}]`, n, 'is not a valid Docker network name or ID', 'use an overlay network\'s name or ID, or a docker_network resource\'s name attribute');
-        }
-        const first = networks.indexOf(n);
-        if (first !== i) {
-          fail(this, `networks[${i}]`, n, `is already listed as networks[${first}]`, 'list each network once');
-        }
-      }
-    });
+    requireNetworks(this, networks);
     const labels = requireLabels(this, props.labels ?? {});
     const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
 

@@ -164,7 +164,7 @@ describe('WsgiService', () => {
     ['an unknown restart condition', { restartCondition: 'sometimes' as ServiceRestartCondition },
       'test/Web: \'restartCondition\' "sometimes" is not a restart condition. Fix: use a ServiceRestartCondition value'],
     ['an invalid network name', { networks: ['bad name'] },
-      'test/Web: \'networks[0]\' "bad name" is not a valid Docker network name or ID. Fix: use an overlay network\'s name or ID, or a docker_network resource\'s name attribute'],
+      'test/Web: \'networks[0]\' "bad name" is not a valid Docker network name or ID. Fix: use the network\'s name or ID, or a docker_network resource\'s name attribute'],
     ['a network listed twice', { networks: ['backend', 'front', 'backend'] },
       'test/Web: \'networks[2]\' "backend" is already listed as networks[0]. Fix: list each network once'],
     ['a NUL in an environment value', { environment: { A: 'x\0y' } },

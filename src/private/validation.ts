@@ -1,6 +1,6 @@
 import { Annotations, Token } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { ENV_NAME, LABEL_KEY } from './patterns';
+import { DOCKER_NAME, ENV_NAME, LABEL_KEY } from './patterns';
 
 /**
  * Where a problem is reported: a construct, or a {@link Site} standing for one while a pure stage
@@ -216,4 +216,24 @@ export function requireRuntimeVariable(scope: Locatable, name: string, value: un
   if (!Token.isUnresolved(value) && (typeof value !== 'string' || value.includes('\0'))) {
     fail(scope, `environment.${name}`, value, 'is not a string without NUL characters', 'pass the value as a plain string');
   }
+}
+
+/**
+ * Docker networks to join, by name or ID: each known one well formed and listed once (tokens,
+ * such as a `docker_network` resource's name, are checked by Docker).
+ */
+export function requireNetworks(scope: Locatable, networks: string[]): void {
+  networks.forEach((n, i) => {
+    if (Token.isUnresolved(n)) {
+      return;
+    }
+    requireSingleLine(scope, `networks[${i}]`, n);
+    if (!DOCKER_NAME.test(n)) {
+      fail(scope, `networks[${i}]`, n, 'is not a valid Docker network name or ID', 'use the network\'s name or ID, or a docker_network resource\'s name attribute');
+    }
+    const first = networks.indexOf(n);
+    if (first !== i) {
+      fail(scope, `networks[${i}]`, n, `is already listed as networks[${first}]`, 'list each network once');
+    }
+  });
 }

@@ -110,17 +110,17 @@ function removeTestObject(kind: 'volume' | 'network', name: string): void {
 export const removeTestVolume = (name: string) => removeTestObject('volume', name);
 export const removeTestNetwork = (name: string) => removeTestObject('network', name);
 
-/** A fresh, labelled network of the given driver, created outside Terraform as a user's would be. */
-export function resetTestNetwork(name: string, driver: string): void {
-  removeTestNetwork(name);
-  execFileSync('docker', ['network', 'create', '--driver', driver, '--label', `${TEST_LABEL}=engine`, name], { stdio: 'ignore', timeout: 60_000 });
+/** A fresh, labelled volume or network, made outside Terraform as a user's would be; `options` go to `create`. */
+function resetTestObject(kind: 'volume' | 'network', name: string, options: string[] = []): void {
+  removeTestObject(kind, name);
+  execFileSync('docker', [kind, 'create', ...options, '--label', `${TEST_LABEL}=engine`, name], { stdio: 'ignore', timeout: 60_000 });
 }
+
+/** A fresh, labelled network of the given driver. */
+export const resetTestNetwork = (name: string, driver: string) => resetTestObject('network', name, ['--driver', driver]);
 
 /**
  * A fresh, labelled named volume for a suite to mount: Docker still copies the image directory's
  * contents and owner into it on first mount, as for a volume the container would create.
  */
-export function resetTestVolume(name: string): void {
-  removeTestVolume(name);
-  execFileSync('docker', ['volume', 'create', '--label', `${TEST_LABEL}=engine`, name], { stdio: 'ignore', timeout: 60_000 });
-}
+export const resetTestVolume = (name: string) => resetTestObject('volume', name);
