@@ -13,7 +13,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from '../test/engine/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../src';
 import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
@@ -59,13 +59,13 @@ function synthVariant(variant: Variant, source: string, work: string): string {
   const id = `downtime-${variant}`;
   const stack = new TerraformStack(app, id);
   new LocalBackend(stack, { path: path.join(work, `${id}.tfstate`) });
-  new DockerProvider(stack, 'docker', {});
+  addDockerProvider(stack);
   const name = `cdktf-wsgi-bench-${id}`;
   if (variant === 'hand') {
     // The same build context and health check, wired the way a hand-written stack does it.
     const stage = new App({ outdir: fs.mkdtempSync(path.join(work, 'stage-')), stackTraces: false });
     const stageStack = new TerraformStack(stage, 'stage');
-    new DockerProvider(stageStack, 'docker', {});
+    addDockerProvider(stageStack);
     const staged = new WsgiImage(stageStack, 'Image', { source, entrypoint: 'manager:app', port: 8123 });
     stage.synth();
     const image = new Image(stack, 'Image', {

@@ -8,7 +8,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from '../test/engine/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { longestGap, median, poll, terraform } from './downtime';
 import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../src';
@@ -29,7 +29,7 @@ function synth(variant: Variant, source: string, work: string, ingress: boolean)
   const id = `scaling-${variant}`;
   const stack = new TerraformStack(app, id);
   new LocalBackend(stack, { path: path.join(work, `${id}.tfstate`) });
-  new DockerProvider(stack, 'docker', {});
+  addDockerProvider(stack);
   const image = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app', port: 8123, labels: { 'cdktf-wsgi.bench': 'scaling' } });
   if (variant === 'container') {
     new WsgiContainer(stack, 'Web', { image, containerName: `cdktf-wsgi-bench-${id}`, publish: [{ hostPort: PORTS.container }], healthCheck: HEALTH });

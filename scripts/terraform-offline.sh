@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# Builds the kreuzwerker/docker Terraform provider (the version @cdktf/provider-docker pins) from
-# source through the Go module proxy and installs it as a Terraform filesystem mirror, then writes
-# a CLI config that makes `terraform init` (and so `cdktf deploy`) take it from there. For machines
-# that reach a Go module proxy but not the Terraform registry: air-gapped CI, registry-less teams.
+# Builds the kreuzwerker/docker Terraform provider from source through the Go module proxy and
+# installs it as a Terraform filesystem mirror, then writes a CLI config that makes `terraform init`
+# (and so `cdktf deploy`) take it from there. For machines that reach a Go module proxy but not the
+# Terraform registry: air-gapped CI, registry-less teams.
 #
 # Usage: scripts/terraform-offline.sh [CACHE_DIR]       (default: ~/.cache/cdktf-wsgi/terraform)
-# Prints the `export TF_CLI_CONFIG_FILE=...` line to use. A second run with the same commit reuses
-# the built binary and returns at once.
+# Prints the `export TF_CLI_CONFIG_FILE=...` line to use. A second run for the same version reuses
+# the built binary and returns at once. The mirror holds every version built into it, so one CLI
+# config serves stacks pinned to either provider line.
 #
-# Environment: PROVIDER_VERSION and PROVIDER_MODULE_VERSION (the Go version of that release's
-# commit; change both together), GOPROXY as usual. Exits 2 when the proxy does not serve the module.
+# Environment:
+#   PROVIDER_VERSION         the release to build: 4.6.0 (the default) or 3.6.2
+#   PROVIDER_MODULE_VERSION  the Go version of that release's commit; known for both releases above
+#   PROVIDER_SOURCE          a local checkout of the provider at that release, built instead of the
+#                            proxy's copy (its dependencies still come from the proxy): the way to
+#                            get 3.6.2, whose commit the proxy refuses
+#   GOPROXY                  as usual
+# Exits 2 when neither the proxy nor PROVIDER_SOURCE has the provider's source.
 set -euo pipefail
 
-PROVIDER_VERSION="${PROVIDER_VERSION:-3.6.2}"
-# v3.6.2 of github.com/kreuzwerker/terraform-provider-docker, as the Go pseudo-version of its
-# commit (2f20f8c3ce8290fcd03d96e69c7bc6338897a479, committed 2025-06-13 21:46:48 UTC).
-PROVIDER_MODULE_VERSION="${PROVIDER_MODULE_VERSION:-v0.0.0-20250613214648-2f20f8c3ce82}"
+PROVIDER_VERSION="${PROVIDER_VERSION:-4.6.0}"
+if [ -z "${PROVIDER_MODULE_VERSION:-}" ]; then
+  case "$PROVIDER_VERSION" in
+    # The 4.6.0-era commit 96d331c98ff4 (2026-09-16 20:14:41 UTC), which the proxy serves.
+    4.6.0) PROVIDER_MODULE_VERSION=v0.0.0-20260916201441-96d331c98ff4 ;;
+    # Tag v3.6.2, commit 2f20f8c3ce8290fcd03d96e69c7bc6338897a479 (2025-06-13 21:46:48 UTC).
+    3.6.2) PROVIDER_MODULE_VERSION=v0.0.0-20250613214648-2f20f8c3ce82 ;;
+    *) echo "terraform-offline: no known commit for provider $PROVIDER_VERSION: set PROVIDER_MODULE_VERSION too" >&2; exit 1 ;;
+  esac
+fi
 CACHE_DIR="${1:-${CDKTF_WSGI_TF_CACHE:-$HOME/.cache/cdktf-wsgi/terraform}}"
 
 log() { echo "terraform-offline: $*" >&2; }
@@ -30,10 +43,18 @@ esac
 os="$(uname -s | tr '[:upper:]' '[:lower:]')"
 
 mirror="$CACHE_DIR/mirror"
-build_dir="$CACHE_DIR/build-$PROVIDER_MODULE_VERSION"
+build_dir="$CACHE_DIR/build-$PROVIDER_VERSION-$PROVIDER_MODULE_VERSION"
 target_dir="$mirror/registry.terraform.io/kreuzwerker/docker/$PROVIDER_VERSION/${os}_$arch"
 target="$target_dir/terraform-provider-docker_v$PROVIDER_VERSION"
 cli_config="$CACHE_DIR/terraform.rc"
+
+# Prints a line every 30 s while a long step runs: the first build compiles about 1,000 packages.
+progress() {
+  local what=$1 count_file=$2 started=$3
+  while sleep 30; do
+    log "  $what: $(( $(date +%s) - started )) s, $(wc -l <"$count_file" 2>/dev/null || echo 0) packages so far"
+  done
+}
 
 if [ -x "$target" ]; then
   # Whatever put it there (an earlier run, or a binary built elsewhere and copied in), it is reused.
@@ -41,7 +62,9 @@ if [ -x "$target" ]; then
 else
   mkdir -p "$build_dir" "$target_dir"
   started=$(date +%s)
-  log "building kreuzwerker/docker $PROVIDER_VERSION ($PROVIDER_MODULE_VERSION) through the Go module proxy"
+  source_ref="github.com/kreuzwerker/terraform-provider-docker@$PROVIDER_MODULE_VERSION"
+  [ -n "${PROVIDER_SOURCE:-}" ] && source_ref="$(cd "$PROVIDER_SOURCE" && pwd)"
+  log "building kreuzwerker/docker $PROVIDER_VERSION from $source_ref; the first build takes minutes (about 8 on 2 cores), a warm Go cache seconds"
   # The provider's go.mod still declares its historical module path, so the proxy only serves it
   # under that path through a replace directive pointing at the kreuzwerker repository's commit.
   cd "$build_dir"
@@ -59,17 +82,28 @@ package tools
 import _ "github.com/terraform-providers/terraform-provider-docker"
 GO
     go mod edit -require="github.com/terraform-providers/terraform-provider-docker@v0.0.0-00010101000000-000000000000" \
-      -replace="github.com/terraform-providers/terraform-provider-docker=github.com/kreuzwerker/terraform-provider-docker@$PROVIDER_MODULE_VERSION"
+      -replace="github.com/terraform-providers/terraform-provider-docker=$source_ref"
+    log "  resolving modules through the proxy"
     if ! GOFLAGS=-mod=mod go mod tidy 2>"$build_dir/tidy.log"; then
       cat "$build_dir/tidy.log" >&2
       rm -f go.mod go.sum tools.go
-      log "the Go module proxy did not serve kreuzwerker/docker $PROVIDER_MODULE_VERSION (error above)"
+      log "the Go module proxy did not serve kreuzwerker/docker $PROVIDER_MODULE_VERSION (error above); for 3.6.2 set PROVIDER_SOURCE to a checkout of tag v3.6.2"
       exit 2
     fi
   fi
-  CGO_ENABLED=0 GOFLAGS=-mod=mod go build -trimpath \
+  : >"$build_dir/packages.log"
+  progress "compiling" "$build_dir/packages.log" "$started" &
+  ticker=$!
+  trap 'kill $ticker 2>/dev/null || true' EXIT
+  # -v names each package as it is compiled: the ticker counts them.
+  if ! CGO_ENABLED=0 GOFLAGS=-mod=mod go build -v -trimpath \
     -ldflags "-s -w -X main.version=$PROVIDER_VERSION" \
-    -o "$target.tmp" github.com/terraform-providers/terraform-provider-docker
+    -o "$target.tmp" github.com/terraform-providers/terraform-provider-docker 2>>"$build_dir/packages.log"; then
+    grep -v '^[a-zA-Z0-9._/~-]*$' "$build_dir/packages.log" >&2 || true
+    log "the build of kreuzwerker/docker $PROVIDER_VERSION failed (above)"
+    exit 1
+  fi
+  kill "$ticker" 2>/dev/null || true
   mv "$target.tmp" "$target"
   log "built in $(( $(date +%s) - started )) s: $target"
 fi

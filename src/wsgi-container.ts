@@ -7,6 +7,7 @@ import { HealthCheck } from './health-check';
 import { goDuration } from './private/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
+import { ProviderLine, providerLineOf } from './private/provider-line';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
 import { debugValueOn } from './private/python/django';
 import { RELEASE_OUTPUT } from './private/release-output';
@@ -29,8 +30,10 @@ function settingsHash(settings: unknown): string {
  */
 export class WsgiContainer extends Construct {
   /**
-   * The label holding a hash of the health check, tmpfs and init settings: provider 3.6.2 never
-   * applies edits to those, so the label (ForceNew) replaces the container when they change.
+   * The label holding a hash of the settings the provider accepts edits to but never applies to a
+   * running container: the health check, tmpfs and init on provider 3.6.2, tmpfs and init on 4.x
+   * (which replaces the container for a health-check edit itself). The label is ForceNew, so such
+   * an edit replaces the container.
    */
   public static readonly UNAPPLIED_SETTINGS_LABEL = 'cdktf-wsgi.unapplied-settings-hash';
 
@@ -154,7 +157,8 @@ export class WsgiContainer extends Construct {
         // Provider 3.6.2 reads the log stream without demultiplexing it, so a container without a
         // terminal gets 8 binary header bytes before every write in container_logs. With a
         // terminal the stream is plain text; the message below drops its \r and colour codes.
-        tty: true,
+        // 4.x demultiplexes it (#899), so there the release command runs as the app does.
+        tty: Lazy.anyValue({ produce: () => providerLineOf(this) === ProviderLine.V3_6_2 }),
         mustRun: false,
         restart: 'no',
         lifecycle: {
@@ -180,9 +184,15 @@ export class WsgiContainer extends Construct {
       destroyGraceSeconds: rendered.stopTimeoutSeconds,
       // Provider 3.6.2 accepts edits to healthcheck, tmpfs and init but never applies them to the
       // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
-      // hash of those settings here turns such an edit into a replacement that does apply.
+      // hash of those settings here turns such an edit into a replacement that does apply. 4.6
+      // makes healthcheck ForceNew itself (#989); tmpfs and init it still leaves unapplied.
       labels: [
-        { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) },
+        {
+          label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL,
+          value: Lazy.stringValue({
+            produce: () => settingsHash(providerLineOf(this) === ProviderLine.V3_6_2 ? { healthcheck, tmpfs, init: null } : { tmpfs, init: null }),
+          }),
+        },
         ...userLabels,
       ],
     });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { image, registryImage } from '@cdktf/provider-docker';
-import { TerraformStack } from 'cdktf';
+import { Lazy, TerraformStack } from 'cdktf';
 // cdktf's own hook for writing files at synth (TerraformAsset uses it); not re-exported at the top.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
@@ -9,6 +9,7 @@ import { Duration } from './duration';
 import { writeContext } from './private/build-context';
 import { planImage } from './private/image-plan/plan';
 import { pathSlug } from './private/names';
+import { ProviderLine, providerLineOf } from './private/provider-line';
 import { WsgiRuntime } from './private/runtime';
 import { fail, Locatable, Site } from './private/validation';
 import { WsgiImageProps } from './wsgi-image-props';
@@ -94,8 +95,10 @@ export class WsgiImage extends Construct {
       buildAttribute: {
         context: this.contextPath,
         // Provider 3.6.2 resolves a relative dockerfile against Terraform's working directory (the
-        // stack directory), like the context: this path works there and lies inside the context.
-        dockerfile: `${this.contextPath}/Dockerfile`,
+        // stack directory), like the context; 4.x resolves it against the context (#853).
+        dockerfile: Lazy.stringValue({
+          produce: () => providerLineOf(this) === ProviderLine.V3_6_2 ? `${this.contextPath}/Dockerfile` : 'Dockerfile',
+        }),
         buildArgs: hasBuildArgs ? { ...plan.buildArgs } : undefined,
         secrets: plan.secrets.length > 0 ? plan.secrets.map(s => ({ ...s })) : undefined,
         platform: plan.platform,

@@ -268,12 +268,21 @@ export interface WsgiServiceProps {
   readonly runAsNonRoot?: boolean;
 
   /**
-   * A read-only root filesystem with a tmpfs at /tmp. The tmpfs has no size of its own (provider
-   * 3.6.2 crashes on a tmpfs size for services); its pages count against `memoryMiB`.
+   * A read-only root filesystem with a tmpfs at /tmp. With provider 3.6.2 the tmpfs has no size of
+   * its own (that provider crashes on a tmpfs size for services), and its pages count against
+   * `memoryMiB`; with 4.x it has `tmpSizeMiB`.
    *
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
+
+  /**
+   * Size of the tmpfs at `/tmp` when the root filesystem is read-only, in MiB. Provider 4.x only:
+   * setting it with 3.6.2 is an error.
+   *
+   * @default 64 with provider 4.x; no size of its own with 3.6.2
+   */
+  readonly tmpSizeMiB?: number;
 
   /**
    * Drop every Linux capability.

@@ -1,5 +1,5 @@
 import { dataDockerNetwork, registryImage, secret, service } from '@cdktf/provider-docker';
-import { Annotations, Fn } from 'cdktf';
+import { Annotations, Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -7,6 +7,7 @@ import { goShortDuration } from './private/go-duration';
 import { SECRET_FILES_VARIABLE } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
+import { ProviderLine, providerLineOf } from './private/provider-line';
 import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
 import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
@@ -90,10 +91,13 @@ export class WsgiService extends Construct {
       }
     }
     const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.targetPort);
+    if (props.tmpSizeMiB !== undefined) {
+      requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
+    }
     const rendered = renderRuntime(runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      // Unused: a service's /tmp takes no options (below).
+      // A service's /tmp takes a size only (below), so the options string goes unused.
       tmpSizeMiB: DEFAULT_HARDENING.tmpSizeMiB,
       // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
       noNewPrivileges: false,
@@ -186,11 +190,13 @@ export class WsgiService extends Construct {
             startPeriod: goShortDuration(check.startPeriod.toMilliseconds()),
             retries: check.retries,
           },
-          // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid), and provider 3.6.2
-          // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so /tmp is
-          // Docker's default tmpfs (mode 1777, no size of its own): its pages count against the
-          // task's memory limit.
-          mounts: rendered.readOnlyRootFilesystem ? [{ type: 'tmpfs', target: '/tmp' }] : undefined,
+          // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
+          // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so there /tmp
+          // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against
+          // the task's memory limit; 4.x takes the size (#882).
+          mounts: rendered.readOnlyRootFilesystem
+            ? Lazy.anyValue({ produce: () => [this.renderTmpMount(props.tmpSizeMiB)] }) as unknown as service.ServiceTaskSpecContainerSpecMounts[]
+            : undefined,
           secrets: secretMounts.length > 0 ? secretMounts : undefined,
           labels: labelList.length > 0 ? labelList : undefined,
         },
@@ -270,6 +276,19 @@ export class WsgiService extends Construct {
       fail(this, `${property}.maxFailureRatio`, ratio, 'has more than one decimal, which provider 3.6.2 reads back rounded, so every plan would show a change', 'use a multiple of 0.1, e.g. 0.2');
     }
     return { parallelism, delay: goShortDuration(delay * 1000), order, monitor: goShortDuration(monitor * 1000), maxFailureRatio: ratio.toFixed(1) };
+  }
+
+  /** The tmpfs at /tmp, sized where the stack's provider can take a size. */
+  private renderTmpMount(tmpSizeMiB: number | undefined): { [key: string]: unknown } {
+    const mount = { type: 'tmpfs', target: '/tmp' };
+    if (providerLineOf(this) === ProviderLine.V3_6_2) {
+      if (tmpSizeMiB !== undefined) {
+        fail(this, 'tmpSizeMiB', tmpSizeMiB, 'cannot be set with kreuzwerker/docker 3.6.2, which crashes on a tmpfs size for services',
+          'remove tmpSizeMiB (memoryMiB then bounds /tmp too), or choose provider 4.x (README, "Provider versions")');
+      }
+      return mount;
+    }
+    return { ...mount, tmpfs_options: { size_bytes: (tmpSizeMiB ?? DEFAULT_HARDENING.tmpSizeMiB) * 1024 * 1024 } };
   }
 
   private mebibytes(property: string, value: number | undefined): number | undefined {

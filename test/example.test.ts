@@ -10,6 +10,29 @@ import { LeavesStack } from '../examples/leaves/main';
 import { synthExamples } from '../examples/main';
 import { SwarmStack } from '../examples/swarm/main';
 
+// The examples read DOCKER_PROVIDER_VERSION; these tests pin what they synthesize by default.
+const { DOCKER_PROVIDER_VERSION: outer } = process.env;
+beforeEach(() => { delete process.env.DOCKER_PROVIDER_VERSION; });
+afterAll(() => { if (outer !== undefined) process.env.DOCKER_PROVIDER_VERSION = outer; });
+
+describe('the examples\' provider line', () => {
+  const dockerOf = (stack: LeavesStack) => {
+    const json = JSON.parse(Testing.synth(stack));
+    return { version: json.terraform.required_providers.docker.version, dockerfile: (Object.values(json.resource.docker_image)[0] as any).build.dockerfile };
+  };
+
+  test('@default: kreuzwerker/docker 4.x ("~> 4.6"), with the Dockerfile named relative to the context', () => {
+    expect(dockerOf(new LeavesStack(Testing.app(), 'leaves'))).toEqual({ version: '~> 4.6', dockerfile: 'Dockerfile' });
+  });
+
+  test('DOCKER_PROVIDER_VERSION=3.6.2 synthesizes them for 3.6.2', () => {
+    process.env.DOCKER_PROVIDER_VERSION = '3.6.2';
+    const { version, dockerfile } = dockerOf(new LeavesStack(Testing.app(), 'leaves'));
+    expect(version).toBe('3.6.2');
+    expect(dockerfile).toMatch(/^assets\/Image\/[0-9a-f]{64}\/Dockerfile$/);
+  });
+});
+
 describe('examples/leaves', () => {
   test('synthesizes the seed app on port 8123 (snapshot)', () => {
     const app = Testing.app();

@@ -17,6 +17,8 @@ export class DjangoStack extends TerraformStack {
     super(scope, id);
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new DockerProvider(this, 'docker', {});
+    // kreuzwerker/docker 4.x; DOCKER_PROVIDER_VERSION=3.6.2 synthesizes for what @cdktf/provider-docker 12 pins.
+    this.addOverride('terraform.required_providers.docker.version', process.env.DOCKER_PROVIDER_VERSION ?? '~> 4.6');
     const secretKey = new TerraformVariable(this, 'django_secret_key', {
       type: 'string',
       sensitive: true,

@@ -15,6 +15,8 @@ export class LeavesStack extends TerraformStack {
     // path out of the synthesized files (cdktf's default backend path is absolute).
     new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
     new DockerProvider(this, 'docker', {});
+    // kreuzwerker/docker 4.x; DOCKER_PROVIDER_VERSION=3.6.2 synthesizes for what @cdktf/provider-docker 12 pins.
+    this.addOverride('terraform.required_providers.docker.version', process.env.DOCKER_PROVIDER_VERSION ?? '~> 4.6');
     this.image = new WsgiImage(this, 'Image', {
       source: path.join(__dirname, 'app'),
       entrypoint: 'manager:app',

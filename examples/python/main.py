@@ -19,6 +19,12 @@ class LeavesStack(TerraformStack):
         # absolute path out of the synthesized files.
         LocalBackend(self, path=f"../../../terraform.{id}.tfstate")
         DockerProvider(self, "docker")
+        # kreuzwerker/docker 4.x; DOCKER_PROVIDER_VERSION=3.6.2 synthesizes for what the cdktf
+        # docker bindings pin.
+        self.add_override(
+            "terraform.required_providers.docker.version",
+            os.environ.get("DOCKER_PROVIDER_VERSION", "~> 4.6"),
+        )
         self.image = WsgiImage(
             self,
             "Image",

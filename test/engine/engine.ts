@@ -1,6 +1,7 @@
 /** Shared set-up of the engine suites: is there a daemon, and the offline base image. */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
+import { describeTerraform } from './deployer';
 import { removeLabelledContainers } from './labels';
 
 export { TEST_LABEL, TEST_LABELS } from './labels';
@@ -24,8 +25,11 @@ if (!ENGINE_AVAILABLE) {
   process.stderr.write('\n*** Engine tests SKIPPED: no Docker daemon answers `docker info`. Start dockerd to run them (see .ci/run). ***\n\n');
 }
 
-/** `describe` when the engine is there, `describe.skip` otherwise (reported as skipped). */
-export const describeEngine = ENGINE_AVAILABLE ? describe : describe.skip;
+/**
+ * `describe` when the engine and the real toolchain are there (every suite deploys with
+ * Terraform), `describe.skip` otherwise (reported as skipped; under CI=true either missing throws).
+ */
+export const describeEngine: jest.Describe = ENGINE_AVAILABLE ? describeTerraform : describe.skip;
 
 /** The offline stand-in under its own name: Debian's Python with a wheelhouse at /wheels. */
 export const OFFLINE_BASE = 'cdktf-wsgi-test/python-offline:3.11';

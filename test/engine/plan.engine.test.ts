@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
@@ -35,7 +35,7 @@ describeTerraform('plan review with Terraform and provider 3.6.2', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-out-'));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'plan');
-    new DockerProvider(stack, 'docker', {});
+    addDockerProvider(stack);
     const token = new TerraformVariable(stack, 'plan_token', { type: 'string', sensitive: true });
     const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app' });
     const network = new Network(stack, 'Backend', { name: NETWORK, labels: Object.entries(TEST_LABELS).map(([label, value]) => ({ label, value })) });

@@ -11,7 +11,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, byName, destroyStack } from './deployer';
 import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
@@ -87,7 +87,7 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
     const outdir = path.join(tmp, 'out');
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'pypi');
-    new DockerProvider(stack, 'docker', {});
+    addDockerProvider(stack);
     const flaskImage = new WsgiImage(stack, 'Flask', { labels: TEST_LABELS, source: flask, baseImage: PYPI_BASE });
     new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }] });
     const djangoImage = new WsgiImage(stack, 'Django', { labels: TEST_LABELS, source: django, baseImage: PYPI_BASE, writablePaths: ['/data'] });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
@@ -29,7 +29,7 @@ describeEngine('rollouts on a real Docker engine', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rollout-out-'));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'rollout');
-    new DockerProvider(stack, 'docker', {});
+    addDockerProvider(stack);
     const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', writablePaths: ['/data'] });
     new WsgiContainer(stack, 'Web', {
       labels: TEST_LABELS,

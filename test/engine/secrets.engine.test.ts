@@ -3,7 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
@@ -44,7 +44,7 @@ describeEngine('secrets on a real Docker engine', () => {
   function synth(into = outdir): string {
     const app = new App({ outdir: into, stackTraces: false });
     const stack = new TerraformStack(app, 'secrets');
-    new DockerProvider(stack, 'docker', {});
+    addDockerProvider(stack);
     const secret = new TerraformVariable(stack, 'app_secret', { type: 'string', sensitive: true });
     const image = new WsgiImage(stack, 'Image', {
       labels: TEST_LABELS,
@@ -147,7 +147,7 @@ describeEngine('secrets on a real Docker engine', () => {
     const controlOut = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-control-'));
     const app = new App({ outdir: controlOut, stackTraces: false });
     const stack = new TerraformStack(app, 'control');
-    new DockerProvider(stack, 'docker', {});
+    addDockerProvider(stack);
     const image = new WsgiImage(stack, 'Image', {
       labels: TEST_LABELS,
       source: path.join(APPS, 'probe'),

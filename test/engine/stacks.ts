@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack } from './deployer';
 import { TEST_LABELS } from './engine';
@@ -27,7 +27,7 @@ export async function deploy(
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `engine-${id}-`));
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, id);
-  new DockerProvider(stack, 'docker', {});
+  addDockerProvider(stack);
   const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, entrypoint: 'manager:app', ...imageProps });
   const container = new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, ...containerProps });
   app.synth();

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { addDockerProvider } from './provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyKeepingFailure, applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
@@ -45,7 +45,7 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'swarm');
     // docker_registry_image pushes with the provider's credentials; the test registry has none.
-    new DockerProvider(stack, 'docker', { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
+    addDockerProvider(stack, { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
     const secret = new TerraformVariable(stack, 'app_secret', { type: 'string', sensitive: true });
     const backend = new Network(stack, 'Backend', {
       name: STACK_NET,
@@ -278,7 +278,7 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
       const out = fs.mkdtempSync(path.join(os.tmpdir(), 'swarm-two-'));
       const app = new App({ outdir: out, stackTraces: false });
       const stack = new TerraformStack(app, 'two-nodes');
-      new DockerProvider(stack, 'docker', { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
+      addDockerProvider(stack, { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
       const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', repository: `${REGISTRY}/cdktf-wsgi-test/two-nodes` });
       const overlay = new Network(stack, 'Overlay', {
         name: TWO_NODES_NET,

@@ -1,6 +1,6 @@
 /**
- * Applies a synthesized stack with the real toolchain: Terraform and the kreuzwerker/docker 3.6.2
- * provider from the local mirror that scripts/terraform-offline.sh builds. What `cdktf deploy` does,
+ * Applies a synthesized stack with the real toolchain: Terraform and the kreuzwerker/docker provider
+ * (DOCKER_PROVIDER_VERSION, 4.6.0 unless told) from the local mirror that scripts/terraform-offline.sh builds. What `cdktf deploy` does,
  * minus the CLI's UI: init, plan to a file, read the planned actions from `terraform show -json`,
  * apply that plan, then read the state back. State lives in a temporary directory of its own, so a
  * later apply of a re-synthesized stack (another directory) plans against the same state.
@@ -9,6 +9,7 @@ import { execFile, execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PROVIDER_VERSION } from './provider';
 
 type Attrs = Record<string, any>;
 
@@ -36,8 +37,12 @@ export interface ApplyResult {
 /** The CLI config that points Terraform at the provider mirror, or why there is none. */
 function cliConfig(): { file?: string; reason?: string } {
   const script = path.join(__dirname, '..', '..', 'scripts', 'terraform-offline.sh');
+  // The script knows each release's commit; a module version left in the environment is another release's.
+  const { PROVIDER_MODULE_VERSION: _other, ...env } = process.env;
   try {
-    const out = execFileSync('bash', [script], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3_000_000 });
+    const out = execFileSync('bash', [script], {
+      encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 3_000_000, env: { ...env, PROVIDER_VERSION },
+    });
     const m = /^export TF_CLI_CONFIG_FILE=(.+)$/m.exec(out);
     return m ? { file: m[1].trim() } : { reason: `terraform-offline.sh printed no config:\n${out}` };
   } catch (e: any) {
@@ -49,9 +54,8 @@ let config: { file?: string; reason?: string } | undefined;
 
 /** Why the real toolchain cannot run here, or undefined when it can. */
 export function toolchainUnavailable(): string | undefined {
-  config ??= process.env.TF_CLI_CONFIG_FILE && fs.existsSync(process.env.TF_CLI_CONFIG_FILE)
-    ? { file: process.env.TF_CLI_CONFIG_FILE }
-    : cliConfig();
+  // The script returns at once when the mirror holds the version, and says why not when it cannot build it.
+  config ??= cliConfig();
   if (config.reason) return config.reason;
   try {
     execFileSync('terraform', ['version'], { stdio: 'ignore' });

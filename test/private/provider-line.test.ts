@@ -1,0 +1,162 @@
+import { TerraformStack, Testing } from 'cdktf';
+import * as fc from 'fast-check';
+import { ReleaseCommand, WsgiContainer, WsgiImage, WsgiService } from '../../src';
+import { allowedRange, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf } from '../../src/private/provider-line';
+import { newStack, resources, writeSource } from '../util';
+
+const MESSAGE = (constraint: string) => `test: 'terraform.required_providers.docker.version' ${JSON.stringify(constraint)} allows kreuzwerker/docker versions `
+  + 'cdktf-wsgi does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0). Fix: pin "3.6.2" (what @cdktf/provider-docker 12 uses), '
+  + 'or choose 4.x with stack.addOverride("terraform.required_providers.docker.version", "~> 4.6")';
+
+describe('Terraform version constraints', () => {
+  test.each([
+    ['3.6.2', ProviderLine.V3_6_2],
+    ['= 3.6.2', ProviderLine.V3_6_2],
+    ['>= 3.6.2, <= 3.6.2', ProviderLine.V3_6_2],
+    ['4.6.0', ProviderLine.V4],
+    ['~> 4.6', ProviderLine.V4],
+    ['~> 4.6.0', ProviderLine.V4],
+    ['~> 4.7.1', ProviderLine.V4],
+    ['>= 4.6, < 5.0', ProviderLine.V4],
+    ['>= 4.6.0, < 5.0.0, != 4.7.0', ProviderLine.V4],
+    ['> 4.6.0, <= 4.9', ProviderLine.V4],
+    ['4.10.3', ProviderLine.V4],
+  ])('%s renders for %s', (constraint, line) => {
+    expect(lineOfConstraint(constraint)).toBe(line);
+  });
+
+  test.each([
+    ['3.6.1'], ['~> 3.0'], ['~> 3.6'], ['>= 3.6.2'], ['~> 4.0'], ['~> 4.5'], ['4.5.0'], ['>= 4.6'], ['~> 4'],
+    ['>= 4.6, <= 5.0'], ['5.0.0'], ['> 4.6, < 4.6'], ['latest'], [''], ['4.6,'], ['>> 4.6'],
+  ])('%j is refused', constraint => {
+    expect(lineOfConstraint(constraint)).toBeUndefined();
+  });
+
+  test('~> grows only its rightmost given part', () => {
+    expect(allowedRange('~> 4.6')).toEqual({ low: { version: [4, 6, 0], inclusive: true }, high: { version: [5, 0, 0], inclusive: false } });
+    expect(allowedRange('~> 4.6.1')).toEqual({ low: { version: [4, 6, 1], inclusive: true }, high: { version: [4, 7, 0], inclusive: false } });
+  });
+
+  test('property: every exact 4.x release from 4.6 on renders for 4.x, every earlier or later one is refused', () => {
+    let accepted = 0;
+    fc.assert(fc.property(fc.nat(9), fc.nat(40), fc.nat(40), (major, minor, patch) => {
+      const version = `${major}.${minor}.${patch}`;
+      const line = lineOfConstraint(version);
+      if (major === 4 && minor >= 6) {
+        accepted++;
+        expect(line).toBe(ProviderLine.V4);
+        expect(lineOfConstraint(`~> ${version}`)).toBe(ProviderLine.V4);
+      } else if (version === '3.6.2') {
+        expect(line).toBe(ProviderLine.V3_6_2);
+      } else {
+        expect(line).toBeUndefined();
+      }
+    }), { numRuns: 500 });
+    expect(accepted).toBeGreaterThan(0);
+  });
+});
+
+describe('the constraint a stack synthesizes', () => {
+  test('@default: the bindings\' pin (3.6.2), from the stack\'s DockerProvider', () => {
+    const { stack } = newStack();
+    expect(dockerConstraintOf(stack)).toBe('3.6.2');
+    expect(providerLineOf(stack)).toBe(ProviderLine.V3_6_2);
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_providers.docker.version).toBe('3.6.2');
+  });
+
+  test('@default: 3.6.2 too for a stack without a docker provider', () => {
+    const stack = new TerraformStack(Testing.app(), 'bare');
+    expect(dockerConstraintOf(stack)).toBe('3.6.2');
+  });
+
+  test('the README\'s one line: a stack override of the version wins, as it does in cdk.tf.json', () => {
+    const { stack } = newStack();
+    stack.addOverride('terraform.required_providers.docker.version', '~> 4.6');
+    expect(dockerConstraintOf(stack)).toBe('~> 4.6');
+    expect(providerLineOf(stack)).toBe(ProviderLine.V4);
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_providers.docker.version).toBe('~> 4.6');
+  });
+
+  test('an override of the whole entry is read too', () => {
+    const { stack } = newStack();
+    stack.addOverride('terraform.required_providers.docker', { source: 'kreuzwerker/docker', version: '4.6.0' });
+    expect(providerLineOf(stack)).toBe(ProviderLine.V4);
+  });
+
+  test('a provider whose bindings pin 4.x (CDK Terrain\'s) gives 4.x', () => {
+    const { stack } = newStack();
+    const docker: any = stack.node.findAll().find(c => (c as any).terraformResourceType === 'docker');
+    docker.terraformGeneratorMetadata = { ...docker.terraformGeneratorMetadata, providerVersion: '4.6.0' };
+    expect(providerLineOf(stack)).toBe(ProviderLine.V4);
+  });
+
+  test('each stack is read on its own', () => {
+    const app = Testing.app();
+    const a = new TerraformStack(app, 'a');
+    const b = new TerraformStack(app, 'b');
+    b.addOverride('terraform.required_providers.docker.version', '4.6.0');
+    expect([providerLineOf(a), providerLineOf(b)]).toEqual([ProviderLine.V3_6_2, ProviderLine.V4]);
+  });
+
+  test('an unsupported constraint fails at synth, naming the stack, the constraint and the fix', () => {
+    const { stack } = newStack();
+    stack.addOverride('terraform.required_providers.docker.version', '~> 3.0');
+    new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    expect(() => Testing.synth(stack)).toThrow(MESSAGE('~> 3.0'));
+  });
+});
+
+function synthOn(version: string | undefined) {
+  const { stack } = newStack();
+  if (version) stack.addOverride('terraform.required_providers.docker.version', version);
+  const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app', port: 8123 });
+  new WsgiContainer(stack, 'Web', { image, releaseCommand: ReleaseCommand.exec(['python3', '-c', 'print(1)']) });
+  new WsgiService(stack, 'Svc', { image });
+  return {
+    image: resources(stack, 'docker_image')[0],
+    containers: resources(stack, 'docker_container'),
+    service: resources(stack, 'docker_service')[0],
+  };
+}
+
+describe('what differs between the provider lines (docs/providers.md)', () => {
+  const v3 = synthOn(undefined);
+  const v4 = synthOn('~> 4.6');
+  const app = (r: typeof v3) => r.containers.find(c => !String(c.name).endsWith('-release'))!;
+  const release = (r: typeof v3) => r.containers.find(c => String(c.name).endsWith('-release'))!;
+  const settingsLabel = (r: typeof v3) => app(r).labels.find((l: any) => l.label === WsgiContainer.UNAPPLIED_SETTINGS_LABEL).value;
+
+  test('the Dockerfile path: the stack directory\'s on 3.6.2, the context\'s on 4.x', () => {
+    expect(v3.image.build.dockerfile).toBe(`${v3.image.build.context}/Dockerfile`);
+    expect(v4.image.build.dockerfile).toBe('Dockerfile');
+    expect(v4.image.build.context).toBe(v3.image.build.context);
+  });
+
+  test('the unapplied-settings label hashes the health check on 3.6.2 only', () => {
+    expect(settingsLabel(v3)).toMatch(/^[0-9a-f]{16}$/);
+    expect(settingsLabel(v4)).toMatch(/^[0-9a-f]{16}$/);
+    expect(settingsLabel(v4)).not.toBe(settingsLabel(v3));
+    expect(app(v4).healthcheck).toEqual(app(v3).healthcheck);
+  });
+
+  test('the release container has a terminal on 3.6.2 only (4.x demultiplexes its log)', () => {
+    expect(release(v3).tty).toBe(true);
+    expect(release(v4).tty).toBe(false);
+    expect(app(v3).tty).toBeUndefined();
+  });
+
+  test('a service\'s /tmp: no size on 3.6.2; @default 64 MiB on 4.x', () => {
+    expect(v3.service.task_spec.container_spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp' }]);
+    expect(v4.service.task_spec.container_spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { size_bytes: 64 * 1024 * 1024 } }]);
+  });
+
+  test('everything else is the same', () => {
+    const strip = (r: typeof v3) => JSON.parse(JSON.stringify({
+      ...r,
+      image: { ...r.image, build: { ...r.image.build, dockerfile: undefined } },
+      containers: r.containers.map(c => ({ ...c, tty: undefined, labels: undefined })),
+      service: { ...r.service, task_spec: { ...r.service.task_spec, container_spec: { ...r.service.task_spec.container_spec, mounts: undefined } } },
+    }));
+    expect(strip(v4)).toEqual(strip(v3));
+  });
+});
