@@ -13,9 +13,9 @@ import * as http from 'http';
 import * as path from 'path';
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { addDockerProvider } from '../test/engine/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../src';
+import { addDockerProvider } from '../test/engine/provider';
 import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');

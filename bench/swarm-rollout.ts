@@ -8,10 +8,10 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { addDockerProvider } from '../test/engine/provider';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { longestGap, median, poll, terraform } from './downtime';
 import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../src';
+import { addDockerProvider } from '../test/engine/provider';
 import { ingressWorks } from '../test/engine/swarm/probes';
 import { toolchainUnavailable } from '../test/engine/terraform';
 

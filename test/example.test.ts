@@ -18,7 +18,8 @@ afterAll(() => { if (outer !== undefined) process.env.DOCKER_PROVIDER_VERSION = 
 describe('the examples\' provider line', () => {
   const dockerOf = (stack: LeavesStack) => {
     const json = JSON.parse(Testing.synth(stack));
-    return { version: json.terraform.required_providers.docker.version, dockerfile: (Object.values(json.resource.docker_image)[0] as any).build.dockerfile };
+    const image: any = Object.values(json.resource.docker_image)[0];
+    return { version: json.terraform.required_providers.docker.version, dockerfile: image.build.dockerfile };
   };
 
   test('@default: kreuzwerker/docker 4.x ("~> 4.6"), with the Dockerfile named relative to the context', () => {

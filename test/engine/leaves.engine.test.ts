@@ -5,8 +5,8 @@ import { App } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine } from './engine';
 import { loadTest } from './load';
-import { ON_3_6_2 } from './provider';
 import { execIn, get } from './probes';
+import { ON_3_6_2 } from './provider';
 import { LeavesStack } from '../../examples/leaves/main';
 
 describeEngine('the leaves example on a real Docker engine', () => {

@@ -8,11 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { addDockerProvider } from './provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
 import { get } from './probes';
+import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
 import { Duration, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 

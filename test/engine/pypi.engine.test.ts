@@ -11,12 +11,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, byName, destroyStack } from './deployer';
 import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { execIn, get } from './probes';
+import { addDockerProvider } from './provider';
 import { HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');

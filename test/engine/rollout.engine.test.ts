@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get } from './probes';
+import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
 import { HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 

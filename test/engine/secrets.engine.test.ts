@@ -3,11 +3,11 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { addDockerProvider } from './provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { DOCKER_CLI, get } from './probes';
+import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
 

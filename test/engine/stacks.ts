@@ -2,10 +2,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { addDockerProvider } from './provider';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack } from './deployer';
 import { TEST_LABELS } from './engine';
+import { addDockerProvider } from './provider';
 import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
 
 export const APPS = path.join(__dirname, 'apps');
