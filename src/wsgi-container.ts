@@ -30,10 +30,9 @@ function settingsHash(settings: unknown): string {
  */
 export class WsgiContainer extends Construct {
   /**
-   * The label holding a hash of the settings the provider accepts edits to but never applies to a
-   * running container: the health check, tmpfs and init on provider 3.6.2, tmpfs and init on 4.x
-   * (which replaces the container for a health-check edit itself). The label is ForceNew, so such
-   * an edit replaces the container.
+   * The label holding a hash of the health check, tmpfs and init settings: the provider (3.6.2 and
+   * 4.6 alike) never applies edits to those, so the label (ForceNew) replaces the container when
+   * they change.
    */
   public static readonly UNAPPLIED_SETTINGS_LABEL = 'cdktf-wsgi.unapplied-settings-hash';
 
@@ -182,17 +181,13 @@ export class WsgiContainer extends Construct {
       stopSignal: rendered.stopSignal,
       stopTimeout: rendered.stopTimeoutSeconds,
       destroyGraceSeconds: rendered.stopTimeoutSeconds,
-      // Provider 3.6.2 accepts edits to healthcheck, tmpfs and init but never applies them to the
+      // The provider accepts edits to healthcheck, tmpfs and init but never applies them to the
       // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
       // hash of those settings here turns such an edit into a replacement that does apply. 4.6
-      // makes healthcheck ForceNew itself (#989); tmpfs and init it still leaves unapplied.
+      // marks the healthcheck block ForceNew (#989), but an edit inside the block still plans as
+      // an in-place update that Docker never sees (the rollout suite shows it on both lines).
       labels: [
-        {
-          label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL,
-          value: Lazy.stringValue({
-            produce: () => settingsHash(providerLineOf(this) === ProviderLine.V3_6_2 ? { healthcheck, tmpfs, init: null } : { tmpfs, init: null }),
-          }),
-        },
+        { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) },
         ...userLabels,
       ],
     });

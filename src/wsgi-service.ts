@@ -209,7 +209,13 @@ export class WsgiService extends Construct {
         placement: constraints.length > 0 || hostMode
           ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
           : undefined,
-        networksAdvanced: networkIds.length > 0 ? networkIds.map(name => ({ name })) : undefined,
+        // 3.6.2 takes a network's ID in `name`; 4.x reads attachments back into `id` only, so an
+        // ID given as `name` (deprecated there) would replace the service at every apply.
+        networksAdvanced: networkIds.length > 0
+          ? Lazy.anyValue({
+            produce: () => networkIds.map(id => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: id } : { id })),
+          }) as unknown as service.ServiceTaskSpecNetworksAdvanced[]
+          : undefined,
       },
       endpointSpec: ports.length > 0 ? { ports } : undefined,
       updateConfig: { ...update, failureAction: 'rollback' },

@@ -132,11 +132,9 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     expect(v4.image.build.context).toBe(v3.image.build.context);
   });
 
-  test('the unapplied-settings label hashes the health check on 3.6.2 only', () => {
+  test('the unapplied-settings label is the same on both lines (4.6 still ignores health-check edits)', () => {
     expect(settingsLabel(v3)).toMatch(/^[0-9a-f]{16}$/);
-    expect(settingsLabel(v4)).toMatch(/^[0-9a-f]{16}$/);
-    expect(settingsLabel(v4)).not.toBe(settingsLabel(v3));
-    expect(app(v4).healthcheck).toEqual(app(v3).healthcheck);
+    expect(settingsLabel(v4)).toBe(settingsLabel(v3));
   });
 
   test('the release container has a terminal on 3.6.2 only (4.x demultiplexes its log)', () => {
@@ -150,11 +148,37 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     expect(v4.service.task_spec.container_spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { size_bytes: 64 * 1024 * 1024 } }]);
   });
 
+  test('a service\'s networks: the looked-up ID as `name` on 3.6.2, as `id` on 4.x (which reads back only that)', () => {
+    const networksOn = (version?: string) => {
+      const { stack } = newStack();
+      if (version) stack.addOverride('terraform.required_providers.docker.version', version);
+      const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+      new WsgiService(stack, 'Svc', { image, networks: ['backend'] });
+      return resources(stack, 'docker_service')[0].task_spec.networks_advanced;
+    };
+    expect(networksOn()).toEqual([{ name: '${data.docker_network.Svc_Network0_1BCBCDA8.id}' }]);
+    expect(networksOn('4.6.0')).toEqual([{ id: '${data.docker_network.Svc_Network0_1BCBCDA8.id}' }]);
+  });
+
+  test('tmpSizeMiB on a service: sized on 4.x, an error on 3.6.2, range-checked on both', () => {
+    const serviceOn = (version: string | undefined, tmpSizeMiB: number) => {
+      const { stack } = newStack();
+      if (version) stack.addOverride('terraform.required_providers.docker.version', version);
+      const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+      new WsgiService(stack, 'Svc', { image, tmpSizeMiB });
+      return () => resources(stack, 'docker_service')[0].task_spec.container_spec.mounts;
+    };
+    expect(serviceOn('~> 4.6', 16)()).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { size_bytes: 16 * 1024 * 1024 } }]);
+    expect(serviceOn(undefined, 16)).toThrow('test/Svc: \'tmpSizeMiB\' 16 cannot be set with kreuzwerker/docker 3.6.2, which crashes on a tmpfs size for services. '
+      + 'Fix: remove tmpSizeMiB (memoryMiB then bounds /tmp too), or choose provider 4.x (README, "Provider versions")');
+    expect(() => serviceOn('~> 4.6', 0)).toThrow(/^test\/Svc: 'tmpSizeMiB' 0 /);
+  });
+
   test('everything else is the same', () => {
     const strip = (r: typeof v3) => JSON.parse(JSON.stringify({
       ...r,
       image: { ...r.image, build: { ...r.image.build, dockerfile: undefined } },
-      containers: r.containers.map(c => ({ ...c, tty: undefined, labels: undefined })),
+      containers: r.containers.map(c => ({ ...c, tty: undefined })),
       service: { ...r.service, task_spec: { ...r.service.task_spec, container_spec: { ...r.service.task_spec.container_spec, mounts: undefined } } },
     }));
     expect(strip(v4)).toEqual(strip(v3));
