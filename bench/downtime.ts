@@ -15,7 +15,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../src';
-import { addDockerProvider } from '../test/engine/provider';
+import { addDockerProvider, PROVIDER_VERSION } from '../test/engine/provider';
 import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -215,7 +215,7 @@ export function longestGap(samples: Array<{ ms: number; ok: boolean }>): number 
 }
 
 export async function downtimeScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {
-  const title = '## 8. Downtime while a code change deploys';
+  const title = `## 8. Downtime while a code change deploys (kreuzwerker/docker ${PROVIDER_VERSION})`;
   const missing = toolchainUnavailable();
   if (missing) {
     return [title, '', `Not measured: the real toolchain is unavailable (${missing.split('\n').slice(-1)[0]}).`, ''];
@@ -258,7 +258,7 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
   const lines = [
     title,
     '',
-    'An edit, then `terraform apply` in the stack directory (what `cdktf deploy` runs), with Terraform 1.11 and kreuzwerker/docker 3.6.2. ' +
+    `An edit, then \`terraform apply\` in the stack directory (what \`cdktf deploy\` runs), with Terraform 1.11 and kreuzwerker/docker ${PROVIDER_VERSION}. ` +
       'A client polls `GET /api/leaves` on the published loopback port every 50 ms from 1 s before the apply until 2 s after it. ' +
       '"Longest gap" is the longest time between two successful answers, less the polling interval. ' +
       `Median of ${opts.runs} run${opts.runs > 1 ? 's' : ''} per row.`,

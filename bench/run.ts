@@ -150,14 +150,27 @@ function synthScenario(): string[] {
   ];
 }
 
-/** One scenario alone, its section (`## <number>. `) replaced in (or appended to) docs/benchmarks.md. */
+/**
+ * One scenario alone, its section replaced in (or added to) docs/benchmarks.md. A section is known
+ * by its heading line, which names the provider version it ran with, so each provider line's run
+ * of a scenario keeps its own section, next to the other's.
+ */
 async function onlyScenario(number: number, lines: string[]): Promise<void> {
   const section = lines.join('\n');
   const target = QUICK ? path.join(WORK, 'benchmarks-quick.md') : path.join(ROOT, 'docs', 'benchmarks.md');
   const doc = fs.existsSync(target) ? fs.readFileSync(target, 'utf-8') : '# Benchmarks\n';
-  const start = doc.indexOf(`## ${number}. `);
-  const next = start < 0 ? -1 : doc.indexOf('\n## ', start + 1);
-  const text = start < 0 ? `${doc.trimEnd()}\n\n${section}` : `${doc.slice(0, start)}${section}${next < 0 ? '' : doc.slice(next + 1)}`;
+  const sectionEnd = (from: number) => { const next = doc.indexOf('\n## ', from + 1); return next < 0 ? doc.length : next + 1; };
+  const same = doc.indexOf(`${lines[0]}\n`);
+  let text: string;
+  if (same >= 0) {
+    text = `${doc.slice(0, same)}${section}${doc.slice(sectionEnd(same))}`;
+  } else {
+    // After the last section of the same number, or at the end.
+    let last = -1;
+    for (let i = doc.indexOf(`## ${number}. `); i >= 0; i = doc.indexOf(`\n## ${number}. `, i + 1)) last = i === 0 || doc[i] === '#' ? i : i + 1;
+    const at = last < 0 ? doc.length : sectionEnd(last);
+    text = `${doc.slice(0, at).trimEnd()}\n\n${section}${at < doc.length ? `\n${doc.slice(at)}` : ''}`;
+  }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, text.endsWith('\n') ? text : `${text}\n`);
   process.stdout.write(`${section}\nwritten to ${target}\n`);

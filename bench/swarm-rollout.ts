@@ -11,7 +11,7 @@ import * as path from 'path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { longestGap, median, poll, terraform } from './downtime';
 import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../src';
-import { addDockerProvider } from '../test/engine/provider';
+import { addDockerProvider, PROVIDER_VERSION } from '../test/engine/provider';
 import { ingressWorks } from '../test/engine/swarm/probes';
 import { toolchainUnavailable } from '../test/engine/terraform';
 
@@ -63,7 +63,7 @@ async function rollout(variant: Variant, source: string, work: string, ingress: 
 }
 
 export async function swarmRolloutScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {
-  const title = '## 10. Rolling out a code change: WsgiService (Swarm) against WsgiContainer';
+  const title = `## 10. Rolling out a code change: WsgiService (Swarm) against WsgiContainer (kreuzwerker/docker ${PROVIDER_VERSION})`;
   const missing = toolchainUnavailable();
   const swarm = (() => {
     try {
@@ -101,7 +101,7 @@ export async function swarmRolloutScenario(opts: { quick: boolean; work: string;
   return [
     title,
     '',
-    'One `.py` line edited, then `terraform apply` (Terraform 1.11, kreuzwerker/docker 3.6.2) on a single-node swarm; the scenario 8 poller '
+    `One \`.py\` line edited, then \`terraform apply\` (Terraform 1.11, kreuzwerker/docker ${PROVIDER_VERSION}) on a single-node swarm; the scenario 8 poller `
       + `(every 50 ms on the published loopback port). Both use the same 2 s health check. Median of ${opts.runs} run${opts.runs > 1 ? 's' : ''} per row.`,
     '',
     '| Stack | apply | failed requests | longest gap |',
