@@ -303,7 +303,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
     try {
       const failed: any = await applyServices('badhash', [{ name: 'api', port: 18099, image: { source: dir, localPackages: [path.join(APPS, 'monorepo', 'libs', 'common')], baseImage: OFFLINE_BASE } }])
         .then(() => undefined, e => e);
-      // The provider's error names the failed step; through BuildKit (which 3.6.2 uses here) it
+      // The provider's error names the failed step; through BuildKit (3.6.2) or buildx (4.x) it
       // carries none of the step's output.
       expect(failed?.message).toMatch(/pip install[\s\S]*exit code: 1/);
       // The README's way to see why: the same build with the docker CLI, in the stack directory.
@@ -314,7 +314,7 @@ describeEngine('lock files and a monorepo local package on a real Docker engine'
       expect(cli.status).not.toBe(0);
       expect(`${cli.stdout}${cli.stderr}`).toMatch(/THESE PACKAGES DO NOT MATCH THE HASHES/);
     } finally {
-      // The classic builder (the emulator's) keeps the failed step's container; remove it.
+      // A classic builder keeps the failed step's container (BuildKit does not); remove any.
       for (const c of await docker.listContainers({ all: true, filters: { status: ['exited'] } })) {
         if (c.Created >= since && /pip install/.test(c.Command)) await docker.getContainer(c.Id).remove().catch(() => undefined);
       }

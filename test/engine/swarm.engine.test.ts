@@ -199,7 +199,12 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     fs.mkdirSync('test-reports', { recursive: true });
     fs.writeFileSync(path.join('test-reports', 'swarm-rollout.json'), JSON.stringify({ mode, ...report, deploySeconds }, null, 2));
     expect(report.requests).toBeGreaterThan(50);
-    for (const t of await healthyTasks()) expect(await askTask(t.id, '/api/version')).toBe('v2');
+    // The web service may still be retiring its last old task when the apply returns (a task listed
+    // as healthy can stop before it is asked), so the check waits for the settled service.
+    await waitFor('every web task on v2', async () => {
+      const healthy = await healthyTasks();
+      return healthy.length === REPLICAS + 1 && (await Promise.all(healthy.map(t => askTask(t.id, '/api/version')))).every(v => v === 'v2');
+    }, 120_000);
     if (ingress) expect(report.failed).toBe(0);
   }, 600_000);
 

@@ -81,10 +81,13 @@ if (!BOTH_LINES) {
     expect(byType(plan.actions)).toEqual({
       'docker_image.Image': 'replace',
       'docker_container.Web_Release': 'replace',
-      'docker_container.Web_Resource': 'replace',
+      'docker_container.Web': 'replace',
       'docker_service.Svc': 'update',
     });
-    expect(plan.planText).toMatch(/dockerfile\s+= "assets\/Image\/[0-9a-f]{64}\/Dockerfile" -> "Dockerfile" # forces replacement/);
+    // The build block is a set: Terraform shows the old one going and the new one coming.
+    expect(plan.planText).toMatch(/- dockerfile\s+= "assets\/Image\/[0-9a-f]{64}\/Dockerfile"/);
+    expect(plan.planText).toMatch(/\+ dockerfile\s+= "Dockerfile"/);
+    expect(plan.planText).toMatch(/~ tty\s+= true -> false # forces replacement/);
 
     state = await applyStack(stackDir, state);
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'before-upgrade' });
