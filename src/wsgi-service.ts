@@ -213,7 +213,7 @@ export class WsgiService extends Construct {
         // ID given as `name` (deprecated there) would replace the service at every apply.
         networksAdvanced: networkIds.length > 0
           ? Lazy.anyValue({
-            produce: () => networkIds.map(id => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: id } : { id })),
+            produce: () => networkIds.map(networkId => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: networkId } : { id: networkId })),
           }) as unknown as service.ServiceTaskSpecNetworksAdvanced[]
           : undefined,
       },
