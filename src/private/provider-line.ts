@@ -102,6 +102,18 @@ export function dockerConstraintOf(stack: TerraformStack): string {
   const overridden = (stack as any).rawOverrides?.terraform?.required_providers?.docker;
   const fromOverride = typeof overridden === 'string' ? overridden : overridden?.version;
   if (typeof fromOverride === 'string') return fromOverride;
+  if (!pinnedByProvider.has(stack)) pinnedByProvider.set(stack, providerPin(stack));
+  return pinnedByProvider.get(stack) ?? BINDINGS_PROVIDER_VERSION;
+}
+
+/**
+ * The pin of a stack's docker provider construct, looked up once per stack: every construct asks
+ * at synth, and a walk of the whole tree per ask would grow with the square of the stack's size.
+ * Providers are added while the tree is built, before anything resolves.
+ */
+const pinnedByProvider = new WeakMap<TerraformStack, string | undefined>();
+
+function providerPin(stack: TerraformStack): string | undefined {
   for (const c of stack.node.findAll()) {
     const provider = c as any;
     if (provider.terraformResourceType === 'docker' && typeof provider.terraformGeneratorMetadata === 'object' && TerraformStack.of(c) === stack) {
@@ -110,7 +122,7 @@ export function dockerConstraintOf(stack: TerraformStack): string {
       if (typeof version === 'string') return version;
     }
   }
-  return BINDINGS_PROVIDER_VERSION;
+  return undefined;
 }
 
 /**
