@@ -59,7 +59,9 @@ const project = new cdktf.ConstructLibraryCdktf({
           transform: TS_JEST,
           // The engine suites build images and start containers on one daemon: one file at a time.
           runner: '<rootDir>/test/engine/serial-runner.js',
-          // Removes what the suites created, by their label, after the last one.
+          // Removes what the suites created, by their label: leftovers of a cut-off run before the
+          // first suite, and the run's own after the last one.
+          globalSetup: '<rootDir>/test/engine/setup-global.ts',
           globalTeardown: '<rootDir>/test/engine/teardown.ts',
         },
       ],

@@ -17,7 +17,7 @@ function dockerLines(args: string[]): string[] {
  * user's own containers and images, whatever their names, are never touched. Images still used by
  * a container that is not ours stay.
  */
-export function removeLabelled(): { containers: number; images: number } {
+export function removeLabelled(): { containers: number; images: number; volumes: number; networks: number } {
   const filter = `label=${TEST_LABEL}`;
   const containers = removeLabelledContainers();
   // Dangling ones too: a rebuilt image leaves its predecessor untagged, still labelled.
@@ -31,23 +31,26 @@ export function removeLabelled(): { containers: number; images: number } {
       // still in use by a container of someone else's, or already gone with a parent
     }
   }
-  const volumes = dockerLines(['volume', 'ls', '-q', '--filter', filter]);
-  for (const name of volumes) {
+  let volumes = 0;
+  for (const name of dockerLines(['volume', 'ls', '-q', '--filter', filter])) {
     try {
       execFileSync('docker', ['volume', 'rm', '-f', name], { stdio: 'ignore', timeout: 60_000 });
+      volumes++;
     } catch {
       // still mounted by a container that is not ours
     }
   }
   // Networks last: a network goes once no container is attached to it.
+  let networks = 0;
   for (const id of dockerLines(['network', 'ls', '-q', '--filter', filter])) {
     try {
       execFileSync('docker', ['network', 'rm', id], { stdio: 'ignore', timeout: 60_000 });
+      networks++;
     } catch {
       // still in use by a container that is not ours
     }
   }
-  return { containers, images: removed };
+  return { containers, images: removed, volumes, networks };
 }
 
 /** Lines of a docker command's output; none when the command fails (Swarm commands off Swarm). */

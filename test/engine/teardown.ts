@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'child_process';
 import { removeLabelled } from './labels';
+import { describeRemoved } from './setup-global';
 
 export default function teardown(): void {
   try {
@@ -13,5 +14,5 @@ export default function teardown(): void {
     return;
   }
   const removed = removeLabelled();
-  process.stdout.write(`\nengine teardown: removed ${removed.containers} labelled container(s) and ${removed.images} labelled image(s)\n`);
+  process.stdout.write(`\nengine teardown: removed labelled ${describeRemoved(removed)}\n`);
 }
