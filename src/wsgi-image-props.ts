@@ -175,9 +175,11 @@ export interface WsgiImageOptions {
   readonly repository?: string;
 
   /**
-   * The image tag.
+   * The image tag. A `WsgiService` needs the default, since it rolls out by a tag that changes.
    *
-   * @default - the first 16 characters of the fingerprint, so every change is a new tag
+   * @default - 16 hex characters that change with the fingerprint and with the provider line: the
+   * fingerprint's first 16 with kreuzwerker/docker 3.6.2, a digest of the fingerprint and the line
+   * with 4.x (so an upgrade does not reuse the old image's name)
    */
   readonly imageTag?: string;
 

@@ -9,7 +9,7 @@ import { Duration } from './duration';
 import { writeContext } from './private/build-context';
 import { planImage } from './private/image-plan/plan';
 import { pathSlug } from './private/names';
-import { ProviderLine, providerLineOf } from './private/provider-line';
+import { CONSTRAINT_PATH, dockerConstraintOf, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
 import { WsgiRuntime } from './private/runtime';
 import { fail, Locatable, Site } from './private/validation';
 import { WsgiImageProps } from './wsgi-image-props';
@@ -37,6 +37,9 @@ export class WsgiImage extends Construct {
 
   /** The image reference, `repository:tag`. */
   public readonly imageName: string;
+
+  /** @internal whether the tag is the default, which changes with the image (a service needs that) */
+  public readonly _tagFollowsImage: boolean;
 
   /** The built image's ID (`sha256:...`), a Terraform attribute: use it as a container's image. */
   public readonly imageId: string;
@@ -71,7 +74,10 @@ export class WsgiImage extends Construct {
   constructor(scope: Construct, id: string, props: WsgiImageProps) {
     super(scope, id);
     const site = Site.of(this);
-    const plan = planImage(site, props);
+    // The default tag depends on the provider line, so it is read now, while the tree is built, and
+    // checked again at synth (below), where an unsupported pin is reported too.
+    const builtFor = providerLineSoFar(this) ?? ProviderLine.V3_6_2;
+    const plan = planImage(site, props, builtFor);
     site.emitTo(this);
 
     this.runtime = { ...plan.runtime, imagePath: this.node.path };
@@ -90,8 +96,9 @@ export class WsgiImage extends Construct {
     this.imageName = `${plan.repository ?? `cdktf-wsgi/${pathSlug(this) || 'app'}`}:${plan.tag}`;
 
     const hasBuildArgs = Object.keys(plan.buildArgs).length > 0;
+    this._tagFollowsImage = plan.tagFollowsImage;
     this.resource = new image.Image(this, 'Resource', {
-      name: this.imageName,
+      name: plan.tagFollowsImage ? Lazy.stringValue({ produce: () => this.nameFor(builtFor) }) : this.imageName,
       buildAttribute: {
         context: this.contextPath,
         // Provider 3.6.2 resolves a relative dockerfile against Terraform's working directory (the
@@ -118,6 +125,21 @@ export class WsgiImage extends Construct {
         writeContext(path.join(stackDir, this.contextPath), plan.context.generated, plan.context.contextFiles, '', plan.contents);
       },
     });
+  }
+
+  /**
+   * The image name, once the stack's provider line is known to be the one the default tag was made
+   * for: a pin set after the image was created would otherwise leave the tag of the other line.
+   */
+  private nameFor(builtFor: ProviderLine): string {
+    const line = providerLineOf(this);
+    if (line !== builtFor) {
+      const stack = TerraformStack.of(this);
+      fail(this, 'imageTag', undefined,
+        `defaults to a tag made for kreuzwerker/docker ${builtFor}, but the stack ${stack.node.path} pins ${dockerConstraintOf(stack)} (set after this image was created)`,
+        `set the stack's docker provider (new DockerProvider(...), or stack.addOverride("${CONSTRAINT_PATH}", ...)) before creating its images`);
+    }
+    return this.imageName;
   }
 
   /** The `docker_registry_image` pushing this image, once a service asked for it. */

@@ -241,7 +241,7 @@ export class WsgiService extends Construct {
   /** The reference the tasks run, and the push that makes it reachable from other nodes, if any. */
   private resolveImage(props: WsgiServiceProps): { reference: string; pushed?: registryImage.RegistryImage } {
     const image = props.image;
-    if (!image.imageName.endsWith(`:${image.fingerprint.slice(0, 16)}`)) {
+    if (!image._tagFollowsImage) {
       fail(this, 'image', image.imageName, 'has a fixed tag, but a service rolls out by a tag that changes with the image (the old image is removed after the new one exists)',
         'leave `imageTag` unset on the WsgiImage');
     }

@@ -98,10 +98,12 @@ export function lineOfConstraint(constraint: string): ProviderLine | undefined {
  * it wins (as it does in cdk.tf.json), then the stack's docker provider constructs, then the
  * version the bindings pin.
  */
-export function dockerConstraintOf(stack: TerraformStack): string {
+export function dockerConstraintOf(stack: TerraformStack, options: { whileBuilding?: boolean } = {}): string {
   const overridden = (stack as any).rawOverrides?.terraform?.required_providers?.docker;
   const fromOverride = typeof overridden === 'string' ? overridden : overridden?.version;
   if (typeof fromOverride === 'string') return fromOverride;
+  // While the tree is still being built a provider may be added later: no caching then.
+  if (options.whileBuilding) return providerPin(stack) ?? BINDINGS_PROVIDER_VERSION;
   if (!pinnedByProvider.has(stack)) pinnedByProvider.set(stack, providerPin(stack));
   return pinnedByProvider.get(stack) ?? BINDINGS_PROVIDER_VERSION;
 }
@@ -109,7 +111,8 @@ export function dockerConstraintOf(stack: TerraformStack): string {
 /**
  * The pin of a stack's docker provider construct, looked up once per stack: every construct asks
  * at synth, and a walk of the whole tree per ask would grow with the square of the stack's size.
- * Providers are added while the tree is built, before anything resolves.
+ * Providers are added while the tree is built, before anything resolves; a lookup made while it is
+ * built (`whileBuilding`) walks the tree afresh and leaves this cache alone.
  */
 const pinnedByProvider = new WeakMap<TerraformStack, string | undefined>();
 
@@ -123,6 +126,15 @@ function providerPin(stack: TerraformStack): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The provider line `scope`'s stack is pinned to so far, while the tree is still being built;
+ * undefined for a constraint the constructs do not render for, which {@link providerLineOf} reports
+ * at synth.
+ */
+export function providerLineSoFar(scope: IConstruct): ProviderLine | undefined {
+  return lineOfConstraint(dockerConstraintOf(TerraformStack.of(scope), { whileBuilding: true }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ReleaseCommand, WsgiContainer, WsgiImage, WsgiService } from '../../src';
@@ -132,6 +133,38 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     expect(v4.image.build.context).toBe(v3.image.build.context);
   });
 
+  test('the default image tag: the fingerprint\'s start on 3.6.2, another one on 4.x (an upgrade must not reuse the name)', () => {
+    expect(v3.image.name).toMatch(/^cdktf-wsgi\/test-image:[0-9a-f]{16}$/);
+    expect(v4.image.name).toMatch(/^cdktf-wsgi\/test-image:[0-9a-f]{16}$/);
+    expect(v4.image.name).not.toBe(v3.image.name);
+    expect(v4.image.triggers).toEqual(v3.image.triggers);
+    expect(v3.image.name).toBe(`cdktf-wsgi/test-image:${v3.image.triggers.fingerprint.slice(0, 16)}`);
+  });
+
+  test('the default tag is made for the line pinned when the image is created; a pin changed later fails synth', () => {
+    const { stack } = newStack();
+    const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    stack.addOverride('terraform.required_providers.docker.version', '~> 4.6');
+    expect(() => Testing.synth(stack)).toThrow('test/Image: \'imageTag\' undefined defaults to a tag made for kreuzwerker/docker 3.6.2, but the stack test '
+      + 'pins ~> 4.6 (set after this image was created). Fix: set the stack\'s docker provider (new DockerProvider(...), or '
+      + 'stack.addOverride("terraform.required_providers.docker.version", ...)) before creating its images');
+    expect(image.imageName).toMatch(/:[0-9a-f]{16}$/);
+  });
+
+  test('a given tag does not depend on the line, so a pin set later is fine for it', () => {
+    const { stack } = newStack();
+    new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app', imageTag: 'v1' });
+    stack.addOverride('terraform.required_providers.docker.version', '~> 4.6');
+    expect(resources(stack, 'docker_image')[0]).toMatchObject({ name: 'cdktf-wsgi/test-image:v1', build: { dockerfile: 'Dockerfile' } });
+  });
+
+  test('a docker provider added after the image, with the default pin, keeps the default line', () => {
+    const stack = new TerraformStack(Testing.app(), 'late');
+    new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
+    new DockerProvider(stack, 'docker', {});
+    expect(resources(stack, 'docker_image')[0].name).toMatch(/^cdktf-wsgi\/late-image:[0-9a-f]{16}$/);
+  });
+
   test('the unapplied-settings label is the same on both lines (4.6 still ignores health-check edits)', () => {
     expect(settingsLabel(v3)).toMatch(/^[0-9a-f]{16}$/);
     expect(settingsLabel(v4)).toBe(settingsLabel(v3));
@@ -177,7 +210,7 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
   test('everything else is the same', () => {
     const strip = (r: typeof v3) => JSON.parse(JSON.stringify({
       ...r,
-      image: { ...r.image, build: { ...r.image.build, dockerfile: undefined } },
+      image: { ...r.image, name: undefined, build: { ...r.image.build, dockerfile: undefined } },
       containers: r.containers.map(c => ({ ...c, tty: undefined })),
       service: { ...r.service, task_spec: { ...r.service.task_spec, container_spec: { ...r.service.task_spec.container_spec, mounts: undefined } } },
     }));

@@ -1,6 +1,8 @@
+import * as crypto from 'crypto';
 import { WsgiImageProps } from '../../wsgi-image-props';
 import { ContentCache, fingerprint } from '../build-context';
 import { APP_UID } from '../dockerfile';
+import { ProviderLine } from '../provider-line';
 import { WsgiRuntime } from '../runtime';
 import { Site } from '../validation';
 import { planDependencies } from './dependencies';
@@ -24,12 +26,25 @@ export interface ImagePlan {
   readonly platform?: string;
   /** The repository as given; undefined for the default, which depends on the construct path. */
   readonly repository?: string;
-  /** The tag: as given, else the fingerprint's first 16 characters. */
+  /** The tag: as given, else {@link defaultImageTag}. */
   readonly tag: string;
+  /** Whether the tag is the default one, which changes with the image. */
+  readonly tagFollowsImage: boolean;
   /** The Python version of the default base image; undefined with `baseImage`. */
   readonly pythonVersion?: string;
   /** What containers and services of this image must agree with. */
   readonly runtime: Omit<WsgiRuntime, 'imagePath'>;
+}
+
+/**
+ * The tag an image gets when none is given: 16 hex characters that change with the fingerprint and
+ * with the provider line. The provider writes the build differently on each line, so an upgrade
+ * replaces the image; with the same name, the old image's removal after that replacement (by name)
+ * would take the new image's tag with it. On 3.6.2 it is the fingerprint's start, as it always was.
+ */
+export function defaultImageTag(fingerprintHex: string, line: ProviderLine): string {
+  if (line === ProviderLine.V3_6_2) return fingerprintHex.slice(0, 16);
+  return crypto.createHash('sha256').update(`${fingerprintHex}\nkreuzwerker/docker ${line}`).digest('hex').slice(0, 16);
 }
 
 /**
@@ -38,7 +53,7 @@ export interface ImagePlan {
  * image, analyse the source, render the context; then fingerprint it. Reads the source directory;
  * writes nothing.
  */
-export function planImage(site: Site, props: WsgiImageProps): ImagePlan {
+export function planImage(site: Site, props: WsgiImageProps, line: ProviderLine): ImagePlan {
   const source = resolveSource(site, props.source);
   const options = validateOptions(site, props);
   const gunicorn = planGunicorn(site, source, props);
@@ -60,7 +75,8 @@ export function planImage(site: Site, props: WsgiImageProps): ImagePlan {
     secrets: options.secrets,
     platform: options.platform,
     repository: options.repository,
-    tag: options.tag ?? digest.slice(0, 16),
+    tag: options.tag ?? defaultImageTag(digest, line),
+    tagFollowsImage: options.tag === undefined,
     pythonVersion: dependencies.pythonVersion,
     runtime: {
       port: gunicorn.port,
