@@ -1,7 +1,20 @@
-import { cdktf, javascript } from 'projen';
+import { cdktf, github, javascript } from 'projen';
 
 // Each jest project needs the transform; projen writes it only at the top level.
 const TS_JEST = { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] } as any;
+
+/**
+ * What a GitHub-hosted runner needs before .ci/run: the Terraform version the tests pin (without
+ * setup-terraform's wrapper, which rewrites stdout), Go for the provider mirror and actionlint,
+ * and the Python the wheel is tested with. Docker comes with the runner.
+ */
+const CI_TOOLCHAIN_STEPS = [
+  { name: 'Terraform 1.11.4', uses: 'hashicorp/setup-terraform@v3', with: { terraform_version: '1.11.4', terraform_wrapper: false } },
+  { name: 'Go', uses: 'actions/setup-go@v5', with: { 'go-version': '1.26.x', 'cache': false } },
+  { name: 'Python 3.11', uses: 'actions/setup-python@v5', with: { 'python-version': '3.11' } },
+];
+/** One stage of .ci/run, as root (apt, dockerd, mmdebstrap and network namespaces need it), with the runner's PATH and HOME. */
+const CI_STAGE = (stage: string) => `sudo --preserve-env env "PATH=$PATH" "HOME=$HOME" bash .ci/run ${stage}`;
 
 const project = new cdktf.ConstructLibraryCdktf({
   name: 'cdktf-wsgi',
@@ -34,6 +47,8 @@ const project = new cdktf.ConstructLibraryCdktf({
     'fast-check@^4',
     'autocannon@^8',
     '@types/shell-quote@^1',
+    // Reading the generated workflows in their test.
+    'yaml@^2',
   ],
   jestOptions: {
     // `test` must never rewrite snapshots: a changed snapshot fails; `test:update` rewrites them.
@@ -72,8 +87,20 @@ const project = new cdktf.ConstructLibraryCdktf({
   eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'], devdirs: ['test', 'build-tools', 'bench'], commandOptions: { fix: false } },
   sampleCode: false,
   githubOptions: { mergify: false },
+  // The pull-request/main build is ours (below): it runs .ci/run's stages, engine tests included.
   buildWorkflow: false,
-  release: false,
+  // projen's release flow: versions and the changelog from conventional commits, the npm tarball
+  // and the wheel under dist/, published by publib from .github/workflows/release.yml (its secrets
+  // are named in CONTRIBUTING.md). 0.x until the API is stable: a breaking change bumps the minor.
+  release: true,
+  majorVersion: 0,
+  releaseToNpm: true,
+  workflowNodeVersion: '20.x',
+  // The release build runs the tests, engine suites included, so it needs what .ci/run sets up.
+  releaseWorkflowSetupSteps: [
+    ...CI_TOOLCHAIN_STEPS,
+    { name: 'Docker, the provider mirror, the offline base image and the swarm (.ci/run setup)', run: CI_STAGE('setup') },
+  ],
   depsUpgrade: false,
   pullRequestTemplate: false,
 });
@@ -122,6 +149,31 @@ project.addTask('bench', {
   description: 'Run the benchmarks and write docs/benchmarks.md (--quick: tiny fixtures, nothing written to docs)',
   exec: 'ts-node --transpile-only bench/run.ts',
   receiveArgs: true,
+});
+
+// The build for pull requests and main: .ci/run's stages, one step each, on a runner with Docker.
+// The logic stays in .ci/run; this only calls it (the workflows' test runs actionlint on both).
+const build = project.github!.addWorkflow('build');
+build.on({ pullRequest: {}, push: { branches: ['main'] }, workflowDispatch: {} });
+build.addJobs({
+  ci: {
+    name: 'CI (.ci/run)',
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: github.workflows.JobPermission.READ },
+    timeoutMinutes: 150,
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@v4' },
+      { name: 'Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '20.x' } },
+      ...CI_TOOLCHAIN_STEPS,
+      ...['setup', 'install', 'build', 'test', 'deploy', 'consumer', 'python', 'bench', 'summary'].map(stage => ({ name: `.ci/run ${stage}`, run: CI_STAGE(stage) })),
+      {
+        name: 'Test reports',
+        if: 'always()',
+        uses: 'actions/upload-artifact@v4',
+        with: { 'name': 'test-reports', 'path': 'test-reports/', 'if-no-files-found': 'ignore' },
+      },
+    ],
+  },
 });
 
 project.addPackageIgnore('/examples/');
