@@ -94,6 +94,9 @@ const project = new cdktf.ConstructLibraryCdktf({
   // are named in CONTRIBUTING.md). 0.x until the API is stable: a breaking change bumps the minor.
   release: true,
   majorVersion: 0,
+  // The first release (no v* tag yet) is 0.1.0 rather than projen's 0.0.0; after it, the bump
+  // comes from the conventional commits since the last tag.
+  nextVersionCommand: 'git tag --list "v*" | grep -q . || echo minor',
   releaseToNpm: true,
   workflowNodeVersion: '20.x',
   // The release build runs the tests, engine suites included, so it needs what .ci/run sets up.
