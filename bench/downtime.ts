@@ -15,7 +15,7 @@ import { Container } from '@cdktf/provider-docker/lib/container';
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../src';
-import { addDockerProvider, PROVIDER_VERSION } from '../test/engine/provider';
+import { addDockerProvider, ON_3_6_2, PROVIDER_VERSION } from '../test/engine/provider';
 import { terraformEnv, toolchainUnavailable } from '../test/engine/terraform';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -70,7 +70,9 @@ function synthVariant(variant: Variant, source: string, work: string): string {
     stage.synth();
     const image = new Image(stack, 'Image', {
       name: 'cdktf-wsgi-bench/hand:latest',
-      buildAttribute: { context: 'context', dockerfile: 'context/Dockerfile' },
+      // As a hand-written stack must write it for each line: 3.6.2 resolves the Dockerfile against
+      // Terraform's working directory, 4.x against the context (docs/providers.md).
+      buildAttribute: { context: 'context', dockerfile: ON_3_6_2 ? 'context/Dockerfile' : 'Dockerfile' },
       triggers: { source: staged.fingerprint },
     });
     new Container(stack, 'Web', {
