@@ -22,7 +22,7 @@ if [ -n "$unexpected" ]; then
   echo "unexpected files in the tarball:"; echo "$unexpected"; exit 1
 fi
 for f in package.json README.md LICENSE .jsii lib/index.js lib/index.d.ts scripts/terraform-offline.sh; do
-  echo "$files" | grep -qx "$f" || { echo "missing from the tarball: $f"; exit 1; }
+  grep -qx "$f" <<< "$files" || { echo "missing from the tarball: $f"; exit 1; }
 done
 echo "file list: $(echo "$files" | wc -l) files, as expected"
 
