@@ -88,11 +88,13 @@ describe('Dockerfile rendering is injection-proof', () => {
       expect(instructions(img.dockerfile).filter(i => i.startsWith('ARG '))).toEqual([`ARG ${v}`]);
       sameAsBaselineExcept(img.dockerfile, i => i.startsWith('ARG '));
     }],
-    ['build arg value', fc.oneof({ arbitrary: fc.string(), weight: 3 }, { arbitrary: nasty, weight: 1 }), v => ({ buildArgs: { A: v } }), 0.6, (img, v) => {
+    ['build arg value', fc.oneof({ arbitrary: fc.string(), weight: 3 }, { arbitrary: nasty, weight: 1 }), v => ({ buildArgs: { A: v } }), 0.6, img => {
       // The value goes to the provider's build_args, never into the Dockerfile.
       expect(instructions(img.dockerfile).filter(i => i.startsWith('ARG '))).toEqual(['ARG A']);
       sameAsBaselineExcept(img.dockerfile, i => i.startsWith('ARG '));
-      if (v.length > 3) expect(img.dockerfile).not.toContain(v);
+      // Byte for byte the Dockerfile of any other value (a substring test flaked on values such as
+      // "cons", which the header comment contains anyway).
+      expect(img.dockerfile).toBe(tryImage({ buildArgs: { A: 'x' } })!.dockerfile);
     }],
     ['base image', fc.oneof(
       { arbitrary: fc.tuple(fc.constantFrom('', 'registry.example.com/', 'localhost:5000/team/'), lowerWord, fc.constantFrom('', ':3.12-slim', ':latest')).map(([r, n, t]) => `${r}${n}${t}`), weight: 3 },
