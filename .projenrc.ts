@@ -184,6 +184,8 @@ project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
 project.addPackageIgnore('/.ci/');
+// For contributors to the repository, not for the package's users.
+project.addPackageIgnore('/CONTRIBUTING.md');
 // What `cdktf synth`, deploys and the Python side leave in the working tree never ships.
 project.addPackageIgnore('/cdktf.out/');
 // The Python reference is for the wheel's users; the npm package carries API.md.
