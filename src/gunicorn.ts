@@ -14,6 +14,13 @@ export class WorkerClass {
   public static readonly GEVENT = new WorkerClass('gevent');
   /** Greenlets via eventlet. eventlet must be in your requirements. */
   public static readonly EVENTLET = new WorkerClass('eventlet');
+  /**
+   * uvicorn's gunicorn worker, for ASGI apps (the default for them). The dotted path follows the
+   * app's dependencies: `uvicorn_worker.UvicornWorker` from the `uvicorn-worker` distribution, which
+   * the image adds when the dependencies lack it, or `uvicorn.workers.UvicornWorker` when they pin
+   * a uvicorn older than 0.30, which still ships it there.
+   */
+  public static readonly UVICORN = new WorkerClass('uvicorn');
 
   /**
    * Any other worker class gunicorn accepts, such as a dotted path to your own class.
@@ -47,14 +54,15 @@ export interface GunicornSettings {
    * once, so a slow client cannot hold a whole process: measured here with 64 concurrent clients,
    * sync workers gave p99 latencies of 15 s where 4 gthread threads gave 0.3 s.
    *
-   * @default - 4 with the gthread worker class, 1 with any other
+   * @default - 4 with the gthread worker class, 1 with any other (uvicorn's included)
    */
   readonly threads?: number;
 
   /**
-   * The worker type.
+   * The worker type. An ASGI app needs an ASGI worker (`WorkerClass.UVICORN`, or a custom one),
+   * a WSGI app a WSGI one.
    *
-   * @default WorkerClass.GTHREAD
+   * @default - WorkerClass.GTHREAD for a WSGI app, WorkerClass.UVICORN for an ASGI app
    */
   readonly workerClass?: WorkerClass;
 

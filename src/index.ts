@@ -1,3 +1,4 @@
+export * from './app-interface';
 export * from './build-secret';
 export * from './dependencies';
 export * from './django-options';

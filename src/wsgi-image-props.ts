@@ -1,3 +1,4 @@
+import { AppInterface } from './app-interface';
 import { BuildSecret } from './build-secret';
 import { Dependencies } from './dependencies';
 import { DjangoOptions } from './django-options';
@@ -61,10 +62,23 @@ export interface WsgiImageOptions {
   readonly localPackages?: string[];
 
   /**
+   * Whether the app is a WSGI or an ASGI app. Needed only where detection cannot tell, or to serve
+   * a Django project's `asgi.py` rather than its `wsgi.py`.
+   *
+   * @default - detected: ASGI for an ASGI app (FastAPI(), Starlette(), Quart(), Litestar(),
+   * Django's get_asgi_application(), a factory building one, a Procfile running uvicorn or
+   * hypercorn, or the uvicorn worker class), otherwise WSGI. A Django project with both modules is
+   * served through wsgi.py, and the synth says so.
+   */
+  readonly appInterface?: AppInterface;
+
+  /**
    * Read the `web:` line of a `Procfile` at the root of `source` (Heroku's, Render's, Dokku's
-   * convention): its gunicorn app spec is the entrypoint and its flags (`--workers`, `--timeout`,
-   * `--bind`, …) the gunicorn settings, unless the construct's own props say otherwise. A flag that
-   * cannot be mapped, or a `web:` line that runs something other than gunicorn, fails the synth.
+   * convention): its app spec is the entrypoint and its flags (`--workers`, `--timeout`, `--bind`,
+   * …) the gunicorn settings, unless the construct's own props say otherwise. A `web:` line may run
+   * gunicorn, or uvicorn or hypercorn for an ASGI app, which the image then serves with gunicorn
+   * and the uvicorn worker. A flag that cannot be mapped, or a `web:` line that runs another
+   * program, fails the synth.
    *
    * @default true
    */
@@ -205,12 +219,14 @@ export interface WsgiImageProps extends WsgiImageOptions {
   readonly source: string;
 
   /**
-   * The WSGI callable as `module:callable` (`manager:app`, `mysite.wsgi:application`), or an
-   * application factory as `module:factory()`, with the module relative to `importRoot`.
+   * The WSGI callable or ASGI app as `module:callable` (`manager:app`, `mysite.wsgi:application`,
+   * `main:app`), or an application factory as `module:factory()`, with the module relative to
+   * `importRoot`.
    *
    * @default - detected by scanning the source for Django's wsgi.py, `Flask(...)`, `falcon.App()`,
-   * `bottle.default_app()` / `Bottle()`, Pyramid's `config.make_wsgi_app()` and factories building
-   * one; exactly one must be found
+   * `bottle.default_app()` / `Bottle()`, Pyramid's `config.make_wsgi_app()`, `FastAPI()`,
+   * `Starlette()`, `Quart(...)`, `Litestar()`, Django's asgi.py, and factories building one;
+   * exactly one must be found (a Django project's wsgi.py wins over its asgi.py)
    */
   readonly entrypoint?: string;
 }

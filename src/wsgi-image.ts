@@ -5,6 +5,7 @@ import { Lazy, TerraformStack } from 'cdktf';
 // cdktf's own hook for writing files at synth (TerraformAsset uses it); not re-exported at the top.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
+import { AppInterface } from './app-interface';
 import { Duration } from './duration';
 import { writeContext } from './private/build-context';
 import { planImage } from './private/image-plan/plan';
@@ -56,8 +57,11 @@ export class WsgiImage extends Construct {
   /** The numeric `uid:gid` the image runs as. */
   public readonly user: string;
 
-  /** The WSGI callable gunicorn serves, as given or as detected. */
+  /** The WSGI callable or ASGI app gunicorn serves, as given or as detected. */
   public readonly entrypoint: string;
+
+  /** Whether the app is served as a WSGI or an ASGI app, as given or as detected. */
+  public readonly appInterface: AppInterface;
 
   /** The Python version of the base image; undefined when `baseImage` is set. */
   public readonly pythonVersion?: string;
@@ -85,6 +89,7 @@ export class WsgiImage extends Construct {
     this.gracefulTimeout = Duration.seconds(plan.runtime.gracefulTimeoutSeconds);
     this.user = plan.runtime.user;
     this.entrypoint = plan.runtime.entrypoint;
+    this.appInterface = plan.runtime.appInterface;
     this.pythonVersion = plan.pythonVersion;
     this.fingerprint = plan.fingerprint;
     this.dockerfile = plan.context.dockerfile;

@@ -43,6 +43,7 @@ describe('Procfile parsing', () => {
     expect(mapGunicornArguments(['wsgi:app', '-w', '3', '--threads=2', '-k', 'gthread', '-t', '120', '--graceful-timeout', '20', '--keep-alive', '2',
       '--max-requests', '1000', '--max-requests-jitter=50', '--forwarded-allow-ips', '10.0.0.1, 10.0.0.2', '--access-logfile', '-', '--preload',
       '--bind', '0.0.0.0:5000', '--chdir', 'src/', '--log-file', '-'])).toEqual({
+      server: 'gunicorn',
       entrypoint: 'wsgi:app',
       workers: 3,
       threads: 2,
@@ -118,11 +119,11 @@ describe('WsgiImage reads the Procfile', () => {
 
   test.each([
     ['uwsgi', 'web: uwsgi --http :8000 --module wsgi:app',
-      'test/Image: \'procfile\' "web: uwsgi --http :8000 --module wsgi:app" runs uwsgi, not gunicorn, which is how cdktf-wsgi serves WSGI apps. '
-      + 'Fix: run the app as `gunicorn module:callable` in the web: line, or set `procfile: false` and give `entrypoint`'],
-    ['uvicorn', 'web: uvicorn main:app --port $PORT',
-      'test/Image: \'procfile\' "web: uvicorn main:app --port $PORT" runs uvicorn, an ASGI server; cdktf-wsgi serves WSGI apps with gunicorn. '
-      + 'Fix: run the app as `gunicorn module:callable` in the web: line, or set `procfile: false` and give `entrypoint`'],
+      'test/Image: \'procfile\' "web: uwsgi --http :8000 --module wsgi:app" runs uwsgi, which the image cannot serve the app with (it runs gunicorn, with the uvicorn worker for ASGI apps). '
+      + 'Fix: run the app as `gunicorn module:callable` (or `uvicorn module:app` for an ASGI app) in the web: line, or set `procfile: false` and give `entrypoint`'],
+    ['daphne', 'web: daphne -b 0.0.0.0 -p $PORT mysite.asgi:application',
+      'test/Image: \'procfile\' "web: daphne -b 0.0.0.0 -p $PORT mysite.asgi:application" runs daphne, which the image cannot serve the app with (it runs gunicorn, with the uvicorn worker for ASGI apps). '
+      + 'Fix: run the app as `gunicorn module:callable` (or `uvicorn module:app` for an ASGI app) in the web: line, or set `procfile: false` and give `entrypoint`'],
     ['an unmappable flag', 'web: gunicorn wsgi:app --log-level debug',
       'test/Image: \'procfile\' "--log-level" is a gunicorn flag the image cannot take from the Procfile. '
       + 'Fix: set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile'],

@@ -10,6 +10,17 @@ export interface RequirementsTree {
   readonly distributions: Set<string>;
   /** Whether any line carries `--hash`, which puts pip into hash-checking mode for the whole install. */
   readonly hashed: boolean;
+  /** Exact `name==version` pins, by normalized name. */
+  readonly pins: Map<string, string>;
+}
+
+/** `name==version` (extras and a marker allowed, no wildcard): the version pip will install. */
+const EXACT_PIN = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[[^\]]*\])?\s*===?\s*([0-9][A-Za-z0-9.+!-]*)\s*(?:;.*)?$/;
+
+/** The exact pin a requirement line states, if it states one. */
+export function exactPin(line: string): [string, string] | undefined {
+  const m = EXACT_PIN.exec(line.replace(/\s*\\\n\s*/g, ' ').replace(/\s+--hash[=\s]\S+/g, '').trim());
+  return m ? [normalizeDistribution(m[1]), m[2]] : undefined;
 }
 
 
@@ -31,6 +42,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
   const root = path.resolve(sourceDir);
   const files: string[] = [];
   const distributions = new Set<string>();
+  const pins = new Map<string, string>();
   let hashed = false;
 
   const visit = (rel: string, from?: string) => {
@@ -77,10 +89,14 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
       const name = egg ? egg[1] : NAME.exec(line)?.[1];
       if (name) {
         distributions.add(normalizeDistribution(name));
+        const pin = exactPin(line);
+        if (pin) {
+          pins.set(pin[0], pin[1]);
+        }
       }
     }
   };
 
   visit(path.posix.normalize(relativeFile.split(path.sep).join('/')));
-  return { files, distributions, hashed };
+  return { files, distributions, hashed, pins };
 }

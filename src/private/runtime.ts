@@ -1,3 +1,4 @@
+import { AppInterface } from '../app-interface';
 import { DjangoProject } from './python/django';
 
 /**
@@ -16,6 +17,8 @@ export interface WsgiRuntime {
   readonly gracefulTimeoutSeconds: number;
   /** `module:callable`. */
   readonly entrypoint: string;
+  /** Whether the entrypoint is a WSGI callable or an ASGI app. */
+  readonly appInterface: AppInterface;
   /** The environment baked into the image with ENV (the library's own variables aside). */
   readonly environment: { readonly [name: string]: string };
   /** What the plan read from a Django project. */

@@ -5,7 +5,7 @@ import { GunicornSettings, WorkerClass } from '../../gunicorn';
 import { WsgiImageProps } from '../../wsgi-image-props';
 import { GunicornConfigSpec } from '../gunicorn-config';
 import { FORWARDED_IP, WORKER_CLASS } from '../patterns';
-import { gunicornArguments, mapGunicornArguments, parseProcfile, ProcfileGunicorn } from '../procfile';
+import { mapServerCommand, parseProcfile, ProcfileGunicorn } from '../procfile';
 import { moduleAssignments, simpleLiteral } from '../python/reader';
 import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../validation';
 
@@ -28,8 +28,18 @@ export interface ProjectConfig {
   readonly settings: GunicornSettings;
 }
 
-/** gunicorn's settings with every default applied, in whole seconds: the config's own part of its spec. */
-export type ResolvedGunicorn = Omit<GunicornConfigSpec, 'entrypoint' | 'port' | 'appDir' | 'projectConfig' | 'explicit'>;
+/**
+ * gunicorn's settings with every default applied, in whole seconds: the config's own part of its
+ * spec. The worker class and threads are as stated: their defaults follow the app's interface,
+ * which stage 4 reads ({@link planServer}).
+ */
+export type ResolvedGunicorn = Omit<GunicornConfigSpec, 'entrypoint' | 'port' | 'appDir' | 'projectConfig' | 'explicit' | 'workerClass' | 'threads'> & {
+  /** The stated worker class's name (a WorkerClass constant's, or a dotted path). */
+  readonly workerClass?: string;
+  /** Where the worker class was stated, for messages: `gunicorn.workerClass` or `procfile`. */
+  readonly workerClassFrom?: string;
+  readonly threads?: number;
+};
 
 /** Stage 2's output: how gunicorn serves the app. */
 export interface PlannedGunicorn {
@@ -49,7 +59,8 @@ export function planGunicorn(site: Site, source: string, props: WsgiImageProps):
   requireInteger(site, 'port', port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
   const stated = mergeProcfileSettings(site, procfile.gunicorn, props.gunicorn ?? {});
   const projectConfig = readProjectGunicornConfig(site, source, props, procfile.gunicorn, stated);
-  const settings = resolveGunicorn(site, projectConfig?.settings ?? stated);
+  const workerClassFrom = props.gunicorn?.workerClass === undefined && procfile.gunicorn?.workerClass !== undefined ? 'procfile' : undefined;
+  const settings = resolveGunicorn(site, projectConfig?.settings ?? stated, workerClassFrom);
   return { port, settings, procfile, ...(projectConfig ? { projectConfig } : {}) };
 }
 
@@ -146,27 +157,26 @@ function readProcfile(site: Site, source: string, props: WsgiImageProps): Planne
   if (web === undefined) {
     return { release };
   }
-  const args = gunicornArguments(web.argv);
-  if (args === undefined) {
-    const program = web.argv[0] ?? '';
-    const what = /^uvicorn|^hypercorn|^daphne/.test(program)
-      ? `runs ${program}, an ASGI server; cdktf-wsgi serves WSGI apps with gunicorn`
-      : `runs ${program}, not gunicorn, which is how cdktf-wsgi serves WSGI apps`;
-    fail(site, 'procfile', `web: ${web.command}`, what, 'run the app as `gunicorn module:callable` in the web: line, or set `procfile: false` and give `entrypoint`');
-  }
+  let mapped: ProcfileGunicorn | undefined;
   try {
-    const mapped = mapGunicornArguments(args);
-    if (mapped.configFile !== undefined && !fs.existsSync(path.join(source, mapped.configFile))) {
-      fail(site, 'procfile', `--config ${mapped.configFile}`, 'names a gunicorn config that is not in the source directory', 'give the path of the project\'s config relative to `source`, or remove --config');
-    }
-    if (mapped.stated.length > 0) {
-      site.info(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; --bind ...:$PORT binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);
-    }
-    return { gunicorn: mapped, webLine: web.line, release };
+    mapped = mapServerCommand(web.argv);
   } catch (e) {
     if (e instanceof LocatedError) fail(site, 'procfile', e.subject, e.problem, e.fix === '' ? fix : e.fix);
     throw e;
   }
+  if (mapped === undefined) {
+    const program = web.argv[0] ?? '';
+    fail(site, 'procfile', `web: ${web.command}`, `runs ${program}, which the image cannot serve the app with (it runs gunicorn, with the uvicorn worker for ASGI apps)`,
+      'run the app as `gunicorn module:callable` (or `uvicorn module:app` for an ASGI app) in the web: line, or set `procfile: false` and give `entrypoint`');
+  }
+  if (mapped.configFile !== undefined && !fs.existsSync(path.join(source, mapped.configFile))) {
+    fail(site, 'procfile', `--config ${mapped.configFile}`, 'names a gunicorn config that is not in the source directory', 'give the path of the project\'s config relative to `source`, or remove --config');
+  }
+  if (mapped.stated.length > 0) {
+    const portFlag = mapped.server === 'uvicorn' ? '--port $PORT' : '--bind ...:$PORT';
+    site.info(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; ${portFlag} binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);
+  }
+  return { gunicorn: mapped, webLine: web.line, release };
 }
 
 /** The gunicorn settings: the construct's own, and the Procfile's where the construct says nothing. */
@@ -200,24 +210,22 @@ function mergeProcfileSettings(site: Site, procfile: ProcfileGunicorn | undefine
   return merged as GunicornSettings;
 }
 
-function resolveGunicorn(site: Site, settings: GunicornSettings): ResolvedGunicorn {
+function resolveGunicorn(site: Site, settings: GunicornSettings, workerClassFrom: string | undefined): ResolvedGunicorn {
   const seconds = (name: string, value: Duration | undefined, fallback: number, min: number) => (value === undefined
     ? fallback
     : requireWholeSeconds(site, `gunicorn.${name}`, value, min, `use Duration.seconds(n) with n >= ${min}`));
   if (settings.workers !== undefined) {
     requireInteger(site, 'gunicorn.workers', settings.workers, 1, 1024, 'use a positive worker count, or leave it unset to size from the CPUs');
   }
-  const workerClass = (settings.workerClass ?? WorkerClass.GTHREAD).name;
-  const threads = settings.threads ?? (workerClass === WorkerClass.GTHREAD.name ? 4 : 1);
-  requireInteger(site, 'gunicorn.threads', threads, 1, 1024, 'use a positive thread count');
-  if (threads > 1 && workerClass !== WorkerClass.GTHREAD.name) {
-    // gunicorn would silently turn sync into gthread, and other worker classes ignore threads.
-    fail(site, 'gunicorn.threads', threads, `needs the gthread worker class, but workerClass is "${workerClass}"`,
-      'use WorkerClass.GTHREAD, or leave threads unset');
+  const workerClass = settings.workerClass?.name;
+  if (settings.threads !== undefined) {
+    requireInteger(site, 'gunicorn.threads', settings.threads, 1, 1024, 'use a positive thread count');
   }
-  requireSingleLine(site, 'gunicorn.workerClass', workerClass);
-  if (!WORKER_CLASS.test(workerClass)) {
-    fail(site, 'gunicorn.workerClass', workerClass, 'is not a worker class name or dotted path', 'use a WorkerClass constant, or WorkerClass.custom("package.module.ClassName")');
+  if (workerClass !== undefined) {
+    requireSingleLine(site, 'gunicorn.workerClass', workerClass);
+    if (!WORKER_CLASS.test(workerClass)) {
+      fail(site, 'gunicorn.workerClass', workerClass, 'is not a worker class name or dotted path', 'use a WorkerClass constant, or WorkerClass.custom("package.module.ClassName")');
+    }
   }
   const maxRequests = settings.maxRequests ?? 0;
   requireInteger(site, 'gunicorn.maxRequests', maxRequests, 0, 2 ** 31 - 1, 'use 0 (never restart) or a positive request count');
@@ -232,8 +240,9 @@ function resolveGunicorn(site: Site, settings: GunicornSettings): ResolvedGunico
   });
   return {
     workers: settings.workers,
-    threads,
+    threads: settings.threads,
     workerClass,
+    workerClassFrom: workerClassFrom ?? 'gunicorn.workerClass',
     timeoutSeconds: seconds('timeout', settings.timeout, 30, 0),
     gracefulTimeoutSeconds: seconds('gracefulTimeout', settings.gracefulTimeout, 30, 0),
     keepAliveSeconds: seconds('keepAlive', settings.keepAlive, 5, 0),

@@ -9,6 +9,7 @@ import { planDependencies } from './dependencies';
 import { planGunicorn } from './gunicorn';
 import { PlannedSecret, validateOptions } from './options';
 import { renderContext, RenderedContext } from './render';
+import { planServer } from './server';
 import { analyseSource, resolveSource } from './source';
 
 /**
@@ -48,9 +49,10 @@ export function defaultImageTag(fingerprintHex: string, line: ProviderLine): str
 }
 
 /**
- * Plans an image in five stages, each a function of the ones before: validate the standalone
+ * Plans an image in stages, each a function of the ones before: validate the standalone
  * props, settle gunicorn (props, Procfile, project config), resolve the dependencies and base
- * image, analyse the source, render the context; then fingerprint it. Reads the source directory;
+ * image, analyse the source (WSGI or ASGI), choose the worker, render the context; then
+ * fingerprint it. Reads the source directory;
  * writes nothing.
  */
 export function planImage(site: Site, props: WsgiImageProps, line: ProviderLine): ImagePlan {
@@ -59,7 +61,8 @@ export function planImage(site: Site, props: WsgiImageProps, line: ProviderLine)
   const gunicorn = planGunicorn(site, source, props);
   const dependencies = planDependencies(site, source, props.dependencies, options);
   const app = analyseSource(site, source, props, options, gunicorn, dependencies);
-  const context = renderContext(options, gunicorn, dependencies, app, props.django?.settingsModule);
+  const server = planServer(site, gunicorn, dependencies, app.appInterface, app.entrypoint);
+  const context = renderContext(options, gunicorn, dependencies, app, server, props.django?.settingsModule);
   // Secrets enter the options only when used, so images without them keep their fingerprint.
   const fingerprinted = {
     buildArgs: options.buildArgs,
@@ -83,6 +86,7 @@ export function planImage(site: Site, props: WsgiImageProps, line: ProviderLine)
       user: `${APP_UID}:${APP_UID}`,
       gracefulTimeoutSeconds: gunicorn.settings.gracefulTimeoutSeconds,
       entrypoint: app.entrypoint,
+      appInterface: server.appInterface,
       environment: options.environment,
       django: app.django?.project,
       procfileRelease: gunicorn.procfile.release,

@@ -5,12 +5,15 @@ import { WsgiImageProps } from '../../wsgi-image-props';
 import { byCodePoint, ContentCache, ContextFile, findInvalidPattern, readDockerignore, selectContextFiles } from '../build-context';
 import { PYTHON_IDENTIFIER, PYTHON_MODULE, WSGI_ENTRYPOINT } from '../patterns';
 import { detectCallables, findUndeclaredImports, topLevelModules } from '../python/app-analysis';
-import { DjangoProject, isDjangoWsgiModule, readDjangoSettings, settingsModuleOf } from '../python/django';
+import { DjangoProject, isDjangoEntryModule, readDjangoSettings, settingsModuleOf } from '../python/django';
 import { findCallables, moduleLevelNames } from '../python/reader';
 import { fail, LocatedError, requireSingleLine, requireStringMap, Site } from '../validation';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
 import { ValidatedOptions } from './options';
+import { DecidedInterface, decideInterface, entryCandidate, statedInterface } from './server';
+import { AppInterface } from '../../app-interface';
+import { CallableCandidate } from '../python/reader';
 
 /** Reads a context file's text (through the plan's content cache). */
 type SourceReader = (absolutePath: string) => string;
@@ -41,6 +44,8 @@ export interface AnalysedSource {
   /** `module:callable`, as given, from the Procfile or detected. */
   readonly entrypoint: string;
   readonly django?: PlannedDjango;
+  /** WSGI or ASGI, and what said so. */
+  readonly appInterface: DecidedInterface;
   /** Every file's bytes, read once: the scan, the fingerprint and staging share them. */
   readonly contents: ContentCache;
 }
@@ -91,15 +96,21 @@ export function analyseSource(
   if (props.entrypoint === undefined && procfile?.entrypoint !== undefined) {
     site.info(`entrypoint from the Procfile: ${procfile.entrypoint} (web: line ${gunicorn.procfile.webLine})`);
   }
-  const entrypoint = resolveEntrypoint(site, props.entrypoint ?? procfile?.entrypoint, files, importRoot, source, read);
+  const stated = statedInterface(props, gunicorn);
+  const entrypoint = resolveEntrypoint(site, props.entrypoint ?? procfile?.entrypoint, files, importRoot, source, read, stated);
   const entryModule = WSGI_ENTRYPOINT.exec(entrypoint)![1];
   const entryFile = requireModuleFile(site, entrypoint, entryModule, files, importRoot, source);
   requireCallable(site, entrypoint, entryModule, entryFile, read);
+  const entry = entryCandidate(entrypoint, entryModule, entryFile.relativePath, read(entryFile.absolutePath));
+  const djangoAsgi = entry?.idiom === 'get_wsgi_application()' ? djangoAsgiSibling(entryModule, files, importRoot, read) : undefined;
+  const appInterface = decideInterface(site, stated, entrypoint, entry, djangoAsgi?.entrypoint);
   const django = resolveDjango(site, props.django, entryFile, files, importRoot, read);
 
   const localModules = new Set([...appModules, ...topLevelModules(files, ''), ...localPackages.map(p => p.name)]);
   const scanned = [...files, ...localPackages.flatMap(p => p.files)];
-  const undeclared = findUndeclaredImports(scanned, localModules, manifest.distributions, new Set(options.allowUndeclaredImports), read);
+  // An ASGI app gets uvicorn with its worker, so its `import uvicorn` (for local runs) is provided.
+  const added = appInterface.appInterface === AppInterface.ASGI ? ['uvicorn-worker'] : [];
+  const undeclared = findUndeclaredImports(scanned, localModules, manifest.distributions, new Set(options.allowUndeclaredImports), read, added);
   const manifestName = manifest.files[0] ?? 'Dependencies.none()';
   for (const u of undeclared) {
     site.warn(
@@ -110,7 +121,7 @@ export function analyseSource(
     fail(site, 'projectGunicornConfig', gunicorn.projectConfig.relativePath, 'is the project\'s gunicorn config, but .dockerignore or `exclude` leaves it out of the image',
       'keep the file in the build context, or set `projectGunicornConfig: false` to ignore it');
   }
-  return { source, files, importRoot, localPackages, entrypoint, contents, ...(django ? { django } : {}) };
+  return { source, files, importRoot, localPackages, entrypoint, appInterface, contents, ...(django ? { django } : {}) };
 }
 
 function selectFiles(site: Site, dir: string, patterns: readonly string[], property: string, value: string): ContextFile[] {
@@ -171,7 +182,7 @@ function resolveLocalPackages(site: Site, source: string, paths: string[], exclu
 }
 
 function resolveEntrypoint(
-  site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader,
+  site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader, stated: DecidedInterface | undefined,
 ): string {
   if (entrypoint !== undefined) {
     requireSingleLine(site, 'entrypoint', entrypoint);
@@ -180,30 +191,61 @@ function resolveEntrypoint(
       const asPath = /^((?:[A-Za-z_][A-Za-z0-9_]*\/)*[A-Za-z_][A-Za-z0-9_]*)\.py:([A-Za-z_][A-Za-z0-9_]*(?:\(\))?)$/.exec(entrypoint);
       fail(site, 'entrypoint', entrypoint, 'is not "module:callable"', asPath
         ? `drop ".py" and use dots for directories: "${asPath[1].split('/').join('.')}:${asPath[2]}"`
-        : 'name the module and the WSGI callable, e.g. "manager:app", "mysite.wsgi:application" or "app:create_app()"');
+        : 'name the module and the WSGI callable or ASGI app, e.g. "manager:app", "mysite.wsgi:application", "main:app" or "app:create_app()"');
     }
     return entrypoint;
   }
-  const candidates = detectCallables(files, importRoot, read);
+  const wanted = stated?.appInterface === AppInterface.ASGI ? 'asgi' : stated?.appInterface === AppInterface.WSGI ? 'wsgi' : undefined;
+  const all = detectCallables(files, importRoot, read);
+  let candidates = wanted === undefined ? all : all.filter(c => c.kind === wanted);
+  // Every Django project has a wsgi.py and an asgi.py: unless told, it is served through wsgi.py.
+  const shadowed = wanted === undefined ? candidates.filter(c => c.idiom === 'get_asgi_application()'
+    && candidates.some(w => w.idiom === 'get_wsgi_application()' && packageOf(w) === packageOf(c))) : [];
+  candidates = candidates.filter(c => !shadowed.includes(c));
   const where = importRoot === '' ? source : `${source}/${importRoot}`;
+  const wsgiIdioms = 'Django\'s wsgi.py, Flask(...), falcon.App(), bottle.default_app() or Bottle(), config.make_wsgi_app()';
+  const asgiIdioms = 'FastAPI(), Starlette(), Quart(...), Litestar(), Django\'s asgi.py';
+  const kindName = wanted === 'asgi' ? 'ASGI app' : wanted === 'wsgi' ? 'WSGI callable' : 'WSGI callable or ASGI app';
   if (candidates.length === 0) {
-    fail(site, 'entrypoint', undefined, `was not given, and no WSGI callable was found in ${where} (looked for Django's wsgi.py, Flask(...), falcon.App(), bottle.default_app() or Bottle(), config.make_wsgi_app() and factories building one)`,
+    const looked = wanted === 'asgi' ? asgiIdioms : wanted === 'wsgi' ? wsgiIdioms : `${wsgiIdioms}, ${asgiIdioms}`;
+    const others = wanted !== undefined && all.length > 0 ? `; found ${all.map(c => `${c.entrypoint} (${c.idiom}, ${c.kind.toUpperCase()})`).join(', ')}, but ${stated!.reason}` : '';
+    fail(site, 'entrypoint', undefined, `was not given, and no ${kindName} was found in ${where} (looked for ${looked} and factories building one)${others}`,
       'set `entrypoint` to "module:callable", e.g. "manager:app"');
   }
   if (candidates.length > 1) {
-    fail(site, 'entrypoint', undefined, `was not given, and ${candidates.length} WSGI callables were found: ${candidates.map(c => `${c.entrypoint} (${c.idiom} in ${c.file})`).join(', ')}`,
+    fail(site, 'entrypoint', undefined, `was not given, and ${candidates.length} apps were found: ${candidates.map(c => `${c.entrypoint} (${c.idiom} in ${c.file})`).join(', ')}`,
       `set \`entrypoint\` to the one to serve, e.g. "${candidates[0].entrypoint}"`);
   }
   const found = candidates[0];
   site.info(`entrypoint detected: ${found.entrypoint} (${found.idiom} in ${found.file})`);
+  const asgi = shadowed.find(c => packageOf(c) === packageOf(found));
+  if (asgi !== undefined) {
+    site.info(`the Django project has ${found.file} and ${asgi.file}: it is served through WSGI (${found.entrypoint}). `
+      + `Set appInterface: AppInterface.ASGI to serve ${asgi.entrypoint} with the uvicorn worker instead.`);
+  }
   return found.entrypoint;
+}
+
+/** The package a candidate's module lives in (its module name without the last part). */
+function packageOf(c: CallableCandidate): string {
+  const module = c.entrypoint.split(':')[0];
+  return module.includes('.') ? module.slice(0, module.lastIndexOf('.')) : '';
+}
+
+/** A Django wsgi module's sibling asgi.py, when that defines the project's ASGI app. */
+function djangoAsgiSibling(wsgiModule: string, files: ContextFile[], importRoot: string, read: SourceReader): CallableCandidate | undefined {
+  const pkg = wsgiModule.includes('.') ? wsgiModule.slice(0, wsgiModule.lastIndexOf('.')) : '';
+  const module = pkg === '' ? 'asgi' : `${pkg}.asgi`;
+  const rel = `${importRoot === '' ? '' : `${importRoot}/`}${module.split('.').join('/')}.py`;
+  const file = files.find(f => f.relativePath === rel);
+  return file && findCallables(read(file.absolutePath), module, rel).find(c => c.idiom === 'get_asgi_application()');
 }
 
 function resolveDjango(
   site: Site, options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string, read: SourceReader,
 ): PlannedDjango | undefined {
   const text = read(entryFile.absolutePath);
-  if (!isDjangoWsgiModule(text) && options === undefined) {
+  if (!isDjangoEntryModule(text) && options === undefined) {
     return undefined;
   }
   if (options?.settingsModule !== undefined) {

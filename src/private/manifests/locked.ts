@@ -17,6 +17,11 @@ export interface ResolvedManifest {
   readonly lines: string[];
   /** Normalized (PEP 503) names of every distribution that will be installed or is named. */
   readonly distributions: Set<string>;
+  /**
+   * Exact versions the manifest pins (`name==version`, a lock's versions), by normalized name;
+   * filled in by resolveManifest.
+   */
+  readonly pins?: ReadonlyMap<string, string>;
   /** Whether pip runs in hash-checking mode (every requirement carries `--hash`). */
   readonly hashed: boolean;
   /** The Python versions the manifest allows (a PEP 440 specifier, or a bare version). */

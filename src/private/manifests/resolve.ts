@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DependenciesSpec } from './choice';
-import { readRequirements } from '../requirements';
+import { exactPin, readRequirements } from '../requirements';
 import { ResolvedManifest } from './locked';
 import { translatePipfileLock } from './pipfile-lock';
 import { translatePoetryLock } from './poetry-lock';
@@ -48,8 +48,23 @@ export function detectManifest(sourceDir: string): DetectedManifest | undefined 
   return { spec: found[0], ignored: found.slice(1).map(f => f.file) };
 }
 
-/** Reads the chosen manifest. Paths are relative to the source; errors are LocatedError. */
+/** Reads the chosen manifest, with the exact versions it pins. Paths are relative to the source; errors are LocatedError. */
 export function resolveManifest(sourceDir: string, spec: DependenciesSpec): ResolvedManifest {
+  const manifest = readManifest(sourceDir, spec);
+  if (manifest.pins !== undefined) {
+    return manifest;
+  }
+  const pins = new Map<string, string>();
+  for (const line of manifest.lines) {
+    const pin = exactPin(line);
+    if (pin) {
+      pins.set(pin[0], pin[1]);
+    }
+  }
+  return { ...manifest, pins };
+}
+
+function readManifest(sourceDir: string, spec: DependenciesSpec): ResolvedManifest {
   const file = spec.file.split(path.sep).join('/');
   switch (spec.kind) {
     case 'none':
@@ -69,6 +84,7 @@ export function resolveManifest(sourceDir: string, spec: DependenciesSpec): Reso
         installedFiles: tree.files,
         lines: [],
         distributions: tree.distributions,
+        pins: tree.pins,
         hashed: tree.hashed,
         notes: [],
         declareIn: file,

@@ -24,7 +24,7 @@ export function moduleName(rel: string, importRoot: string): string | undefined 
   return parts.length > 0 && parts.every(p => /^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) ? parts.join('.') : undefined;
 }
 
-/** Every WSGI callable the source defines, sorted by entrypoint. */
+/** Every WSGI callable and ASGI app the source defines, sorted by entrypoint. */
 export function detectCallables(files: ContextFile[], importRoot: string, read: (absolutePath: string) => string): CallableCandidate[] {
   const found: CallableCandidate[] = [];
   for (const f of files) {
@@ -54,9 +54,10 @@ export interface UndeclaredImport {
  */
 export function findUndeclaredImports(
   files: ContextFile[], localModules: Set<string>, declared: Set<string>, allowed: Set<string>, read: (absolutePath: string) => string,
+  added: readonly string[] = [],
 ): UndeclaredImport[] {
   const provided = new Set<string>(['gunicorn']);
-  for (const dist of [...declared, 'gunicorn']) {
+  for (const dist of [...declared, 'gunicorn', ...added]) {
     provided.add(dist.replace(/-/g, '_'));
     for (const brought of BROUGHT_BY[dist] ?? []) {
       provided.add(brought.toLowerCase());

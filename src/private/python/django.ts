@@ -41,9 +41,10 @@ export function settingsModuleOf(text: string): string | undefined {
   return /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([A-Za-z_][A-Za-z0-9_.]*)["']/.exec(text)?.[1];
 }
 
-/** Whether a module is a Django WSGI entry module. */
-export function isDjangoWsgiModule(text: string): boolean {
-  return /\bget_wsgi_application\s*\(/.test(text) && /django\.core\.wsgi/.test(text);
+/** Whether a module is a Django entry module: a wsgi.py, or an asgi.py. */
+export function isDjangoEntryModule(text: string): boolean {
+  return (/\bget_wsgi_application\s*\(/.test(text) && /django\.core\.wsgi/.test(text))
+    || (/\bget_asgi_application\s*\(/.test(text) && /django\.core\.asgi/.test(text));
 }
 
 /** The module a `from <target> import *` in `module` names: relative targets resolve against its package. */

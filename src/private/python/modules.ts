@@ -34,6 +34,7 @@ export const STDLIB_MODULES: ReadonlySet<string> = new Set([
  */
 export const IMPORT_TO_DISTRIBUTION: Readonly<Record<string, string>> = {
   yaml: 'PyYAML',
+  uvicorn_worker: 'uvicorn-worker',
   PIL: 'Pillow',
   flask_restful: 'Flask-RESTful',
   dateutil: 'python-dateutil',
@@ -90,10 +91,16 @@ export const ALTERNATIVE_DISTRIBUTIONS: Readonly<Record<string, string[]>> = {
  * not reported as undeclared. Normalized distribution → import names it brings.
  */
 export const BROUGHT_BY: Readonly<Record<string, string[]>> = {
-  flask: ['werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker'],
-  django: ['asgiref', 'sqlparse', 'pytz'],
-  pyramid: ['webob', 'zope', 'venusian', 'translationstring', 'hupper', 'plaster', 'plaster_pastedeploy', 'pkg_resources'],
-  requests: ['urllib3', 'idna', 'certifi', 'charset_normalizer', 'chardet'],
-  gunicorn: ['pkg_resources', 'packaging'],
-  jinja2: ['markupsafe'],
+  'flask': ['werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker'],
+  'django': ['asgiref', 'sqlparse', 'pytz'],
+  'pyramid': ['webob', 'zope', 'venusian', 'translationstring', 'hupper', 'plaster', 'plaster_pastedeploy', 'pkg_resources'],
+  'requests': ['urllib3', 'idna', 'certifi', 'charset_normalizer', 'chardet'],
+  'gunicorn': ['pkg_resources', 'packaging'],
+  'jinja2': ['markupsafe'],
+  'fastapi': ['starlette', 'pydantic', 'pydantic_core', 'anyio', 'sniffio', 'idna', 'typing_extensions', 'annotated_types'],
+  'starlette': ['anyio', 'sniffio', 'idna', 'typing_extensions'],
+  'quart': ['werkzeug', 'jinja2', 'markupsafe', 'itsdangerous', 'click', 'blinker', 'hypercorn', 'aiofiles'],
+  'litestar': ['anyio', 'msgspec', 'httpx', 'typing_extensions', 'click', 'rich'],
+  'uvicorn': ['h11', 'click'],
+  'uvicorn-worker': ['uvicorn', 'h11', 'click', 'gunicorn'],
 };

@@ -137,8 +137,10 @@ export function findImports(text: string): ImportRef[] {
   return refs;
 }
 
-/** A WSGI callable the scanner believes a module defines. */
+/** A WSGI callable or ASGI app the scanner believes a module defines. */
 export interface CallableCandidate {
+  /** Which interface its framework speaks. */
+  readonly kind: 'wsgi' | 'asgi';
   /** `module:name` or `module:factory()`. */
   readonly entrypoint: string;
   /** What gave it away, for the synth message. */
@@ -149,27 +151,49 @@ export interface CallableCandidate {
   readonly factory: boolean;
 }
 
-const CONSTRUCTORS: Array<{ pattern: RegExp; idiom: string }> = [
-  { pattern: /^(?:flask\.)?Flask\s*\(/, idiom: 'Flask(...)' },
-  { pattern: /^(?:falcon\.)?(?:App|API)\s*\(/, idiom: 'falcon.App()' },
-  { pattern: /^(?:bottle\.)?(?:default_app|app)\s*\(\s*\)/, idiom: 'bottle.default_app()' },
-  { pattern: /^(?:bottle\.)?Bottle\s*\(/, idiom: 'Bottle()' },
-  { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.make_wsgi_app\s*\(\s*\)/, idiom: 'config.make_wsgi_app()' },
-  { pattern: /^(?:django\.core\.wsgi\.)?get_wsgi_application\s*\(\s*\)/, idiom: 'get_wsgi_application()' },
+const CONSTRUCTORS: Array<{ pattern: RegExp; idiom: string; kind: 'wsgi' | 'asgi' }> = [
+  { pattern: /^(?:flask\.)?Flask\s*\(/, idiom: 'Flask(...)', kind: 'wsgi' },
+  { pattern: /^(?:falcon\.)?(?:App|API)\s*\(/, idiom: 'falcon.App()', kind: 'wsgi' },
+  { pattern: /^(?:bottle\.)?(?:default_app|app)\s*\(\s*\)/, idiom: 'bottle.default_app()', kind: 'wsgi' },
+  { pattern: /^(?:bottle\.)?Bottle\s*\(/, idiom: 'Bottle()', kind: 'wsgi' },
+  { pattern: /^[A-Za-z_][A-Za-z0-9_]*\.make_wsgi_app\s*\(\s*\)/, idiom: 'config.make_wsgi_app()', kind: 'wsgi' },
+  { pattern: /^(?:django\.core\.wsgi\.)?get_wsgi_application\s*\(\s*\)/, idiom: 'get_wsgi_application()', kind: 'wsgi' },
+  { pattern: /^(?:fastapi\.)?FastAPI\s*\(/, idiom: 'FastAPI()', kind: 'asgi' },
+  { pattern: /^(?:starlette\.applications\.|starlette\.)?Starlette\s*\(/, idiom: 'Starlette()', kind: 'asgi' },
+  { pattern: /^(?:quart\.)?Quart\s*\(/, idiom: 'Quart(...)', kind: 'asgi' },
+  { pattern: /^(?:litestar\.)?Litestar\s*\(/, idiom: 'Litestar()', kind: 'asgi' },
+  { pattern: /^(?:django\.core\.asgi\.)?get_asgi_application\s*\(\s*\)/, idiom: 'get_asgi_application()', kind: 'asgi' },
 ];
+
+/** The framework modules whose imports bind app constructors, and the names they bind. */
+const FRAMEWORK_CONSTRUCTORS: Readonly<Record<string, string[]>> = {
+  'flask': ['Flask'],
+  'falcon': ['App', 'API'],
+  'bottle': ['Bottle', 'default_app', 'app'],
+  'django.core.wsgi': ['get_wsgi_application'],
+  'fastapi': ['FastAPI'],
+  'starlette.applications': ['Starlette'],
+  'starlette': ['Starlette'],
+  'quart': ['Quart'],
+  'litestar': ['Litestar'],
+  'django.core.asgi': ['get_asgi_application'],
+};
+
+/** Frameworks whose module import (`import fastapi`) makes `fastapi.FastAPI(...)` an app. */
+const DOTTED_FRAMEWORKS = /^(flask|falcon|bottle|fastapi|starlette|quart|litestar)\./;
 
 /** Names a module binds to which framework, from its imports. */
 function frameworkNames(lines: Array<{ text: string }>): Set<string> {
   const names = new Set<string>();
   for (const { text } of lines) {
-    const m = /^from\s+(flask|falcon|bottle|pyramid\.config|django\.core\.wsgi)\s+import\s+(.+)$/.exec(text);
+    const m = /^from\s+(flask|falcon|bottle|pyramid\.config|django\.core\.wsgi|django\.core\.asgi|fastapi|starlette|starlette\.applications|quart|litestar)\s+import\s+(.+)$/.exec(text);
     if (m) {
       for (const part of m[2].replace(/[()]/g, '').split(',')) {
         const [name, alias] = part.trim().split(/\s+as\s+/);
         names.add(`${m[1]}:${name}=${alias ?? name}`);
       }
     }
-    const imp = /^import\s+(flask|falcon|bottle)\b/.exec(text);
+    const imp = /^import\s+(flask|falcon|bottle|fastapi|starlette|quart|litestar)\b/.exec(text);
     if (imp) {
       names.add(`${imp[1]}:*`);
     }
@@ -178,9 +202,11 @@ function frameworkNames(lines: Array<{ text: string }>): Set<string> {
 }
 
 /**
- * Finds WSGI callables in one module: module-level assignments of a framework app
+ * Finds WSGI callables and ASGI apps in one module: module-level assignments of a framework app
  * (`app = Flask(__name__)`, `app = falcon.App()`, `application = get_wsgi_application()`,
- * `app = bottle.default_app()`, `app = config.make_wsgi_app()`, also inside a module-level
+ * `app = bottle.default_app()`, `app = config.make_wsgi_app()`, `app = FastAPI()`,
+ * `app = Starlette(...)`, `app = Quart(__name__)`, `app = Litestar(...)`,
+ * `application = get_asgi_application()`, also inside a module-level
  * `with Configurator() as config:` block), and module-level factories (`def create_app():`
  * building one) that can be called without arguments. Code under `if __name__ == "__main__":`
  * never runs under gunicorn and is skipped.
@@ -189,7 +215,7 @@ export function findCallables(text: string, module: string, file: string): Calla
   const lines = logicalLines(stripStringsAndComments(text));
   const imported = frameworkNames(lines);
   const fromFramework = (expr: string) => {
-    const dotted = /^(flask|falcon|bottle)\./.exec(expr);
+    const dotted = DOTTED_FRAMEWORKS.exec(expr);
     if (dotted) {
       return imported.has(`${dotted[1]}:*`);
     }
@@ -206,14 +232,14 @@ export function findCallables(text: string, module: string, file: string): Calla
     const binding = head === undefined ? undefined : [...imported].find(n => n.endsWith(`=${head}`));
     const expr = binding ? binding.split(':')[1].split('=')[0] + rawExpr.slice(head!.length) : rawExpr;
     const c = CONSTRUCTORS.find(k => k.pattern.test(expr));
-    return c && fromFramework(rawExpr) ? c.idiom : undefined;
+    return c && fromFramework(rawExpr) ? c : undefined;
   };
   const out: CallableCandidate[] = [];
   const blocks: Array<{ indent: number; kind: 'def' | 'class' | 'main' | 'other' }> = [];
-  let factory: { name: string; callable: boolean; idiom?: string } | undefined;
+  let factory: { name: string; callable: boolean; built?: { idiom: string; kind: 'wsgi' | 'asgi' } } | undefined;
   const closeFactory = () => {
-    if (factory?.idiom && factory.callable) {
-      out.push({ entrypoint: `${module}:${factory.name}()`, idiom: `a factory building ${factory.idiom}`, file, factory: true });
+    if (factory?.built && factory.callable) {
+      out.push({ entrypoint: `${module}:${factory.name}()`, idiom: `a factory building ${factory.built.idiom}`, kind: factory.built.kind, file, factory: true });
     }
     factory = undefined;
   };
@@ -237,17 +263,17 @@ export function findCallables(text: string, module: string, file: string): Calla
     }
     const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*[^=]+)?=\s*(.+)$/.exec(t);
     if (moduleLevel && assign) {
-      const idiom = idiomOf(assign[2]);
-      if (idiom) {
-        out.push({ entrypoint: `${module}:${assign[1]}`, idiom, file, factory: false });
+      const found = idiomOf(assign[2]);
+      if (found) {
+        out.push({ entrypoint: `${module}:${assign[1]}`, idiom: found.idiom, kind: found.kind, file, factory: false });
       }
       continue;
     }
-    if (factory && !factory.idiom && blocks.length > 0 && blocks[0].kind === 'def') {
+    if (factory && !factory.built && blocks.length > 0 && blocks[0].kind === 'def') {
       const expr = t.replace(/^return\s+/, '').replace(/^[A-Za-z_][A-Za-z0-9_]*\s*=\s*/, '');
-      const idiom = idiomOf(expr);
-      if (idiom && idiom !== 'get_wsgi_application()') {
-        factory.idiom = idiom;
+      const found = idiomOf(expr);
+      if (found && !found.idiom.startsWith('get_')) {
+        factory.built = { idiom: found.idiom, kind: found.kind };
       }
     }
   }
@@ -260,13 +286,7 @@ export function findCallables(text: string, module: string, file: string): Calla
 function importBinds(importName: string, head: string): boolean {
   const [fromModule, binding] = importName.split(':');
   const [original, alias] = binding.split('=');
-  const constructors: Record<string, string[]> = {
-    'flask': ['Flask'],
-    'falcon': ['App', 'API'],
-    'bottle': ['Bottle', 'default_app', 'app'],
-    'django.core.wsgi': ['get_wsgi_application'],
-  };
-  return alias === head && (constructors[fromModule] ?? []).includes(original);
+  return alias === head && (FRAMEWORK_CONSTRUCTORS[fromModule] ?? []).includes(original);
 }
 
 /** Whether every parameter of a def has a default (or is *args / **kwargs). */

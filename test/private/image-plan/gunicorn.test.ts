@@ -4,7 +4,7 @@ import { Site } from '../../../src/private/validation';
 import { FLASK_APP, writeSource } from '../../util';
 
 describe('planGunicorn', () => {
-  test('defaults: port 8000 and every documented gunicorn default', () => {
+  test('defaults: port 8000 and every documented gunicorn default (the worker class and threads follow the interface, in planServer)', () => {
     const source = writeSource(FLASK_APP);
     const site = new Site('app/Image');
     expect(planGunicorn(site, source, { source })).toEqual({
@@ -12,8 +12,9 @@ describe('planGunicorn', () => {
       procfile: {},
       settings: {
         workers: undefined,
-        threads: 4,
-        workerClass: 'gthread',
+        threads: undefined,
+        workerClass: undefined,
+        workerClassFrom: 'gunicorn.workerClass',
         timeoutSeconds: 30,
         gracefulTimeoutSeconds: 30,
         keepAliveSeconds: 5,
