@@ -1,6 +1,7 @@
 import { App } from 'cdktf';
 import { DjangoStack } from './django/main';
 import { FalconStack } from './falcon/main';
+import { FastApiStack } from './fastapi/main';
 import { LeavesStack } from './leaves/main';
 import { SwarmStack } from './swarm/main';
 
@@ -10,6 +11,7 @@ export function synthExamples(outdir?: string): App {
   new LeavesStack(app, 'leaves');
   new DjangoStack(app, 'django');
   new FalconStack(app, 'falcon');
+  new FastApiStack(app, 'fastapi');
   new SwarmStack(app, 'swarm');
   app.synth();
   return app;

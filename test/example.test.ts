@@ -6,6 +6,8 @@ import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { DjangoStack } from '../examples/django/main';
 import { FalconStack } from '../examples/falcon/main';
+import { FastApiStack } from '../examples/fastapi/main';
+import { AppInterface } from '../src';
 import { LeavesStack } from '../examples/leaves/main';
 import { synthExamples } from '../examples/main';
 import { SwarmStack } from '../examples/swarm/main';
@@ -55,7 +57,7 @@ describe('examples/leaves', () => {
     const repo = path.resolve(__dirname, '..');
     const files = (fs.readdirSync(outdir, { recursive: true } as any) as string[]).map(String)
       .filter(f => fs.statSync(path.join(outdir, f)).isFile());
-    expect(files).toEqual(expect.arrayContaining(['manifest.json', ...['leaves', 'django', 'falcon', 'swarm'].map(s => path.join('stacks', s, 'cdk.tf.json'))]));
+    expect(files).toEqual(expect.arrayContaining(['manifest.json', ...['leaves', 'django', 'falcon', 'fastapi', 'swarm'].map(s => path.join('stacks', s, 'cdk.tf.json'))]));
     for (const f of files) {
       const text = fs.readFileSync(path.join(outdir, f), 'utf-8');
       const leaks = [repo, outdir].filter(p => text.includes(p));
@@ -83,6 +85,26 @@ describe('examples/django and examples/falcon', () => {
     expect(stack.image.pythonVersion).toBe('3.11');
     expect(stack.image.dockerfile).toContain('ENV PYTHONPATH="/app/src"\n');
     expect(stack.image.dockerfile).not.toContain('COPY ["app/pyproject.toml"');
+  });
+});
+
+describe('examples/fastapi', () => {
+  test('an ASGI app from a requirements file listing only fastapi: detected, served by gunicorn with the uvicorn worker', () => {
+    const app = Testing.app();
+    const stack = new FastApiStack(app, 'fastapi');
+    expect(stack.image.entrypoint).toBe('main:app');
+    expect(stack.image.appInterface).toBe(AppInterface.ASGI);
+    expect(stack.image.gunicornConfig).toContain('worker_class = "uvicorn_worker.UvicornWorker"\n');
+    expect(stack.image.gunicornConfig).toContain('threads = 1\n');
+    expect(stack.image.dockerfile).toContain('ENTRYPOINT ["python3", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
+    const json = Testing.synth(stack);
+    expect(json).toHaveResourceWithProperties(container.Container, {
+      ports: [{ internal: 8000, external: 8126, ip: '127.0.0.1', protocol: 'tcp' }],
+      read_only: true,
+      user: '10001:10001',
+    });
+    expect(stack.image.dockerfile).toMatchSnapshot('Dockerfile');
+    expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
   });
 });
 

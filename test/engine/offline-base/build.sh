@@ -15,7 +15,14 @@ wheel_debs=(python3-flask python3-werkzeug python3-jinja2 python3-itsdangerous p
   python3-django python3-asgiref python3-sqlparse python3-tz python3-whitenoise
   python3-falcon python3-bottle
   python3-pyramid python3-hupper python3-plaster python3-plaster-pastedeploy python3-pastedeploy python3-translationstring
-  python3-venusian python3-webob python3-zope.deprecation python3-zope.interface)
+  python3-venusian python3-webob python3-zope.deprecation python3-zope.interface
+  python3-fastapi python3-starlette python3-uvicorn python3-pydantic python3-anyio python3-sniffio python3-idna
+  python3-h11 python3-typing-extensions)
+# Debian does not package uvicorn-worker (gunicorn's uvicorn worker from uvicorn 0.30 on): its
+# pure-Python wheel comes from PyPI, checked against this hash. 0.3.0 is the newest release that
+# accepts bookworm's uvicorn 0.17.6.
+uvicorn_worker_wheel=uvicorn_worker-0.3.0-py3-none-any.whl
+uvicorn_worker_sha256=ef0fe8aad27b0290a9e602a256b03f5a5da3a9e5f942414ca587b645ec77dd52
 recipe=$(cat "$0" "$here/repack_wheels.py" | sha256sum | cut -c1-16)
 
 tag_alias() {
@@ -47,6 +54,8 @@ for deb in "$work"/debs/*.deb; do
   dpkg-deb -x "$deb" "$work/extracted/$name"
 done
 python3 "$here/repack_wheels.py" "$work/extracted" "$work/wheels"
+python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$work/wheels" "uvicorn-worker==0.3.0"
+echo "$uvicorn_worker_sha256  $work/wheels/$uvicorn_worker_wheel" | sha256sum -c --quiet
 
 # Deliberately minimal, closer to a hand-made stand-in than to the official image: Debian's
 # externally-managed python3 with pip, no `python` alias, no useradd. The generated Dockerfile must

@@ -22,6 +22,13 @@ CORE_REQUIRES = {
     "pyramid": ["hupper>=1.5", "plaster", "plaster-pastedeploy", "setuptools", "translationstring>=0.4",
                 "venusian>=1.0", "WebOb>=1.8.3", "zope.deprecation>=3.5.0", "zope.interface>=3.8.0"],
     "plaster-pastedeploy": ["PasteDeploy>=2.0", "plaster>=0.5"],
+    # Bookworm's FastAPI 0.92 runs on its Starlette 0.26 (upstream pins <0.26): the stand-in
+    # states the range Debian ships together.
+    "fastapi": ["starlette>=0.25.0", "pydantic>=1.6.2,<2.0"],
+    "starlette": ["anyio>=3.4.0,<5"],
+    "uvicorn": ["asgiref>=3.4.0", "click>=7.0", "h11>=0.8"],
+    "anyio": ["idna>=2.8", "sniffio>=1.1"],
+    "pydantic": ["typing-extensions>=4.2.0"],
 }
 
 # A fixed timestamp keeps the wheels (and so the base image) byte-stable between builds.
