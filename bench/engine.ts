@@ -20,7 +20,7 @@ const LEAVES = path.join(ROOT, 'examples', 'leaves', 'app');
 const NETNS = 'cdktfwsgi-bench';
 const HOST_IF = 'cwb-host';
 const CLIENT_IF = 'cwb-client';
-const HOST_IP = '10.213.0.1';
+export const HOST_IP = '10.213.0.1';
 const CLIENT_IP = '10.213.0.2';
 
 export interface EngineOptions {
@@ -36,7 +36,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function daemonAnswers(): boolean {
+export function daemonAnswers(): boolean {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
     return true;
@@ -108,7 +108,7 @@ function status(host: string, port: number, urlPath: string): Promise<number> {
 }
 
 /** Polls until a 200, at most timeoutMs; returns the time from `since` in ms. */
-async function firstOk(host: string, port: number, urlPath: string, since: bigint, timeoutMs = 60_000): Promise<number> {
+export async function firstOk(host: string, port: number, urlPath: string, since: bigint, timeoutMs = 60_000): Promise<number> {
   for (;;) {
     if ((await status(host, port, urlPath)) === 200) {
       return Number(process.hrtime.bigint() - since) / 1e6;
@@ -136,7 +136,7 @@ async function runContainer(
 }
 
 /** The settings WsgiContainer applies, rendered by the same function, so the library's container runs as deployed. */
-function libraryContainerOptions(image: WsgiImage): Docker.ContainerCreateOptions {
+export function libraryContainerOptions(image: WsgiImage): Docker.ContainerCreateOptions {
   const rendered = renderRuntime(image._runtime());
   return {
     User: rendered.user,
@@ -197,7 +197,7 @@ function sh(cmd: string, args: string[], allowFail = false): void {
 }
 
 /** A client network namespace joined to the host by a veth pair; load comes from there. */
-function createClientNamespace(): void {
+export function createClientNamespace(): void {
   removeClientNamespace();
   sh('ip', ['netns', 'add', NETNS]);
   sh('ip', ['link', 'add', HOST_IF, 'type', 'veth', 'peer', 'name', CLIENT_IF]);
@@ -209,18 +209,18 @@ function createClientNamespace(): void {
   sh('ip', ['netns', 'exec', NETNS, 'ip', 'link', 'set', 'lo', 'up']);
 }
 
-function removeClientNamespace(): void {
+export function removeClientNamespace(): void {
   sh('ip', ['link', 'del', HOST_IF], true);
   sh('ip', ['netns', 'del', NETNS], true);
 }
 
-interface Load { rps: number; p99: number; errors: number; non2xx: number }
+export interface Load { rps: number; p99: number; errors: number; non2xx: number }
 
 /** autocannon from the client namespace for a fixed time; it stops by itself. */
-function load(port: number, seconds: number, connections: number): Load {
+export function load(port: number, seconds: number, connections: number, urlPath = '/api/leaves'): Load {
   const cli = require.resolve('autocannon/autocannon.js');
   const out = execFileSync('ip', ['netns', 'exec', NETNS, process.execPath, cli, '--json', '-c', String(connections), '-d', String(seconds), '-t', '10',
-    `http://${HOST_IP}:${port}/api/leaves`], { encoding: 'utf-8', timeout: (seconds + 60) * 1000, maxBuffer: 16 * 1024 * 1024 });
+    `http://${HOST_IP}:${port}${urlPath}`], { encoding: 'utf-8', timeout: (seconds + 60) * 1000, maxBuffer: 16 * 1024 * 1024 });
   const r = JSON.parse(out);
   return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }

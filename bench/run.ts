@@ -2,13 +2,14 @@
  * Benchmarks, each figure a ratio against a baseline measured in the same run.
  * `npm run bench` writes docs/benchmarks.md; `npm run bench -- --quick` runs tiny fixtures once,
  * only to keep the scripts working (CI runs it; no figure is asserted anywhere).
- * `npm run bench -- --only=downtime` (scenario 8), `--only=python` (scenario 9) or `--only=swarm` (scenario 10) runs that scenario
+ * `npm run bench -- --only=downtime` (scenario 8), `--only=python` (scenario 9), `--only=swarm` (scenario 10) or `--only=asgi` (scenario 11) runs that scenario
  * alone and replaces its section in the doc.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { asgiScenario } from './asgi';
 import { downtimeScenario } from './downtime';
 import { engineScenarios } from './engine';
 import { bigRepo } from './fixtures';
@@ -182,7 +183,8 @@ async function main(): Promise<void> {
   if (ONLY === 'downtime') return onlyScenario(8, await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
   if (ONLY === 'python') return onlyScenario(9, pythonSynthScenario(pythonOptions));
   if (ONLY === 'swarm') return onlyScenario(10, await swarmRolloutScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
-  if (ONLY !== undefined) throw new Error(`--only=${ONLY}: use --only=downtime, --only=python or --only=swarm`);
+  if (ONLY === 'asgi') return onlyScenario(11, await asgiScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }));
+  if (ONLY !== undefined) throw new Error(`--only=${ONLY}: use --only=downtime, --only=python, --only=swarm or --only=asgi`);
   const sections = [
     ...stagingScenario(),
     ...synthScenario(),
@@ -190,6 +192,7 @@ async function main(): Promise<void> {
     ...await downtimeScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
     ...pythonSynthScenario(pythonOptions),
     ...await swarmRolloutScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
+    ...await asgiScenario({ quick: QUICK, work: WORK, runs: QUICK ? 1 : 3 }),
   ];
   const header = [
     '# Benchmarks',
