@@ -7,10 +7,10 @@ import 'cdktf/lib/testing/adapters/jest';
 import { DjangoStack } from '../examples/django/main';
 import { FalconStack } from '../examples/falcon/main';
 import { FastApiStack } from '../examples/fastapi/main';
-import { AppInterface } from '../src';
 import { LeavesStack } from '../examples/leaves/main';
 import { synthExamples } from '../examples/main';
 import { SwarmStack } from '../examples/swarm/main';
+import { AppInterface } from '../src';
 
 // The examples read DOCKER_PROVIDER_VERSION; these tests pin what they synthesize by default.
 const { DOCKER_PROVIDER_VERSION: outer } = process.env;

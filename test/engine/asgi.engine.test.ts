@@ -67,12 +67,12 @@ describeEngine('ASGI apps on a real Docker engine', () => {
     expect((await get(FASTAPI_PORT, '/api/notes/2')).status).toBe(404);
     const id = byName(fastapi!, 'asgi-fastapi-web').attrs.id;
     const top = await docker.getContainer(id).top({ ps_args: '-o pid,args' });
-    const commands = top.Processes.map(p => p[1]);
+    const commands = (top.Processes as string[][]).map(p => p[1]);
     // gunicorn is PID 1 (the master) and the workers are uvicorn's, from the added distribution.
     const inspect = await docker.getContainer(id).inspect();
     expect(inspect.Config.User).toBe('10001:10001');
     expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
-    expect(commands.every(c => c.startsWith('python3 -m gunicorn --config /opt/cdktf-wsgi/gunicorn.conf.py'))).toBe(true);
+    expect(commands.every((c: string) => c.startsWith('python3 -m gunicorn --config /opt/cdktf-wsgi/gunicorn.conf.py'))).toBe(true);
     const logs = (await docker.getContainer(id).logs({ stdout: true, stderr: true })).toString('utf-8');
     expect(logs).toMatch(/Booting worker with pid: \d+/);
     expect(logs).toContain('Application startup complete.');

@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_docker.image import Image
 from cdktf_cdktf_provider_docker.provider import DockerProvider
 
 from cdktf_wsgi import (
+    AppInterface,
     BuildSecret,
     Dependencies,
     DjangoOptions,
@@ -39,6 +40,7 @@ from cdktf_wsgi import (
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LEAVES = os.path.join(REPO, "examples", "leaves", "app")
 DJANGO = os.path.join(REPO, "examples", "django", "app")
+FASTAPI = os.path.join(REPO, "examples", "fastapi", "app")
 
 
 @pytest.fixture
@@ -250,3 +252,22 @@ def test_a_start_first_update_with_a_host_port_fails_in_python_too(outdir):
             publish=[ServicePort(published_port=8130, mode=PublishMode.HOST)],
             update=RollingUpdateOptions(order=UpdateOrder.START_FIRST),
         )
+
+
+def test_an_asgi_app_from_python(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Api", source=FASTAPI)
+    web = WsgiContainer(stack, "ApiWeb", image=image, publish=[PublishedPort(host_port=18210)], health_check=HealthCheck.http("/healthz"))
+    app.synth()
+    assert image.entrypoint == "main:app"
+    assert image.app_interface == AppInterface.ASGI
+    assert 'worker_class = "uvicorn_worker.UvicornWorker"' in image.gunicorn_config
+    assert web.container_port == 8000
+    # The enum and the worker constant by their Python names; a mismatch is a Python exception.
+    _, other = new_stack(tempfile.mkdtemp(prefix="cdktf-wsgi-py-"), "other")
+    with pytest.raises(Exception) as err:
+        WsgiImage(other, "Api", source=FASTAPI, gunicorn=GunicornSettings(worker_class=WorkerClass.SYNC))
+    assert "'gunicorn.workerClass' \"sync\" is a WSGI worker, but main:app is an ASGI app (FastAPI() in main.py)" in str(err.value)
+    _, django = new_stack(tempfile.mkdtemp(prefix="cdktf-wsgi-py-"), "django")
+    django_asgi = os.path.join(REPO, "test", "engine", "apps", "django-asgi")
+    assert WsgiImage(django, "Site", source=django_asgi, app_interface=AppInterface.ASGI).entrypoint == "site1.asgi:application"

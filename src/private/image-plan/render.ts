@@ -3,8 +3,8 @@ import { COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_S
 import { renderGunicornConfig } from '../gunicorn-config';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
-import { PlannedServer } from './server';
 import { ValidatedOptions } from './options';
+import { PlannedServer } from './server';
 import { AnalysedSource } from './source';
 import { ResolvedManifest } from '../manifests/locked';
 import { renderCollectStatic } from '../python/django';

@@ -22,7 +22,7 @@ const WSGI_WORKERS = new Set([
 
 /** Whether a worker class name is an ASGI worker the library knows (uvicorn's, in any of its homes). */
 function isAsgiWorker(name: string): boolean {
-  return name === WorkerClass.UVICORN.name || /(^|\.)uvicorn(_worker)?\.|uvicorn/i.test(name);
+  return name === WorkerClass.UVICORN.name || /uvicorn/i.test(name);
 }
 
 /** Which interface the app speaks, and what said so (for messages). */
@@ -111,7 +111,9 @@ function olderThan(version: string, release: number[]): boolean {
  * distribution. uvicorn's worker lives in `uvicorn-worker` from uvicorn 0.30 on (the old module
  * stays, deprecated); a pinned older uvicorn still ships it as `uvicorn.workers`.
  */
-export function planServer(site: Site, gunicorn: PlannedGunicorn, dependencies: PlannedDependencies, decided: DecidedInterface, entrypoint: string): PlannedServer {
+export function planServer(
+  site: Site, gunicorn: PlannedGunicorn, dependencies: PlannedDependencies, decided: DecidedInterface, entrypoint: string,
+): PlannedServer {
   const stated = gunicorn.settings.workerClass;
   const property = gunicorn.settings.workerClassFrom ?? 'gunicorn.workerClass';
   const manifest = dependencies.manifest;

@@ -6,14 +6,13 @@ import { byCodePoint, ContentCache, ContextFile, findInvalidPattern, readDockeri
 import { PYTHON_IDENTIFIER, PYTHON_MODULE, WSGI_ENTRYPOINT } from '../patterns';
 import { detectCallables, findUndeclaredImports, topLevelModules } from '../python/app-analysis';
 import { DjangoProject, isDjangoEntryModule, readDjangoSettings, settingsModuleOf } from '../python/django';
-import { findCallables, moduleLevelNames } from '../python/reader';
+import { CallableCandidate, findCallables, moduleLevelNames } from '../python/reader';
 import { fail, LocatedError, requireSingleLine, requireStringMap, Site } from '../validation';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
 import { ValidatedOptions } from './options';
 import { DecidedInterface, decideInterface, entryCandidate, statedInterface } from './server';
 import { AppInterface } from '../../app-interface';
-import { CallableCandidate } from '../python/reader';
 
 /** Reads a context file's text (through the plan's content cache). */
 type SourceReader = (absolutePath: string) => string;
@@ -182,7 +181,8 @@ function resolveLocalPackages(site: Site, source: string, paths: string[], exclu
 }
 
 function resolveEntrypoint(
-  site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader, stated: DecidedInterface | undefined,
+  site: Site, entrypoint: string | undefined, files: ContextFile[], importRoot: string, source: string, read: SourceReader,
+  stated: DecidedInterface | undefined,
 ): string {
   if (entrypoint !== undefined) {
     requireSingleLine(site, 'entrypoint', entrypoint);

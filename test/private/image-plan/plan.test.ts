@@ -1,5 +1,5 @@
-import { AppInterface } from '../../../src';
 import * as crypto from 'crypto';
+import { AppInterface } from '../../../src';
 import { defaultImageTag, planImage } from '../../../src/private/image-plan/plan';
 import { ProviderLine } from '../../../src/private/provider-line';
 import { Site } from '../../../src/private/validation';
