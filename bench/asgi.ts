@@ -5,14 +5,17 @@
  * creates, so it reaches both through the veth pair and never through docker-proxy; every load is
  * bounded in time.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
+import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import Docker from 'dockerode';
-import { createClientNamespace, daemonAnswers, firstOk, HOST_IP, libraryContainerOptions, load, Load, removeClientNamespace } from './engine';
+import {
+  createClientNamespace, daemonAnswers, firstOk, fmt, HOST_IP, hostSitePackages, libraryContainerOptions, load, Load, median,
+  removeClientNamespace, stopProcess,
+} from './engine';
 import { WsgiImage } from '../src';
 
 const docker = new Docker();
@@ -30,39 +33,10 @@ const URL_PATH = '/api/notes/1';
  */
 const HOST_PYTHON = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-
-/** The distributions the host's uvicorn needs, from the offline base's wheelhouse: the same versions the image installs. */
-function hostSitePackages(work: string): string {
-  const target = path.join(work, 'host-site-asgi');
-  if (fs.existsSync(path.join(target, 'fastapi')) && fs.existsSync(path.join(target, 'gunicorn'))) return target;
-  const wheels = path.join(work, 'wheels-asgi');
-  fs.rmSync(wheels, { recursive: true, force: true });
-  const id = execFileSync('docker', ['create', 'python:3.11-slim'], { encoding: 'utf-8' }).trim();
-  try {
-    execFileSync('docker', ['cp', `${id}:/wheels`, wheels]);
-  } finally {
-    execFileSync('docker', ['rm', id], { stdio: 'ignore' });
-  }
-  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--find-links', wheels, '--target', target,
-    'fastapi', 'starlette', 'pydantic', 'anyio', 'sniffio', 'idna', 'typing-extensions', 'uvicorn', 'h11', 'click', 'asgiref', 'gunicorn'], { stdio: 'inherit' });
-  return target;
-}
-
 /** The worker count the image's generated config picks on this machine (2 × CPUs + 1, at most 12). */
 function defaultWorkers(): number {
   const cpus = os.availableParallelism?.() ?? os.cpus().length;
   return Math.min(2 * cpus + 1, 12);
-}
-
-async function stopProcess(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null) return;
-  await new Promise<void>(ok => {
-    p.once('exit', () => ok());
-    p.kill('SIGTERM');
-    setTimeout(() => p.kill('SIGKILL'), 15_000).unref();
-  });
 }
 
 export async function asgiScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {
@@ -79,7 +53,9 @@ export async function asgiScenario(opts: { quick: boolean; work: string; runs: n
   execFileSync('docker', ['build', '-q', '-t', tag, context], { stdio: ['ignore', 'ignore', 'inherit'] });
   const workers = defaultWorkers();
   const seconds = opts.quick ? 3 : 10;
-  const site = hostSitePackages(opts.work);
+  // The same FastAPI, Starlette and uvicorn the image installs, plus gunicorn for the third row.
+  const site = hostSitePackages(opts.work, 'host-site-asgi',
+    ['fastapi', 'starlette', 'pydantic', 'anyio', 'sniffio', 'idna', 'typing-extensions', 'uvicorn', 'h11', 'click', 'asgiref', 'gunicorn']);
   const results: { lib: Load[]; host: Load[]; hostGunicorn: Load[] } = { lib: [], host: [], hostGunicorn: [] };
   createClientNamespace();
   const name = 'cdktf-wsgi-bench-fastapi';

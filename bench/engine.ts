@@ -29,9 +29,9 @@ export interface EngineOptions {
   readonly runs: number;
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
@@ -151,13 +151,21 @@ export function libraryContainerOptions(image: WsgiImage): Docker.ContainerCreat
   };
 }
 
-/** Python packages of the offline base's wheelhouse, installed for the host's python3 (the host-gunicorn baseline). */
-function hostSitePackages(work: string): string {
-  const target = path.join(work, 'host-site');
-  if (fs.existsSync(path.join(target, 'gunicorn'))) {
+/** What the host-gunicorn baseline (scenarios 5 and 7) installs from the wheelhouse. */
+const FLASK_DISTRIBUTIONS = ['flask', 'werkzeug', 'jinja2', 'itsdangerous', 'click', 'markupsafe', 'gunicorn'];
+
+/**
+ * Python packages of the offline base's wheelhouse, installed into `<work>/<dir>` for the host's
+ * python3: the same versions the image installs. Reused while the same distributions are there.
+ */
+export function hostSitePackages(work: string, dir: string, distributions: string[]): string {
+  const target = path.join(work, dir);
+  const marker = path.join(target, '.cdktf-wsgi-distributions');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf-8') === distributions.join('\n')) {
     return target;
   }
-  const wheels = path.join(work, 'wheels');
+  fs.rmSync(target, { recursive: true, force: true });
+  const wheels = path.join(work, `${dir}-wheels`);
   fs.rmSync(wheels, { recursive: true, force: true });
   const id = execFileSync('docker', ['create', 'python:3.11-slim'], { encoding: 'utf-8' }).trim();
   try {
@@ -166,8 +174,9 @@ function hostSitePackages(work: string): string {
     execFileSync('docker', ['rm', id], { stdio: 'ignore' });
   }
   // --target ignores what is installed, so every distribution is named and nothing else is resolved.
-  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--find-links', wheels, '--target', target,
-    'flask', 'werkzeug', 'jinja2', 'itsdangerous', 'click', 'markupsafe', 'gunicorn'], { stdio: 'inherit' });
+  execFileSync('python3', ['-m', 'pip', 'install', '--quiet', '--no-index', '--no-deps', '--find-links', wheels, '--target', target, ...distributions],
+    { stdio: 'inherit' });
+  fs.writeFileSync(marker, distributions.join('\n'));
   return target;
 }
 
@@ -179,7 +188,7 @@ function startHostGunicorn(site: string, conf: string, host: string, port: numbe
   });
 }
 
-async function stopProcess(p: ChildProcess): Promise<void> {
+export async function stopProcess(p: ChildProcess): Promise<void> {
   if (p.exitCode !== null) return;
   await new Promise<void>(ok => {
     p.once('exit', () => ok());
@@ -284,7 +293,7 @@ export async function engineScenarios(opts: EngineOptions): Promise<string[]> {
     .map((h: any) => `${String(h.CreatedBy).replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+/g, ' ').slice(0, 70)} (${fmt(h.Size)} B)`);
 
   // 7. Cold start and 5. throughput need the host baseline.
-  const site = hostSitePackages(work);
+  const site = hostSitePackages(work, 'host-site', FLASK_DISTRIBUTIONS);
   const conf = path.join(work, 'gunicorn.conf.py');
   // The same settings, with the app directory of the host instead of the image's /app (gunicorn
   // checks `chdir` while loading the file, before command-line options apply).

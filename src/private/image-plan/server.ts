@@ -25,10 +25,11 @@ function isAsgiWorker(name: string): boolean {
   return name === WorkerClass.UVICORN.name || /uvicorn/i.test(name);
 }
 
-/** Which interface the app speaks, and what said so (for messages). */
+/** Which interface the app speaks, what said so (for messages), and where that came from. */
 export interface DecidedInterface {
   readonly appInterface: AppInterface;
   readonly reason: string;
+  readonly from: 'appInterface' | 'procfile' | 'workerClass' | 'entrypoint' | 'default';
 }
 
 /**
@@ -38,16 +39,16 @@ export interface DecidedInterface {
  */
 export function statedInterface(props: WsgiImageProps, gunicorn: PlannedGunicorn): DecidedInterface | undefined {
   if (props.appInterface !== undefined) {
-    return { appInterface: props.appInterface, reason: `appInterface is AppInterface.${props.appInterface}` };
+    return { appInterface: props.appInterface, reason: `appInterface is AppInterface.${props.appInterface}`, from: 'appInterface' };
   }
   const server = gunicorn.procfile.gunicorn?.server;
   if (server === 'uvicorn' || server === 'hypercorn') {
-    return { appInterface: AppInterface.ASGI, reason: `the Procfile's web: line runs ${server}, an ASGI server` };
+    return { appInterface: AppInterface.ASGI, reason: `the Procfile's web: line runs ${server}, an ASGI server`, from: 'procfile' };
   }
   const worker = gunicorn.settings.workerClass;
   if (worker !== undefined && isAsgiWorker(worker)) {
     const where = gunicorn.settings.workerClassFrom === 'procfile' ? 'the Procfile' : 'gunicorn.workerClass';
-    return { appInterface: AppInterface.ASGI, reason: `${where} names the ASGI worker ${worker}` };
+    return { appInterface: AppInterface.ASGI, reason: `${where} names the ASGI worker ${worker}`, from: 'workerClass' };
   }
   return undefined;
 }
@@ -66,24 +67,24 @@ export function decideInterface(
   site: Site, stated: DecidedInterface | undefined, entrypoint: string, entry: CallableCandidate | undefined, djangoAsgiSibling: string | undefined,
 ): DecidedInterface {
   if (entry === undefined) {
-    return stated ?? { appInterface: AppInterface.WSGI, reason: 'the default (nothing says the app is ASGI)' };
+    return stated ?? { appInterface: AppInterface.WSGI, reason: 'the default (nothing says the app is ASGI)', from: 'default' };
   }
   const found = entry.kind === 'asgi' ? AppInterface.ASGI : AppInterface.WSGI;
   const what = `${entry.idiom} in ${entry.file}`;
   if (stated !== undefined && stated.appInterface !== found) {
-    if (stated.reason.startsWith('appInterface')) {
+    if (stated.from === 'appInterface') {
       const fix = found === AppInterface.WSGI && djangoAsgiSibling !== undefined
         ? `set \`entrypoint\` to "${djangoAsgiSibling}", Django's ASGI app, or remove appInterface`
         : `remove appInterface, or set \`entrypoint\` to an ${stated.appInterface} app`;
       fail(site, 'appInterface', `AppInterface.${stated.appInterface}`, `does not match the entrypoint ${entrypoint}, which is ${what}, a${found === AppInterface.ASGI ? 'n' : ''} ${found} app`, fix);
     }
-    if (stated.reason.startsWith('the Procfile\'s web: line')) {
+    if (stated.from === 'procfile') {
       // uvicorn can run a WSGI app through its own adapter; gunicorn's WSGI workers serve it better.
       site.info(`${stated.reason}, but ${entrypoint} is ${what}, a WSGI app: the image serves it with gunicorn's WSGI workers`);
-      return { appInterface: AppInterface.WSGI, reason: what };
+      return { appInterface: AppInterface.WSGI, reason: what, from: 'entrypoint' };
     }
   }
-  return { appInterface: found, reason: what };
+  return { appInterface: found, reason: what, from: 'entrypoint' };
 }
 
 /** Stage 4b's output: the worker that serves the app, and what the image installs for it. */
