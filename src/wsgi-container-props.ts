@@ -2,6 +2,7 @@ import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { ReleaseCommand } from './release-command';
 import { WsgiImage } from './wsgi-image';
+import { UpdateOrder } from './wsgi-service-props';
 
 /** Transport protocol of a published port. */
 export enum Protocol {
@@ -212,4 +213,25 @@ export interface WsgiContainerProps {
    * @default - none besides the library's own settings label
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * How a deploy that replaces the app container goes.
+   *
+   * `UpdateOrder.START_FIRST`: the published ports, networks and DNS name belong to a small
+   * network-holder container named `containerName`, whose network namespace the app containers
+   * join. The new app container (`<containerName>-<generation>`) starts next to the old one, both
+   * listening on the same port (gunicorn's `reuse_port`), and the apply waits until it is healthy
+   * before the old one drains and stops; a new version that never turns healthy fails the deploy
+   * and leaves the old one serving. The release command runs before the new container starts, while
+   * the old one serves. Costs: one more container (about 10 MiB, running Python from the image's
+   * base), app containers without network isolation from each other, and Linux 5.14 or newer (for
+   * `net.ipv4.tcp_migrate_req`, which hands the closing listener's queued connections to the other).
+   *
+   * `UpdateOrder.STOP_FIRST`: one container named `containerName` owns its ports; a replacement
+   * stops it before the new one starts, so requests fail from the old one's stop until the new one
+   * listens (Terraform may also build the new image in between).
+   *
+   * @default UpdateOrder.START_FIRST
+   */
+  readonly updateOrder?: UpdateOrder;
 }

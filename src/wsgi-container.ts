@@ -1,10 +1,11 @@
 import * as crypto from 'crypto';
-import { container } from '@cdktf/provider-docker';
-import { Annotations, Aspects, Lazy, Token } from 'cdktf';
+import { container, image as dockerImage } from '@cdktf/provider-docker';
+import { Annotations, Aspects, DataResource, Fn, Lazy, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { goDuration } from './private/go-duration';
+import { addGunicornArguments } from './private/gunicorn-config';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
@@ -15,9 +16,40 @@ import { renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
 import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
+import { UpdateOrder } from './wsgi-service-props';
 
 function settingsHash(settings: unknown): string {
   return crypto.createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The network holder's process: Python from the app's base image, sleeping until SIGTERM, on which
+ * it exits at once (as PID 1 it would otherwise ignore the signal and wait for SIGKILL).
+ */
+const NETWORK_HOLDER_SCRIPT = 'import signal, sys; signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); signal.pause()';
+
+/** The network holder needs a few MiB; the limit keeps a mistake in it from costing more. */
+const NETWORK_HOLDER_MEMORY_MIB = 32;
+
+/** Characters of the generation's ID in an app container's name: `<containerName>-<8 hex>`. */
+const GENERATION_CHARS = 8;
+
+/** The meta-arguments and bookkeeping of a rendered resource, which never replace its object. */
+const NOT_REPLACING = ['name', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'connection', 'provisioner', '//'];
+
+/**
+ * What the resources' objects are made of, as Terraform will see it, overrides included. Any
+ * change in it replaces the generation, so a container that must be replaced gets a new name, and
+ * the new one can exist before the old one goes.
+ */
+function replacementInputs(resources: Array<TerraformResource | undefined>): { [key: string]: unknown } {
+  const inputs: { [key: string]: unknown } = {};
+  for (const resource of resources) {
+    if (!resource) continue;
+    const rendered = resource.toTerraform().resource[resource.terraformResourceType][resource.friendlyUniqueId];
+    inputs[resource.node.id] = Object.fromEntries(Object.entries(rendered).filter(([key]) => !NOT_REPLACING.includes(key)));
+  }
+  return inputs;
 }
 
 /**
@@ -36,13 +68,28 @@ export class WsgiContainer extends Construct {
    */
   public static readonly UNAPPLIED_SETTINGS_LABEL = 'cdktf-wsgi.unapplied-settings-hash';
 
+  /**
+   * The label on every app container of an `UpdateOrder.START_FIRST` container, holding
+   * `containerName`: `docker ps --filter label=cdktf-wsgi.container=<name>` finds the one serving
+   * (two while a deploy overlaps them).
+   */
+  public static readonly CONTAINER_LABEL = 'cdktf-wsgi.container';
+
   /** Returns whether a construct is a WsgiContainer, across copies of this library. */
   public static isWsgiContainer(x: any): x is WsgiContainer {
     return typeof x === 'object' && x !== null && (x as any)[CONTAINER_SYMBOL] === true;
   }
 
-  /** The container's name. */
+  /**
+   * The stable name: the app container's with `UpdateOrder.STOP_FIRST`; with
+   * `UpdateOrder.START_FIRST`, the network holder's, which owns the published ports, the networks
+   * and the DNS name other containers reach the app by, while the app containers are named
+   * `<containerName>-<generation>`.
+   */
   public readonly containerName: string;
+
+  /** How a deploy that replaces the app container goes. */
+  public readonly updateOrder: UpdateOrder;
 
   /** The port the app listens on inside the container (the image's port). */
   public readonly containerPort: number;
@@ -61,6 +108,12 @@ export class WsgiContainer extends Construct {
 
   /** The release container that runs `releaseCommand` before the app; undefined without one. */
   public readonly releaseResource?: container.Container;
+
+  /**
+   * The `docker_container` that owns the published ports, networks and DNS name, whose network
+   * namespace the app containers join; undefined with `UpdateOrder.STOP_FIRST`.
+   */
+  public readonly networkHolder?: container.Container;
 
   private readonly runtime: WsgiRuntime;
   private readonly environment: { [name: string]: string } = {};
@@ -102,7 +155,16 @@ export class WsgiContainer extends Construct {
     requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
     requireNetworks(this, props.networks ?? []);
-    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL]);
+    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
+    this.updateOrder = props.updateOrder ?? UpdateOrder.START_FIRST;
+    if (!Object.values(UpdateOrder).includes(this.updateOrder)) {
+      fail(this, 'updateOrder', this.updateOrder, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
+    }
+    const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
+    if (startFirst && !props.image._tagFollowsImage) {
+      fail(this, 'image', props.image.imageName, 'has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, and the provider removes the old one by that tag, which is the new one\'s',
+        'leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
+    }
 
     const rendered = renderRuntime(this.runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
@@ -132,22 +194,68 @@ export class WsgiContainer extends Construct {
       capabilities: rendered.capDrop && { drop: [...rendered.capDrop] },
       memory: props.memoryMiB,
       cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
-      networksAdvanced: props.networks?.map(name => ({ name })),
       volumes: Lazy.anyValue({ produce: () => this.renderVolumes() }) as unknown as container.ContainerVolumes[],
     };
     const userLabels = Object.entries(labels).map(([label, value]) => ({ label, value }));
+    const restart = props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED;
+    // START_FIRST: the holder owns the network side, and each generation of app (and release)
+    // containers joins it under a name of its own, so old and new can run side by side.
+    let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
+    let generationSuffix = '';
+    let generation: DataResource | undefined;
+    if (startFirst) {
+      if (this.containerName.length > 128 - '-release-'.length - GENERATION_CHARS) {
+        fail(this, 'containerName', this.containerName, `is too long to name the app and release containers of each deploy (<name>-release-<${GENERATION_CHARS} characters>)`,
+          `use a name of at most ${128 - '-release-'.length - GENERATION_CHARS} characters`);
+      }
+      // Pulled only if the engine lacks it (the app's build needs it anyway); kept at destroy, as
+      // other images and stacks use it too. The holder ignores later changes of it, so a new base
+      // image never replaces the holder, which would have to bind the ports the old one holds.
+      const holderImage = new dockerImage.Image(this, 'NetworkHolderImage', { name: this.runtime.baseImage, keepLocally: true });
+      this.networkHolder = new container.Container(this, 'NetworkHolder', {
+        name: this.containerName,
+        image: holderImage.imageId,
+        entrypoint: ['python3', '-c', NETWORK_HOLDER_SCRIPT],
+        user: '65534:65534',
+        readOnly: true,
+        securityOpts: ['no-new-privileges:true'],
+        capabilities: { drop: ['ALL'] },
+        memory: NETWORK_HOLDER_MEMORY_MIB,
+        // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
+        memorySwap: 2 * NETWORK_HOLDER_MEMORY_MIB,
+        ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+        networksAdvanced: props.networks?.map(name => ({ name })),
+        // When the old app container closes its listener, the connections still queued on it move
+        // to the new one's instead of being reset (Linux 5.14+).
+        sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
+        restart,
+        labels: userLabels.length > 0 ? userLabels : undefined,
+        lifecycle: { ignoreChanges: ['image'] },
+      });
+      network = { networkMode: `container:${this.networkHolder.id}` };
+      generation = new DataResource(this, 'Generation', {
+        triggersReplace: Lazy.anyValue({ produce: () => replacementInputs([this.resource, this.releaseResource]) }) as unknown as { [key: string]: unknown },
+      });
+      generationSuffix = `-${Fn.substr(generation.id, 0, GENERATION_CHARS)}`;
+      // The image a new generation runs must exist before the old generation's is removed.
+      props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
+    } else {
+      network = { networksAdvanced: props.networks?.map(name => ({ name })) };
+    }
+    const generationLabels = startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [];
     if (props.releaseCommand !== undefined) {
       const release = props.releaseCommand._bind(this, this.runtime);
       const releaseName = `${this.containerName}-release`;
-      if (!DOCKER_NAME.test(releaseName)) {
+      if (!startFirst && !DOCKER_NAME.test(releaseName)) {
         fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
       }
       this.releaseResource = new container.Container(this, 'Release', {
         ...shared,
-        name: releaseName,
+        ...network,
+        name: `${releaseName}${generationSuffix}`,
         entrypoint: release.argv,
         env: Lazy.listValue({ produce: () => this.renderEnvironment(release.environment) }, { omitEmpty: true }),
-        labels: userLabels.length > 0 ? userLabels : undefined,
+        labels: userLabels.length + generationLabels.length > 0 ? [...generationLabels, ...userLabels] : undefined,
         // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
         // and must_run=false lets the exited container stay in the state so it runs again only
         // when the image (ForceNew) changes.
@@ -161,6 +269,7 @@ export class WsgiContainer extends Construct {
         mustRun: false,
         restart: 'no',
         lifecycle: {
+          createBeforeDestroy: startFirst ? true : undefined,
           postcondition: [{
             condition: '${self.exit_code == 0}',
             errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
@@ -170,11 +279,13 @@ export class WsgiContainer extends Construct {
     }
     this.resource = new container.Container(this, 'Resource', {
       ...shared,
+      ...network,
       dependsOn: this.releaseResource ? [this.releaseResource] : undefined,
-      name: this.containerName,
-      ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
-      env: Lazy.listValue({ produce: () => this.renderEnvironment({}) }, { omitEmpty: true }),
-      restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
+      name: `${this.containerName}${generationSuffix}`,
+      ports: startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+      // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
+      env: Lazy.listValue({ produce: () => this.renderEnvironment({}, startFirst ? ['--reuse-port'] : []) }, { omitEmpty: true }),
+      restart,
       healthcheck,
       wait: waitForHealthy,
       waitTimeout: waitForHealthy ? waitSeconds : undefined,
@@ -188,8 +299,10 @@ export class WsgiContainer extends Construct {
       // an in-place update that Docker never sees (the rollout suite shows it on both lines).
       labels: [
         { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) },
+        ...generationLabels,
         ...userLabels,
       ],
+      lifecycle: startFirst ? { createBeforeDestroy: true } : undefined,
     });
   }
 
@@ -264,8 +377,9 @@ export class WsgiContainer extends Construct {
     return [...this.published];
   }
 
-  private renderEnvironment(extra: { [name: string]: string }): string[] {
+  private renderEnvironment(extra: { [name: string]: string }, gunicornArguments: string[] = []): string[] {
     const merged = { ...extra, ...this.environment };
+    addGunicornArguments(merged, gunicornArguments);
     return Object.keys(merged).sort().map(name => `${name}=${merged[name]}`);
   }
 

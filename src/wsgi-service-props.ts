@@ -14,6 +14,16 @@ export enum PublishMode {
    * port: replicas beyond the node count stay pending, and updates must stop the old task first.
    */
   HOST = 'host',
+  /**
+   * The tasks join the node's network namespace (Docker's `host` network), and gunicorn binds the
+   * published port on all of the node's interfaces itself, with `reuse_port`: several tasks per node
+   * listen together, so an update can start the new task, wait until it is healthy, and only then
+   * stop the old one, on one node and without the mesh. Costs: no network isolation (a task can
+   * reach every port of the node, and the node every port of the task), no overlay networks, and
+   * ports from 1024 only. With `net.ipv4.tcp_migrate_req=1` on the node (Linux 5.14+), connections
+   * still queued on a stopping task's listener move to another task's instead of being reset.
+   */
+  HOST_NETWORK = 'host-network',
 }
 
 /** Which task goes first during a rolling update or rollback. */
@@ -68,7 +78,7 @@ class GlobalMode extends ServiceMode {
 
 /** A port the service publishes. */
 export interface ServicePort {
-  /** The port clients connect to (on every node with INGRESS, on the task's node with HOST). */
+  /** The port clients connect to (on every node with INGRESS, on the task's node with HOST and HOST_NETWORK). */
   readonly publishedPort: number;
 
   /**

@@ -1,10 +1,10 @@
 import { dataDockerNetwork, registryImage, secret, service } from '@cdktf/provider-docker';
-import { Annotations, Fn, Lazy } from 'cdktf';
+import { Annotations, DataResource, Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { goShortDuration } from './private/go-duration';
-import { SECRET_FILES_VARIABLE } from './private/gunicorn-config';
+import { addGunicornArguments, SECRET_FILES_VARIABLE } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
 import { ProviderLine, providerLineOf } from './private/provider-line';
@@ -62,6 +62,7 @@ export class WsgiService extends Construct {
       requireInteger(this, 'mode.replicas', replicas, 0, 10_000, 'use a replica count such as 3');
     }
     const hostMode = (props.publish ?? []).some(p => (p.mode ?? PublishMode.INGRESS) === PublishMode.HOST);
+    const hostNetworkPorts: number[] = [];
     const ports = (props.publish ?? []).map((p, i) => {
       requireInteger(this, `publish[${i}].publishedPort`, p.publishedPort, 1, 65535, 'use a free port from 1 to 65535');
       const publishMode = p.mode ?? PublishMode.INGRESS;
@@ -73,8 +74,25 @@ export class WsgiService extends Construct {
       }
       // Ingress listens on every node; host mode on the nodes running a task: both take the port on all of them.
       this.published.push({ hostPort: p.publishedPort, hostIp: '0.0.0.0', protocol: 'tcp' });
+      if (publishMode === PublishMode.HOST_NETWORK) {
+        if (p.publishedPort < 1024) {
+          fail(this, `publish[${i}].publishedPort`, p.publishedPort, 'is below 1024, which the app cannot bind in the node\'s network namespace without privileges',
+            'publish a port from 1024 (with a proxy in front for 80 or 443), or use PublishMode.INGRESS');
+        }
+        hostNetworkPorts.push(p.publishedPort);
+        return undefined;
+      }
       return { targetPort: this.targetPort, publishedPort: p.publishedPort, protocol: 'tcp', publishMode };
-    });
+    }).filter((p): p is NonNullable<typeof p> => p !== undefined);
+    const hostNetwork = hostNetworkPorts.length > 0;
+    if (hostNetwork && ports.length > 0) {
+      fail(this, 'publish', (props.publish ?? []).map(p => `${p.publishedPort}/${p.mode ?? PublishMode.INGRESS}`).join(', '),
+        'mixes PublishMode.HOST_NETWORK with other modes, but a task is either in the node\'s network namespace or in its own', 'publish every port in one of the two');
+    }
+    if (hostNetwork && (props.networks ?? []).length > 0) {
+      fail(this, 'networks', (props.networks ?? []).join(', '), 'cannot be joined by tasks in the node\'s network namespace (PublishMode.HOST_NETWORK)',
+        'remove the networks, or publish with PublishMode.INGRESS');
+    }
     this.node.addValidation({ validate: () => findHostPortConflicts(this) });
 
     const environment = requireEnvironment(this, props.environment ?? {});
@@ -90,7 +108,9 @@ export class WsgiService extends Construct {
         fail(this, 'secrets key', name, 'is the library\'s own variable', 'choose another name');
       }
     }
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.targetPort);
+    // In the node's network namespace, the app listens on the published port rather than its own.
+    const listenPort = hostNetwork ? hostNetworkPorts[0] : this.targetPort;
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort);
     if (props.tmpSizeMiB !== undefined) {
       requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     }
@@ -164,13 +184,30 @@ export class WsgiService extends Construct {
     if (secretNames.length > 0) {
       env[SECRET_FILES_VARIABLE] = secretNames.join(',');
     }
+    if (hostNetwork) {
+      // Several tasks per node listen together; the bind replaces the image's own port.
+      addGunicornArguments(env, ['--reuse-port', ...hostNetworkPorts.map(port => `--bind 0.0.0.0:${port}`)]);
+    }
 
     // Swarm stores a task's networks by ID and the provider reads them back that way; as
     // networks_advanced.name forces a new service, a name written there would replace the service
     // at every apply. A data source turns a name (or an ID) into the ID Swarm stores.
     const networkIds = networks.map((n, i) => new dataDockerNetwork.DataDockerNetwork(this, `Network${i}`, { name: n }).id);
+    if (hostNetwork) {
+      networkIds.push(new dataDockerNetwork.DataDockerNetwork(this, 'HostNetwork', { name: 'host' }).id);
+    }
 
+    // Swarm stores the host network under an ID of its own, which no data source returns, so with
+    // HOST_NETWORK the attachment is ignored once created. Whether the tasks share the node's network
+    // namespace is recorded here, and a change of it replaces the service: joining or leaving the
+    // host network is then a create, which the ignore never applies to.
+    const networkNamespace = new DataResource(this, 'NetworkNamespace', { input: { namespace: hostNetwork ? 'node' : 'task' } });
     this.resource = new service.Service(this, 'Resource', {
+      lifecycle: {
+        // Terraform takes the address itself here, not an expression.
+        replaceTriggeredBy: [`${networkNamespace.terraformResourceType}.${networkNamespace.friendlyUniqueId}`],
+        ignoreChanges: hostNetwork ? ['task_spec[0].networks_advanced'] : undefined,
+      },
       name: this.serviceName,
       labels: labelList.length > 0 ? labelList : undefined,
       mode: replicas === undefined ? { global: true } : { replicated: { replicas } },

@@ -1,7 +1,18 @@
 import { container } from '@cdktf/provider-docker';
 import { TerraformVariable, Testing } from 'cdktf';
-import { Duration, HealthCheck, Protocol, RestartPolicy, WsgiContainer, WsgiImage } from '../src';
+import { Duration, HealthCheck, Protocol, ReleaseCommand, RestartPolicy, UpdateOrder, WsgiContainer, WsgiImage } from '../src';
 import { newStack, resources, writeSource } from './util';
+
+/** Each docker_container of a stack, under its construct path in the stack (e.g. "Web/Release"; a construct's default child under the construct's own). */
+function containers(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
+  const json = JSON.parse(Testing.synth(stack));
+  return Object.fromEntries(Object.entries<any>(json.resource.docker_container).map(([key, r]) => [key.replace(/_[0-9A-F]{8}$/, '').replace(/_/g, '/'), r]));
+}
+
+function byPath(all: Record<string, any>, path: string): Record<string, any> {
+  if (!(path in all)) throw new Error(`no docker_container at ${path} among ${Object.keys(all).join(', ')}`);
+  return all[path];
+}
 
 function setup(props: Partial<ConstructorParameters<typeof WsgiContainer>[2]> = {}, gracefulSeconds?: number) {
   const { app, stack } = newStack();
@@ -12,21 +23,29 @@ function setup(props: Partial<ConstructorParameters<typeof WsgiContainer>[2]> = 
     gunicorn: gracefulSeconds === undefined ? undefined : { gracefulTimeout: Duration.seconds(gracefulSeconds) },
   });
   const web = new WsgiContainer(stack, 'Web', { image, ...props });
-  return { app, stack, image, web, res: resources(stack, 'docker_container')[0] };
+  const all = containers(stack);
+  const holder = all['Web/NetworkHolder'];
+  return { app, stack, image, web, res: byPath(all, 'Web'), holder, all };
 }
 
 describe('WsgiContainer defaults', () => {
-  const { res, web, image } = setup({ publish: [{ hostPort: 8080 }] });
+  const { res, web, image, holder } = setup({ publish: [{ hostPort: 8080 }] });
 
-  test('runs the image by ID and publishes the image port on loopback over TCP', () => {
+  test('runs the image by ID; the network holder publishes the image port on loopback over TCP', () => {
     expect(res.image).toMatch(/^\$\{docker_image\.Image_[0-9A-F]+\.image_id\}$/);
-    expect(res.ports).toEqual([{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }]);
+    expect(holder!.ports).toEqual([{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }]);
+    expect(res).not.toHaveProperty('ports');
     expect(web.containerPort).toBe(image.port);
     expect(web.publishedPorts).toEqual(['127.0.0.1:8080/tcp']);
   });
 
-  test('documented defaults: name, restart policy, health check, wait', () => {
-    expect(res.name).toBe('test-web');
+  test('documented defaults: name, update order, restart policy, health check, wait', () => {
+    expect(web.containerName).toBe('test-web');
+    expect(holder!.name).toBe('test-web');
+    expect(res.name).toMatch(/^test-web-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/);
+    expect(web.updateOrder).toBe(UpdateOrder.START_FIRST);
+    expect(res.restart).toBe('unless-stopped');
+    expect(holder!.restart).toBe('unless-stopped');
     expect(res.restart).toBe('unless-stopped');
     expect(res.healthcheck).toEqual({
       test: ['CMD', 'python3', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500'],
@@ -48,13 +67,19 @@ describe('WsgiContainer defaults', () => {
   });
 
   test('documented defaults: no environment, limits, networks or volumes', () => {
-    for (const key of ['env', 'memory', 'cpus', 'networks_advanced', 'volumes', 'init']) {
+    for (const key of ['memory', 'cpus', 'networks_advanced', 'volumes', 'init']) {
       expect(res).not.toHaveProperty(key);
     }
+    // Only the library's own: gunicorn's reuse_port, for START_FIRST.
+    expect(res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port']);
+    expect(setup({ updateOrder: UpdateOrder.STOP_FIRST }).res).not.toHaveProperty('env');
   });
 
   test('carries a hash of the settings provider 3.6.2 never updates in place, as a ForceNew label', () => {
-    expect(res.labels).toEqual([{ label: 'cdktf-wsgi.unapplied-settings-hash', value: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    expect(res.labels).toEqual([
+      { label: 'cdktf-wsgi.unapplied-settings-hash', value: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      { label: 'cdktf-wsgi.container', value: 'test-web' },
+    ]);
     const label = (r: any) => r.labels[0].value;
     expect(label(setup({ publish: [{ hostPort: 9999 }], environment: { A: '1' } }).res)).toBe(label(res));
     expect(label(setup({ healthCheck: HealthCheck.http('/healthz') }).res)).not.toBe(label(res));
@@ -64,7 +89,8 @@ describe('WsgiContainer defaults', () => {
   });
 
   test('no published port unless asked', () => {
-    expect(setup().res).not.toHaveProperty('ports');
+    expect(setup().holder).not.toHaveProperty('ports');
+    expect(setup({ updateOrder: UpdateOrder.STOP_FIRST }).res).not.toHaveProperty('ports');
   });
 
   test('stop timeout follows gunicorn graceful timeout plus 5 s', () => {
@@ -83,16 +109,24 @@ describe('WsgiContainer options', () => {
     expect(res.healthcheck).toMatchObject({ interval: '1.5s', timeout: '2s', start_period: '1m0s' });
   });
 
-  test('labels go on the container next to the library\'s own; none by default', () => {
-    expect(setup().res.labels).toEqual([{ label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
-    const { res } = setup({ labels: { 'com.example.team': 'web' } });
-    expect(res.labels.slice(1)).toEqual([{ label: 'com.example.team', value: 'web' }]);
+  test('labels go on the containers next to the library\'s own; none by default', () => {
+    const plain = setup();
+    expect(plain.res.labels).toEqual([
+      { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      { label: WsgiContainer.CONTAINER_LABEL, value: 'test-web' },
+    ]);
+    expect(plain.holder).not.toHaveProperty('labels');
+    expect(setup({ updateOrder: UpdateOrder.STOP_FIRST }).res.labels).toEqual([{ label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+    const { res, holder } = setup({ labels: { 'com.example.team': 'web' } });
+    expect(res.labels.slice(2)).toEqual([{ label: 'com.example.team', value: 'web' }]);
+    expect(holder!.labels).toEqual([{ label: 'com.example.team', value: 'web' }]);
   });
 
   test('a label key of the library\'s own, and a variable set twice, fail with the whole message', () => {
     expect(() => setup({ labels: { [WsgiContainer.UNAPPLIED_SETTINGS_LABEL]: 'x' } })).toThrow(
       'test/Web: \'labels key\' "cdktf-wsgi.unapplied-settings-hash" is not a label key of your own (letters, digits, ".", "_", "-", "/", '
-      + 'starting with a letter or digit; not cdktf-wsgi.unapplied-settings-hash). Fix: use a key such as "com.example.team"');
+      + 'starting with a letter or digit; not cdktf-wsgi.unapplied-settings-hash, cdktf-wsgi.container). Fix: use a key such as "com.example.team"');
+    expect(() => setup({ labels: { [WsgiContainer.CONTAINER_LABEL]: 'x' } })).toThrow('\'labels key\' "cdktf-wsgi.container" is not a label key of your own');
     const { web } = setup({ environment: { MODE: 'a' } });
     expect(() => web.addEnvironment('MODE', 'b')).toThrow('test/Web: \'environment.MODE\' "b" is set twice (first as "a"). Fix: set each variable once');
   });
@@ -107,7 +141,7 @@ describe('WsgiContainer options', () => {
   });
 
   test('runtime environment, limits, networks, volumes and restart policy', () => {
-    const { res } = setup({
+    const { res, holder } = setup({
       environment: { B: '2', A: 'x=y' },
       memoryMiB: 256,
       cpus: 1.5,
@@ -117,17 +151,25 @@ describe('WsgiContainer options', () => {
       tmpSizeMiB: 16,
       publish: [{ hostPort: 80, hostIp: '0.0.0.0', protocol: Protocol.TCP }],
     });
-    expect(res.env).toEqual(['A=x=y', 'B=2']);
+    expect(res.env).toEqual(['A=x=y', 'B=2', 'GUNICORN_CMD_ARGS=--reuse-port']);
     expect(res.memory).toBe(256);
     expect(res.cpus).toBe('1.5');
-    expect(res.networks_advanced).toEqual([{ name: 'backend' }]);
+    // The networks are the holder's, whose network namespace the app joins.
+    expect(holder!.networks_advanced).toEqual([{ name: 'backend' }]);
+    expect(res).not.toHaveProperty('networks_advanced');
+    expect(res.network_mode).toMatch(/^container:\$\{docker_container\.Web_NetworkHolder_[0-9A-F]+\.id\}$/);
+    expect(holder!.restart).toBe('on-failure');
     expect(res.volumes).toEqual([
       { container_path: '/data', volume_name: 'state', read_only: false },
       { container_path: '/cfg', host_path: '/etc/app', read_only: true },
     ]);
     expect(res.restart).toBe('on-failure');
     expect(res.tmpfs).toEqual({ '/tmp': 'rw,noexec,nosuid,nodev,size=16m' });
-    expect(res.ports[0]).toMatchObject({ ip: '0.0.0.0', external: 80 });
+    expect(holder!.ports[0]).toMatchObject({ ip: '0.0.0.0', external: 80 });
+    const stopFirst = setup({ updateOrder: UpdateOrder.STOP_FIRST, networks: ['backend'], publish: [{ hostPort: 80 }] }).res;
+    expect(stopFirst.networks_advanced).toEqual([{ name: 'backend' }]);
+    expect(stopFirst.ports[0]).toMatchObject({ ip: '127.0.0.1', external: 80 });
+    expect(stopFirst).not.toHaveProperty('network_mode');
   });
 
   test('health checks: http with options, command, none', () => {
@@ -146,7 +188,7 @@ describe('WsgiContainer options', () => {
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
     const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
     new WsgiContainer(stack, 'Web', { image, environment: { SECRET_KEY: secret.stringValue } });
-    expect(resources(stack, 'docker_container')[0].env).toEqual(['SECRET_KEY=${var.secret}']);
+    expect(byPath(containers(stack), 'Web').env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port', 'SECRET_KEY=${var.secret}']);
   });
 
   test('a plain secret-looking runtime value warns; a token does not', () => {
@@ -168,9 +210,105 @@ describe('WsgiContainer options', () => {
     expect(l1).toBeInstanceOf(container.Container);
     (l1 as container.Container).addOverride('log_driver', 'local');
     const json = JSON.parse(Testing.synth(web.node.scope as any));
-    const containers = Object.values<any>(json.resource.docker_container);
-    expect(containers).toHaveLength(1);
-    expect(containers[0].log_driver).toBe('local');
-    expect(containers[0].name).toBe(web.containerName);
+    const all = containers(web.node.scope as any);
+    expect(Object.keys(all).sort()).toEqual(['Web', 'Web/NetworkHolder']);
+    const app = byPath(all, 'Web');
+    expect(app.log_driver).toBe('local');
+    expect(app.name).toBe(`test-web-\${substr(terraform_data.${Object.keys(json.resource.terraform_data)[0]}.id, 0, 8)}`);
+    // An override is part of what names a new generation: it replaces the container, so it must.
+    const generation = Object.values<any>(json.resource.terraform_data)[0];
+    expect(generation.triggers_replace.Resource.log_driver).toBe('local');
+  });
+});
+
+describe('UpdateOrder.START_FIRST (the default): a network holder and app containers that overlap', () => {
+  const generationOf = (stack: any) => Object.values<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data)[0].triggers_replace;
+
+  test('the holder owns the network side, hardened, running Python from the base image, which a new base never replaces', () => {
+    const { holder, stack, image } = setup({ publish: [{ hostPort: 8080 }] });
+    expect(holder).toEqual({
+      'name': 'test-web',
+      'image': expect.stringMatching(/^\$\{docker_image\.Web_NetworkHolderImage_[0-9A-F]+\.image_id\}$/),
+      'entrypoint': ['python3', '-c', 'import signal, sys; signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); signal.pause()'],
+      'user': '65534:65534',
+      'read_only': true,
+      'security_opts': ['no-new-privileges:true'],
+      'capabilities': { drop: ['ALL'] },
+      'memory': 32,
+      'ports': [{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
+      'sysctls': { 'net.ipv4.tcp_migrate_req': '1' },
+      'restart': 'unless-stopped',
+      'lifecycle': { ignore_changes: ['image'] },
+    });
+    const images = JSON.parse(Testing.synth(stack)).resource.docker_image;
+    const holderImage = Object.entries<any>(images).find(([key]) => key.startsWith('Web_NetworkHolderImage'))![1];
+    expect(holderImage).toMatchObject({ name: `python:${image.pythonVersion}-slim`, keep_locally: true });
+    expect(holderImage).not.toHaveProperty('build');
+  });
+
+  test('app and release containers join the holder, are created before the old ones go, and are named by their generation', () => {
+    const { all, res, stack } = setup({ releaseCommand: ReleaseCommand.exec(['flask', 'db', 'upgrade']) });
+    const release = byPath(all, 'Web/Release');
+    for (const r of [res, release]) {
+      expect(r.network_mode).toMatch(/^container:\$\{docker_container\.Web_NetworkHolder_[0-9A-F]+\.id\}$/);
+      expect(r.lifecycle).toMatchObject({ create_before_destroy: true });
+      expect(r).not.toHaveProperty('networks_advanced');
+      expect(r).not.toHaveProperty('ports');
+    }
+    expect(release.name).toMatch(/^test-web-release-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/);
+    expect(release.labels).toEqual([{ label: 'cdktf-wsgi.container', value: 'test-web' }]);
+    // The release command is not gunicorn: it gets the app's environment without reuse_port.
+    expect(release).not.toHaveProperty('env');
+    const images = JSON.parse(Testing.synth(stack)).resource.docker_image;
+    expect(Object.entries<any>(images).find(([key]) => key.startsWith('Image_'))![1].lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  test('whatever replaces a container replaces the generation, and nothing else does', () => {
+    const base = generationOf(setup().stack);
+    expect(Object.keys(base).sort()).toEqual(['Resource']);
+    expect(base.Resource).not.toHaveProperty('name');
+    expect(base.Resource).not.toHaveProperty('lifecycle');
+    expect(generationOf(setup().stack)).toEqual(base);
+    for (const props of [{ environment: { A: '1' } }, { memoryMiB: 256 }, { healthCheck: HealthCheck.http('/healthz') }, { volumes: [{ containerPath: '/d', volumeName: 'v' }] }]) {
+      expect(generationOf(setup(props).stack)).not.toEqual(base);
+    }
+    // Ports and networks are the holder's: a change there replaces the holder, and the app with it
+    // through the network_mode reference, which is in the generation.
+    expect(generationOf(setup({ publish: [{ hostPort: 9000 }] }).stack)).toEqual(base);
+    expect(base.Resource.network_mode).toMatch(/^container:\$\{docker_container\.Web_NetworkHolder_/);
+    expect(base.Resource.image).toMatch(/^\$\{docker_image\.Image_[0-9A-F]+\.image_id\}$/);
+    const withRelease = generationOf(setup({ releaseCommand: ReleaseCommand.exec(['true']) }).stack);
+    expect(Object.keys(withRelease).sort()).toEqual(['Release', 'Resource']);
+    expect(withRelease.Release.entrypoint).toEqual(['true']);
+  });
+
+  test('the user\'s GUNICORN_CMD_ARGS follow the library\'s reuse_port', () => {
+    expect(setup({ environment: { GUNICORN_CMD_ARGS: '--log-level debug' } }).res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port --log-level debug']);
+    expect(setup({ updateOrder: UpdateOrder.STOP_FIRST, environment: { GUNICORN_CMD_ARGS: '--log-level debug' } }).res.env).toEqual(['GUNICORN_CMD_ARGS=--log-level debug']);
+  });
+
+  test('UpdateOrder.STOP_FIRST renders one container, named containerName, as before', () => {
+    const { all, res, web, stack } = setup({ updateOrder: UpdateOrder.STOP_FIRST, publish: [{ hostPort: 8080 }] });
+    expect(Object.keys(all)).toEqual(['Web']);
+    expect(res.name).toBe('test-web');
+    expect(res).not.toHaveProperty('lifecycle');
+    expect(web.networkHolder).toBeUndefined();
+    const json = JSON.parse(Testing.synth(stack));
+    expect(json.resource).not.toHaveProperty('terraform_data');
+    expect(Object.keys(json.resource.docker_image)).toHaveLength(1);
+  });
+
+  test('bad input: a fixed image tag, an unknown order, a name too long for its generations', () => {
+    const { stack } = newStack();
+    const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app', imageTag: 'v1' });
+    expect(() => new WsgiContainer(stack, 'Web', { image })).toThrow(
+      'test/Web: \'image\' "cdktf-wsgi/test-image:v1" has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, '
+      + 'and the provider removes the old one by that tag, which is the new one\'s. Fix: leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
+    expect(() => new WsgiContainer(stack, 'Stop', { image, updateOrder: UpdateOrder.STOP_FIRST })).not.toThrow();
+    expect(() => setup({ updateOrder: 'sideways' as UpdateOrder })).toThrow(
+      'test/Web: \'updateOrder\' "sideways" is not an update order. Fix: use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
+    expect(() => setup({ containerName: 'a'.repeat(112) })).toThrow(
+      `test/Web: 'containerName' "${'a'.repeat(112)}" is too long to name the app and release containers of each deploy (<name>-release-<8 characters>). Fix: use a name of at most 111 characters`);
+    expect(setup({ containerName: 'a'.repeat(111) }).holder!.name).toBe('a'.repeat(111));
   });
 });

@@ -91,6 +91,19 @@ def post_worker_init(worker):
  * holds a value. Workers inherit them from the master.
  */
 export const SECRET_FILES_VARIABLE = 'CDKTF_WSGI_SECRET_FILES';
+
+/** The variable gunicorn reads extra command-line arguments from, applied over its config file. */
+const GUNICORN_ARGUMENTS_VARIABLE = 'GUNICORN_CMD_ARGS';
+
+/**
+ * Adds gunicorn command-line arguments through the environment, before any the user set there:
+ * a runner's settings (reuse_port, a bind) without rebuilding the image.
+ */
+export function addGunicornArguments(environment: { [name: string]: string }, args: string[]): void {
+  if (args.length === 0) return;
+  const own = environment[GUNICORN_ARGUMENTS_VARIABLE];
+  environment[GUNICORN_ARGUMENTS_VARIABLE] = own === undefined ? args.join(' ') : `${args.join(' ')} ${own}`;
+}
 const SECRET_FILE_LOADER = `
 
 def _load_secret_files():

@@ -11,6 +11,8 @@ export interface WsgiRuntime {
   readonly imagePath: string;
   /** The port gunicorn binds. */
   readonly port: number;
+  /** The image the app's image is built FROM (its last stage). */
+  readonly baseImage: string;
   /** The numeric `uid:gid` the image's files are set up for. */
   readonly user: string;
   /** gunicorn's graceful timeout: how long a stop may take. */

@@ -83,6 +83,7 @@ export function planImage(site: Site, props: WsgiImageProps, line: ProviderLine)
     pythonVersion: dependencies.pythonVersion,
     runtime: {
       port: gunicorn.port,
+      baseImage: dependencies.baseImage,
       user: `${APP_UID}:${APP_UID}`,
       gracefulTimeoutSeconds: gunicorn.settings.gracefulTimeoutSeconds,
       entrypoint: app.entrypoint,
