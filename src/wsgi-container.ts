@@ -198,6 +198,11 @@ export class WsgiContainer extends Construct {
     };
     const userLabels = Object.entries(labels).map(([label, value]) => ({ label, value }));
     const restart = props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED;
+    // Bound (and so validated) before any resource exists: a bad command leaves nothing half-written.
+    const release = props.releaseCommand?._bind(this, this.runtime);
+    if (release !== undefined && !startFirst && !DOCKER_NAME.test(`${this.containerName}-release`)) {
+      fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
+    }
     // START_FIRST: the holder owns the network side, and each generation of app (and release)
     // containers joins it under a name of its own, so old and new can run side by side.
     let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
@@ -243,12 +248,8 @@ export class WsgiContainer extends Construct {
       network = { networksAdvanced: props.networks?.map(name => ({ name })) };
     }
     const generationLabels = startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [];
-    if (props.releaseCommand !== undefined) {
-      const release = props.releaseCommand._bind(this, this.runtime);
+    if (release !== undefined) {
       const releaseName = `${this.containerName}-release`;
-      if (!startFirst && !DOCKER_NAME.test(releaseName)) {
-        fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
-      }
       this.releaseResource = new container.Container(this, 'Release', {
         ...shared,
         ...network,

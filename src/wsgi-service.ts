@@ -67,7 +67,7 @@ export class WsgiService extends Construct {
       requireInteger(this, `publish[${i}].publishedPort`, p.publishedPort, 1, 65535, 'use a free port from 1 to 65535');
       const publishMode = p.mode ?? PublishMode.INGRESS;
       if (!Object.values(PublishMode).includes(publishMode)) {
-        fail(this, `publish[${i}].mode`, publishMode, 'is not a publish mode', 'use PublishMode.INGRESS or PublishMode.HOST');
+        fail(this, `publish[${i}].mode`, publishMode, 'is not a publish mode', 'use PublishMode.INGRESS, PublishMode.HOST or PublishMode.HOST_NETWORK');
       }
       if (this.published.some(b => b.hostPort === p.publishedPort)) {
         fail(this, `publish[${i}].publishedPort`, p.publishedPort, 'is published twice by this service', 'publish each port once');
@@ -306,7 +306,7 @@ export class WsgiService extends Construct {
     }
     if (order === UpdateOrder.START_FIRST && hostMode) {
       fail(this, `${property}.order`, order, 'starts the new task before the old one stops, but a port is published in host mode, which the old task still holds on that node, so the new task could not bind it',
-        'use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS');
+        'use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS or PublishMode.HOST_NETWORK');
     }
     const monitor = requireWholeSeconds(this, `${property}.monitor`, options.monitor ?? Duration.seconds(Math.ceil(failureWindow)), 1, 'use Duration.seconds(n)');
     const ratio = options.maxFailureRatio ?? 0;

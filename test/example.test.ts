@@ -73,8 +73,15 @@ describe('examples/django and examples/falcon', () => {
     expect(stack.image.entrypoint).toBe('mysite.wsgi:application');
     expect(stack.image.dockerfile).toContain('python3 /opt/cdktf-wsgi/collectstatic.py');
     const json = Testing.synth(stack);
-    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web-release', entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'] });
-    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web', env: expect.arrayContaining(['DJANGO_SECRET_KEY=${var.django_secret_key}']) });
+    expect(json).toHaveResourceWithProperties(container.Container, {
+      name: expect.stringMatching(/^django-web-release-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/),
+      entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'],
+    });
+    expect(json).toHaveResourceWithProperties(container.Container, {
+      name: expect.stringMatching(/^django-web-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/),
+      env: expect.arrayContaining(['DJANGO_SECRET_KEY=${var.django_secret_key}']),
+    });
+    expect(json).toHaveResourceWithProperties(container.Container, { name: 'django-web', sysctls: { 'net.ipv4.tcp_migrate_req': '1' } });
     expect(json).not.toContain('placeholder-not-a-secret');
   });
 
@@ -98,11 +105,8 @@ describe('examples/fastapi', () => {
     expect(stack.image.gunicornConfig).toContain('threads = 1\n');
     expect(stack.image.dockerfile).toContain('ENTRYPOINT ["python3", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
     const json = Testing.synth(stack);
-    expect(json).toHaveResourceWithProperties(container.Container, {
-      ports: [{ internal: 8000, external: 8126, ip: '127.0.0.1', protocol: 'tcp' }],
-      read_only: true,
-      user: '10001:10001',
-    });
+    expect(json).toHaveResourceWithProperties(container.Container, { ports: [{ internal: 8000, external: 8126, ip: '127.0.0.1', protocol: 'tcp' }] });
+    expect(json).toHaveResourceWithProperties(container.Container, { read_only: true, user: '10001:10001', env: ['GUNICORN_CMD_ARGS=--reuse-port'] });
     expect(stack.image.dockerfile).toMatchSnapshot('Dockerfile');
     expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
   });

@@ -1,5 +1,5 @@
 import { Duration, ReleaseCommand, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
-import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
+import { containers, FLASK_APP, newStack, warnings, writeSource } from './util';
 import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/procfile';
 
 function image(procfile: string | undefined, props: Partial<WsgiImageProps> = {}, files: Record<string, string> = {}) {
@@ -139,7 +139,7 @@ describe('WsgiImage reads the Procfile', () => {
     expect(infos).toContain('the Procfile has a release: line (python -m flask --app wsgi db upgrade); a WsgiContainer runs it before the app only with releaseCommand: ReleaseCommand.fromProcfile()');
     new WsgiContainer(stack, 'Plain', { image: img, containerName: 'plain' });
     new WsgiContainer(stack, 'Web', { image: img, releaseCommand: ReleaseCommand.fromProcfile() });
-    const release = resources(stack, 'docker_container').filter(c => c.name.endsWith('-release'));
+    const release = Object.entries(containers(stack)).filter(([path]) => path.endsWith('/Release')).map(([, c]) => c);
     expect(release.map(c => c.entrypoint)).toEqual([['python', '-m', 'flask', '--app', 'wsgi', 'db', 'upgrade']]);
   });
 

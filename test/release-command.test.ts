@@ -1,8 +1,8 @@
 import { container } from '@cdktf/provider-docker';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { ReleaseCommand, WsgiContainer } from '../src';
-import { DJANGO, FLASK_APP, image, resources } from './util';
+import { ReleaseCommand, UpdateOrder, WsgiContainer } from '../src';
+import { containers, DJANGO, FLASK_APP, image } from './util';
 
 describe('release command', () => {
   test('djangoMigrate runs in its own container before the app, with the app\'s environment, volumes and hardening', () => {
@@ -14,9 +14,9 @@ describe('release command', () => {
       releaseCommand: ReleaseCommand.djangoMigrate(),
     });
     const json = Testing.synth(stack);
-    const all = resources(stack, 'docker_container');
-    const release = all.find(r => r.name === 'test-web-release')!;
-    const web = all.find(r => r.name === 'test-web')!;
+    const all = containers(stack);
+    const release = all['Web/Release'];
+    const web = all.Web;
     expect(release).toMatchObject({
       entrypoint: ['python3', '-m', 'django', 'migrate', '--noinput', '--no-color'],
       env: ['DJANGO_SECRET_KEY=k', 'DJANGO_SETTINGS_MODULE=mysite.settings'],
@@ -30,7 +30,7 @@ describe('release command', () => {
       capabilities: { drop: ['ALL'] },
       security_opts: ['no-new-privileges:true'],
       volumes: [{ volume_name: 'data', container_path: '/data', read_only: false }],
-      lifecycle: { postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput --no-color) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
+      lifecycle: { create_before_destroy: true, postcondition: [{ condition: '${self.exit_code == 0}', error_message: 'The release command of test/Web (python3 -m django migrate --noinput --no-color) failed with exit code ${self.exit_code}. Its output:\n${replace(replace(self.container_logs, "\\r", ""), "/\\u001b\\\\[[0-9;?]*[A-Za-z]/", "")}' }] },
     });
     expect(release.ports).toBeUndefined();
     expect(release.healthcheck).toBeUndefined();
@@ -42,10 +42,15 @@ describe('release command', () => {
     const { stack, img } = image(FLASK_APP, { entrypoint: 'manager:app' });
     new WsgiContainer(stack, 'Web', { image: img, releaseCommand: ReleaseCommand.exec(['python3', '-m', 'flask', 'db', 'upgrade']) });
     new WsgiContainer(stack, 'Other', { image: img, containerName: 'other' });
-    const all = resources(stack, 'docker_container');
-    expect(all.map(r => r.name).sort()).toEqual(['other', 'test-web', 'test-web-release']);
-    expect(all.find(r => r.name === 'test-web-release')!.entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
-    expect(all.find(r => r.name === 'other')!.depends_on).toBeUndefined();
+    const all = containers(stack);
+    expect(Object.keys(all).sort()).toEqual(['Other', 'Other/NetworkHolder', 'Web', 'Web/NetworkHolder', 'Web/Release']);
+    expect(all['Web/Release'].entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
+    expect(all.Other.depends_on).toBeUndefined();
+    // With STOP_FIRST, as before: one container each, the release one named after the app's.
+    const stopFirst = image(FLASK_APP, { entrypoint: 'manager:app' });
+    new WsgiContainer(stopFirst.stack, 'Web', { image: stopFirst.img, updateOrder: UpdateOrder.STOP_FIRST, releaseCommand: ReleaseCommand.exec(['true']) });
+    const names = Object.values(containers(stopFirst.stack)).map(r => r.name).sort();
+    expect(names).toEqual(['test-web', 'test-web-release']);
   });
 });
 

@@ -40,6 +40,15 @@ export function resources(stack: TerraformStack, type: string): Record<string, a
 }
 
 /**
+ * Each docker_container of a stack under its construct path in the stack: "Web" for a
+ * WsgiContainer's app container (its default child), "Web/Release", "Web/NetworkHolder".
+ */
+export function containers(stack: TerraformStack): Record<string, any> {
+  return Object.fromEntries(Object.entries<any>(JSON.parse(Testing.synth(stack)).resource?.docker_container ?? {})
+    .map(([key, r]) => [key.replace(/_[0-9A-F]{8}$/, '').replace(/_/g, '/'), r]));
+}
+
+/**
  * Warnings annotated on a construct tree, after its aspects ran (as synth runs them first): checks
  * that need the finished tree, such as a container's Django environment, run there.
  */

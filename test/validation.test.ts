@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { AppInterface, BuildSecret, Dependencies, Duration, ReleaseCommand, HealthCheck, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { AppInterface, BuildSecret, Dependencies, Duration, ReleaseCommand, HealthCheck, UpdateOrder, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
 type ImageCase = [
@@ -280,7 +280,9 @@ const CONTAINER_CASES: ContainerCase[] = [
   ['release command empty', { releaseCommand: ReleaseCommand.exec([]) }, /^test\/Web: 'releaseCommand' \[\] is empty\. Fix: give the program and its arguments/],
   ['release command with newline', { releaseCommand: ReleaseCommand.exec(['python3', 'a\nb']) }, /'releaseCommand\[1\]' "a\\nb" contains a newline/],
   ['django migrate for a Flask image', { releaseCommand: ReleaseCommand.djangoMigrate() }, /'releaseCommand' "python3 -m django migrate --noinput --no-color" runs Django's migrate, but test\/Image is not a Django project \(its entrypoint is manager:app\)\. Fix: use ReleaseCommand\.exec\(\)/],
-  ['release container name too long', { containerName: 'w'.repeat(125), releaseCommand: ReleaseCommand.exec(['true']) }, /'containerName' "w{125}" is too long to name the release container as well\. Fix: use a name of at most 120 characters/],
+  ['release container name too long', { containerName: 'w'.repeat(125), releaseCommand: ReleaseCommand.exec(['true']), updateOrder: UpdateOrder.STOP_FIRST }, /'containerName' "w{125}" is too long to name the release container as well\. Fix: use a name of at most 120 characters/],
+  ['name too long for its generations', { containerName: 'w'.repeat(112) }, /^test\/Web: 'containerName' "w{112}" is too long to name the app and release containers of each deploy \(<name>-release-<8 characters>\)\. Fix: use a name of at most 111 characters$/],
+  ['unknown update order', { updateOrder: 'rolling' as UpdateOrder }, /^test\/Web: 'updateOrder' "rolling" is not an update order\. Fix: use UpdateOrder\.START_FIRST or UpdateOrder\.STOP_FIRST$/],
   ['network name invalid', { networks: ['bad name'] }, /^test\/Web: 'networks\[0\]' "bad name" is not a valid Docker network name or ID\. Fix: use the network's name or ID, or a docker_network resource's name attribute$/],
   ['network listed twice', { networks: ['backend', 'backend'] }, /^test\/Web: 'networks\[1\]' "backend" is already listed as networks\[0\]\. Fix: list each network once$/],
   ['volume relative container path', { volumes: [{ containerPath: 'data', volumeName: 'v' }] }, /'volumes\[0\]\.containerPath' "data" is not an absolute path/],
@@ -301,8 +303,9 @@ describe('bad WsgiContainer input fails at synth with one clear error', () => {
     // Synthesizing what is left writes the image, and no container at all (not even the release one).
     const after = synthAfterFailure(app);
     expect(after.errors).toEqual([]);
-    expect(after.tf.resource?.docker_image).toBeDefined();
+    expect(Object.keys(after.tf.resource?.docker_image ?? {})).toEqual([expect.stringMatching(/^Image_/)]);
     expect(after.tf.resource?.docker_container).toBeUndefined();
+    expect(after.tf.resource?.terraform_data).toBeUndefined();
   });
 });
 

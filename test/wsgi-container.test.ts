@@ -1,13 +1,7 @@
 import { container } from '@cdktf/provider-docker';
 import { TerraformVariable, Testing } from 'cdktf';
 import { Duration, HealthCheck, Protocol, ReleaseCommand, RestartPolicy, UpdateOrder, WsgiContainer, WsgiImage } from '../src';
-import { newStack, resources, writeSource } from './util';
-
-/** Each docker_container of a stack, under its construct path in the stack (e.g. "Web/Release"; a construct's default child under the construct's own). */
-function containers(stack: Parameters<typeof Testing.synth>[0]): Record<string, any> {
-  const json = JSON.parse(Testing.synth(stack));
-  return Object.fromEntries(Object.entries<any>(json.resource.docker_container).map(([key, r]) => [key.replace(/_[0-9A-F]{8}$/, '').replace(/_/g, '/'), r]));
-}
+import { containers, newStack, writeSource } from './util';
 
 function byPath(all: Record<string, any>, path: string): Record<string, any> {
   if (!(path in all)) throw new Error(`no docker_container at ${path} among ${Object.keys(all).join(', ')}`);
@@ -235,6 +229,7 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
       'security_opts': ['no-new-privileges:true'],
       'capabilities': { drop: ['ALL'] },
       'memory': 32,
+      'memory_swap': 64,
       'ports': [{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
       'sysctls': { 'net.ipv4.tcp_migrate_req': '1' },
       'restart': 'unless-stopped',

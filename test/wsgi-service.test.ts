@@ -8,6 +8,41 @@ function setup(imageProps: object = {}) {
   return { app, stack, image };
 }
 
+describe('WsgiService with PublishMode.HOST_NETWORK', () => {
+  const synth = (props: object) => {
+    const { stack, image } = setup({ port: 8123 });
+    new WsgiService(stack, 'Web', { image, ...props });
+    const json = JSON.parse(Testing.synth(stack));
+    return { svc: Object.values<any>(json.resource.docker_service)[0], json };
+  };
+  const { svc, json } = synth({ mode: ServiceMode.replicated(3), publish: [{ publishedPort: 18500, mode: PublishMode.HOST_NETWORK }], environment: { GUNICORN_CMD_ARGS: '--log-level debug' } });
+
+  test('the tasks join the node\'s host network and gunicorn binds the published port with reuse_port, before the user\'s own arguments', () => {
+    expect(svc.task_spec.networks_advanced).toEqual([{ name: '${data.docker_network.Web_HostNetwork_89809BA3.id}' }]);
+    expect(json.data.docker_network.Web_HostNetwork_89809BA3).toEqual({ name: 'host' });
+    expect(svc.task_spec.container_spec.env).toEqual({ GUNICORN_CMD_ARGS: '--reuse-port --bind 0.0.0.0:18500 --log-level debug' });
+    expect(svc).not.toHaveProperty('endpoint_spec');
+    // Several tasks per node, started first: the old one stops only once the new one is healthy.
+    expect(svc.task_spec).not.toHaveProperty('placement');
+    expect(svc.update_config.order).toBe('start-first');
+    expect(svc.rollback_config.order).toBe('start-first');
+  });
+
+  test('the health check probes the published port, where the app listens', () => {
+    expect(svc.task_spec.container_spec.healthcheck.test.slice(-4)).toEqual(['18500', '/', '4.5', '500']);
+    expect(synth({}).svc.task_spec.container_spec.healthcheck.test.slice(-4)).toEqual(['8123', '/', '4.5', '500']);
+  });
+
+  test('Swarm\'s own ID for the host network is never planned away; joining or leaving the node\'s namespace replaces the service', () => {
+    expect(svc.lifecycle).toEqual({ ignore_changes: ['task_spec[0].networks_advanced'], replace_triggered_by: ['terraform_data.Web_NetworkNamespace_BCFD1BA4'] });
+    expect(json.resource.terraform_data.Web_NetworkNamespace_BCFD1BA4).toEqual({ input: { namespace: 'node' } });
+    const own = synth({ publish: [{ publishedPort: 18500 }] });
+    expect(own.svc.lifecycle).toEqual({ replace_triggered_by: ['terraform_data.Web_NetworkNamespace_BCFD1BA4'] });
+    expect(own.json.resource.terraform_data.Web_NetworkNamespace_BCFD1BA4).toEqual({ input: { namespace: 'task' } });
+    expect(own.svc.task_spec.container_spec).not.toHaveProperty('env');
+  });
+});
+
 describe('WsgiService', () => {
   test('defaults: 2 replicas, the container\'s hardening and health check, start-first rolling updates that roll back, converge wait', () => {
     const { stack, image } = setup();
@@ -124,7 +159,15 @@ describe('WsgiService', () => {
   test.each([
     ['start-first with a host-mode port', { publish: [{ publishedPort: 8080, mode: PublishMode.HOST }], update: { order: UpdateOrder.START_FIRST } },
       'test/Web: \'update.order\' "start-first" starts the new task before the old one stops, but a port is published in host mode, which the old task still holds on that node, '
-      + 'so the new task could not bind it. Fix: use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS'],
+      + 'so the new task could not bind it. Fix: use UpdateOrder.STOP_FIRST, or publish in PublishMode.INGRESS or PublishMode.HOST_NETWORK'],
+    ['a host-network port below 1024', { publish: [{ publishedPort: 80, mode: PublishMode.HOST_NETWORK }] },
+      'test/Web: \'publish[0].publishedPort\' 80 is below 1024, which the app cannot bind in the node\'s network namespace without privileges. '
+      + 'Fix: publish a port from 1024 (with a proxy in front for 80 or 443), or use PublishMode.INGRESS'],
+    ['host network mixed with the mesh', { publish: [{ publishedPort: 8080, mode: PublishMode.HOST_NETWORK }, { publishedPort: 8081 }] },
+      'test/Web: \'publish\' "8080/host-network, 8081/ingress" mixes PublishMode.HOST_NETWORK with other modes, but a task is either in the node\'s network namespace or in its own. '
+      + 'Fix: publish every port in one of the two'],
+    ['host network with networks', { publish: [{ publishedPort: 8080, mode: PublishMode.HOST_NETWORK }], networks: ['backend'] },
+      'test/Web: \'networks\' "backend" cannot be joined by tasks in the node\'s network namespace (PublishMode.HOST_NETWORK). Fix: remove the networks, or publish with PublishMode.INGRESS'],
     ['push without a registry in the repository', { pushToRegistry: true },
       'test/Web: \'pushToRegistry\' true needs the image\'s repository to name a registry, but test/Image is cdktf-wsgi/test-image. '
       + 'Fix: set `repository` on the WsgiImage to the registry\'s name for it, e.g. "registry.example.com:5000/team/app"'],
@@ -144,7 +187,7 @@ describe('WsgiService', () => {
     ['a port published twice', { publish: [{ publishedPort: 8080 }, { publishedPort: 8080, mode: PublishMode.HOST }] },
       'test/Web: \'publish[1].publishedPort\' 8080 is published twice by this service. Fix: publish each port once'],
     ['an unknown publish mode', { publish: [{ publishedPort: 8080, mode: 'mesh' as PublishMode }] },
-      'test/Web: \'publish[0].mode\' "mesh" is not a publish mode. Fix: use PublishMode.INGRESS or PublishMode.HOST'],
+      'test/Web: \'publish[0].mode\' "mesh" is not a publish mode. Fix: use PublishMode.INGRESS, PublishMode.HOST or PublishMode.HOST_NETWORK'],
     ['a secret with an invalid name', { secrets: { 'BAD-NAME': 'x' } },
       'test/Web: \'secrets key\' "BAD-NAME" is not a valid variable name (letters, digits and underscores, not starting with a digit). Fix: rename the variable, e.g. "DATABASE_URL"'],
     ['a secret named like the library\'s own variable', { secrets: { CDKTF_WSGI_SECRET_FILES: 'x' } },

@@ -3,7 +3,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ReleaseCommand, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 import { allowedRange, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf } from '../../src/private/provider-line';
-import { newStack, resources, writeSource } from '../util';
+import { containers, newStack, resources, writeSource } from '../util';
 
 const MESSAGE = (constraint: string) => `test: 'terraform.required_providers.docker.version' ${JSON.stringify(constraint)} allows kreuzwerker/docker versions `
   + 'cdktf-wsgi does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0). Fix: pin "3.6.2" (what @cdktf/provider-docker 12 uses), '
@@ -115,7 +115,7 @@ function synthOn(version: string | undefined) {
   new WsgiService(stack, 'Svc', { image });
   return {
     image: resources(stack, 'docker_image')[0],
-    containers: resources(stack, 'docker_container'),
+    containers: containers(stack),
     service: resources(stack, 'docker_service')[0],
   };
 }
@@ -123,8 +123,8 @@ function synthOn(version: string | undefined) {
 describe('what differs between the provider lines (docs/providers.md)', () => {
   const v3 = synthOn(undefined);
   const v4 = synthOn('~> 4.6');
-  const app = (r: typeof v3) => r.containers.find(c => !String(c.name).endsWith('-release'))!;
-  const release = (r: typeof v3) => r.containers.find(c => String(c.name).endsWith('-release'))!;
+  const app = (r: typeof v3) => r.containers.Web;
+  const release = (r: typeof v3) => r.containers['Web/Release'];
   const settingsLabel = (r: typeof v3) => app(r).labels.find((l: any) => l.label === WsgiContainer.UNAPPLIED_SETTINGS_LABEL).value;
 
   test('the Dockerfile path: the stack directory\'s on 3.6.2, the context\'s on 4.x', () => {
@@ -211,7 +211,7 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     const strip = (r: typeof v3) => JSON.parse(JSON.stringify({
       ...r,
       image: { ...r.image, name: undefined, build: { ...r.image.build, dockerfile: undefined } },
-      containers: r.containers.map(c => ({ ...c, tty: undefined })),
+      containers: Object.fromEntries(Object.entries(r.containers).map(([path, c]) => [path, { ...c, tty: undefined }])),
       service: { ...r.service, task_spec: { ...r.service.task_spec, container_spec: { ...r.service.task_spec.container_spec, mounts: undefined } } },
     }));
     expect(strip(v4)).toEqual(strip(v3));

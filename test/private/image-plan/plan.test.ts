@@ -21,7 +21,7 @@ describe('planImage', () => {
     const source = writeSource(FLASK_APP);
     const plan = planImage(new Site('app/Image'), { source, port: 9000, environment: { MODE: 'x' } }, ProviderLine.V4);
     expect(plan.runtime).toEqual({
-      port: 9000, user: '10001:10001', gracefulTimeoutSeconds: 30, entrypoint: 'app:app', appInterface: AppInterface.WSGI, environment: { MODE: 'x' }, django: undefined, procfileRelease: undefined,
+      port: 9000, baseImage: 'python:3.11-slim', user: '10001:10001', gracefulTimeoutSeconds: 30, entrypoint: 'app:app', appInterface: AppInterface.WSGI, environment: { MODE: 'x' }, django: undefined, procfileRelease: undefined,
     });
   });
 
