@@ -207,7 +207,6 @@ export class WsgiContainer extends Construct {
     // containers joins it under a name of its own, so old and new can run side by side.
     let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
     let generationSuffix = '';
-    let generation: DataResource | undefined;
     if (startFirst) {
       if (this.containerName.length > 128 - '-release-'.length - GENERATION_CHARS) {
         fail(this, 'containerName', this.containerName, `is too long to name the app and release containers of each deploy (<name>-release-<${GENERATION_CHARS} characters>)`,
@@ -238,9 +237,8 @@ export class WsgiContainer extends Construct {
         lifecycle: { ignoreChanges: ['image'] },
       });
       network = { networkMode: `container:${this.networkHolder.id}` };
-      generation = new DataResource(this, 'Generation', {
-        triggersReplace: Lazy.anyValue({ produce: () => replacementInputs([this.resource, this.releaseResource]) }) as unknown as { [key: string]: unknown },
-      });
+      const inputs = Lazy.anyValue({ produce: () => replacementInputs([this.resource, this.releaseResource]) });
+      const generation = new DataResource(this, 'Generation', { triggersReplace: inputs as unknown as { [key: string]: unknown } });
       generationSuffix = `-${Fn.substr(generation.id, 0, GENERATION_CHARS)}`;
       // The image a new generation runs must exist before the old generation's is removed.
       props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };

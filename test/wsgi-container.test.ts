@@ -221,19 +221,19 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
   test('the holder owns the network side, hardened, running Python from the base image, which a new base never replaces', () => {
     const { holder, stack, image } = setup({ publish: [{ hostPort: 8080 }] });
     expect(holder).toEqual({
-      'name': 'test-web',
-      'image': expect.stringMatching(/^\$\{docker_image\.Web_NetworkHolderImage_[0-9A-F]+\.image_id\}$/),
-      'entrypoint': ['python3', '-c', 'import signal, sys; signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); signal.pause()'],
-      'user': '65534:65534',
-      'read_only': true,
-      'security_opts': ['no-new-privileges:true'],
-      'capabilities': { drop: ['ALL'] },
-      'memory': 32,
-      'memory_swap': 64,
-      'ports': [{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
-      'sysctls': { 'net.ipv4.tcp_migrate_req': '1' },
-      'restart': 'unless-stopped',
-      'lifecycle': { ignore_changes: ['image'] },
+      name: 'test-web',
+      image: expect.stringMatching(/^\$\{docker_image\.Web_NetworkHolderImage_[0-9A-F]+\.image_id\}$/),
+      entrypoint: ['python3', '-c', 'import signal, sys; signal.signal(signal.SIGTERM, lambda *_: sys.exit(0)); signal.pause()'],
+      user: '65534:65534',
+      read_only: true,
+      security_opts: ['no-new-privileges:true'],
+      capabilities: { drop: ['ALL'] },
+      memory: 32,
+      memory_swap: 64,
+      ports: [{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
+      sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
+      restart: 'unless-stopped',
+      lifecycle: { ignore_changes: ['image'] },
     });
     const images = JSON.parse(Testing.synth(stack)).resource.docker_image;
     const holderImage = Object.entries<any>(images).find(([key]) => key.startsWith('Web_NetworkHolderImage'))![1];

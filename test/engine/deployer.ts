@@ -59,9 +59,27 @@ export function destroyStack(result: ApplyResult): Promise<void> {
   return terraform.destroyStack(result);
 }
 
-/** The resource of `result` whose `name` attribute is `name` (container and image names are unique). */
+/**
+ * The resource of `result` whose `name` attribute is `name` (container and image names are
+ * unique). By a WsgiContainer's name (or its release container's), the suites mean the app (or
+ * release) container: with UpdateOrder.START_FIRST that is the one named `<name>-<generation>`,
+ * while `name` itself is the network holder's.
+ */
 export function byName(result: ApplyResult, name: string): terraform.AppliedResource {
-  const found = result.resources.find(r => r.attrs.name === name);
+  const generation = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9a-f]{8}$`);
+  const found = result.resources.find(r => r.type === 'docker_container' && generation.test(String(r.attrs.name)))
+    ?? result.resources.find(r => r.attrs.name === name);
   if (!found) throw new Error(`no resource named ${name} in ${result.resources.map(r => `${r.type}.${r.name}`).join(', ')}`);
   return found;
+}
+
+/**
+ * The app container of the one WsgiContainer in `result`: the docker_container carrying the
+ * settings label, which neither the release container nor the network holder has.
+ */
+export function appContainer(result: ApplyResult): terraform.AppliedResource {
+  const apps = result.resources.filter(r => r.type === 'docker_container'
+    && ((r.attrs.labels ?? []) as Array<{ label: string }>).some(l => l.label === 'cdktf-wsgi.unapplied-settings-hash'));
+  if (apps.length !== 1) throw new Error(`expected one app container, found ${apps.length} in ${result.resources.map(r => `${r.type}.${r.name}`).join(', ')}`);
+  return apps[0];
 }

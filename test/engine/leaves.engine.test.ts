@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
+import { appContainer, applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine } from './engine';
 import { loadTest } from './load';
 import { execIn, get } from './probes';
@@ -21,7 +21,7 @@ describeEngine('the leaves example on a real Docker engine', () => {
     new LeavesStack(app, 'leaves');
     app.synth();
     applied = await applyStack(path.join(outdir, 'stacks', 'leaves'));
-    containerId = applied.resources.find(r => r.type === 'docker_container')!.attrs.id;
+    containerId = appContainer(applied).attrs.id;
   }, 900_000);
 
   afterAll(async () => {

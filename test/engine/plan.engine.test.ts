@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Network } from '@cdktf/provider-docker/lib/network';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
+import { appContainer, applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
 import { get } from './probes';
 import { addDockerProvider, ON_3_6_2, PROVIDER_VERSION } from './provider';
@@ -114,7 +114,7 @@ describeTerraform(`plan review with Terraform and provider ${PROVIDER_VERSION}`,
   }, 300_000);
 
   test('refresh of a container stopped by hand: 3.6.2 deletes it during the plan; 4.x keeps it and plans its replacement', async () => {
-    const id = state!.resources.find(r => r.type === 'docker_container')!.attrs.id;
+    const id = appContainer(state!).attrs.id;
     await docker.getContainer(id).stop();
     const plan = await planOnly(synth(), state!);
     if (ON_3_6_2) {

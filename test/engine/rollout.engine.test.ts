@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
+import { appContainer, applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get } from './probes';
@@ -48,7 +48,7 @@ describeEngine('rollouts on a real Docker engine', () => {
   const buildSteps = async (imageId: string) => (await docker.getImage(imageId).history() as Array<{ CreatedBy: string; Created: number }>)
     .map(h => ({ CreatedBy: h.CreatedBy, Created: h.Created }));
   const actions = () => Object.fromEntries(Object.entries(state!.actions).map(([k, v]) => [k.split('.')[0], v]));
-  const containerOf = (r: ApplyResult) => r.resources.find(x => x.type === 'docker_container')!;
+  const containerOf = (r: ApplyResult) => appContainer(r);
 
   beforeAll(async () => {
     prepareEngine();

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { applyStack, ApplyResult, destroyStack } from './deployer';
+import { appContainer, applyStack, ApplyResult, destroyStack } from './deployer';
 import { TEST_LABELS } from './engine';
 import { addDockerProvider } from './provider';
 import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
@@ -33,7 +33,7 @@ export async function deploy(
   app.synth();
   try {
     const result = await applyStack(path.join(outdir, 'stacks', id));
-    const containerId = result.resources.find(r => r.type === 'docker_container')!.attrs.id;
+    const containerId = appContainer(result).attrs.id;
     return {
       result,
       containerId,

@@ -1,0 +1,153 @@
+/**
+ * Deploys that drop nothing, on the real engine with the real toolchain: a steady client on the
+ * published loopback port for the whole of each `terraform apply`, and the count of requests that
+ * got no 200 asserted to be 0 (a count, never a timing). A code edit, a dependency edit, a release
+ * command that must see the old version still serving, a broken version that must leave the old one
+ * serving and fail the deploy, and the fix after it.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { applyKeepingFailure, applyStack, ApplyResult, destroyStack, planOnly } from './deployer';
+import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
+import { removeTestVolume, resetTestVolume } from './labels';
+import { failures, poll, Sample } from './poller';
+import { get } from './probes';
+import { addDockerProvider } from './provider';
+import { APPS } from './stacks';
+import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
+
+const PORT = 18087;
+const NAME = 'zero-downtime-web';
+const VOLUME = 'cdktf-wsgi-zero-downtime-state';
+/** Fewer answers than this during an apply would mean the client was not really polling. */
+const MIN_REQUESTS = 20;
+
+/** The version route appended to the probe app, and the line an edit rewrites. */
+const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
+const versionLine = (v: string) => `VERSION = "${v}"\n`;
+
+/**
+ * The release command asks the app, from inside the holder's network namespace, which version
+ * answers, and records it: the record shows it ran while the old version still served.
+ */
+const RELEASE_SCRIPT = 'import urllib.request; v = urllib.request.urlopen("http://127.0.0.1:8000/api/version", timeout=5).read().decode(); '
+  + 'open("/data/state.txt", "w").write("release saw " + v)';
+
+describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on a real Docker engine', () => {
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-src-'));
+  const init = path.join(source, 'app', '__init__.py');
+  let state: ApplyResult | undefined;
+
+  function setVersion(v: string, extra = ''): void {
+    const text = fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '');
+    fs.writeFileSync(init, versionLine(v) + text.replace(/^import no_such_module_in_this_image\n/m, '') + extra);
+  }
+
+  function synth(): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-out-'));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'zero-downtime');
+    addDockerProvider(stack);
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', writablePaths: ['/data'] });
+    new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
+      image,
+      containerName: NAME,
+      publish: [{ hostPort: PORT }],
+      volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), retries: 3 }),
+      waitTimeout: Duration.seconds(30),
+      releaseCommand: ReleaseCommand.exec(['python3', '-c', RELEASE_SCRIPT]),
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'zero-downtime');
+  }
+
+  /** Applies while the client polls; returns the apply's result (or error) and every sample. */
+  async function deployPolled(apply: () => Promise<ApplyResult>): Promise<{ result?: ApplyResult; error?: any; samples: Sample[] }> {
+    const poller = poll(PORT, '/api/version');
+    await new Promise(r => setTimeout(r, 1000));
+    let result: ApplyResult | undefined;
+    let error: any;
+    try {
+      result = await apply();
+    } catch (e) {
+      error = e;
+    }
+    await new Promise(r => setTimeout(r, 1500));
+    return { result, error, samples: await poller.stop() };
+  }
+
+  const versionsSeen = (samples: Sample[]) => [...new Set(samples.filter(s => s.status === 200).map(s => s.body))];
+  const ourContainers = () => execFileSync('docker', ['ps', '-a', '--filter', `label=${WsgiContainer.CONTAINER_LABEL}=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf-8' })
+    .split('\n').filter(Boolean).sort();
+
+  beforeAll(async () => {
+    prepareEngine();
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.appendFileSync(init, VERSION_ROUTE);
+    setVersion('v1');
+    resetTestVolume(VOLUME);
+    state = await applyStack(synth());
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+    removeTestVolume(VOLUME);
+  }, 300_000);
+
+  test('a code edit: no request fails, the old version answers until the new one does, the release command ran while the old one served', async () => {
+    setVersion('v2');
+    const run = await deployPolled(() => applyStack(synth(), state));
+    state = run.result;
+    expect(run.error).toBeUndefined();
+    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(failures(run.samples)).toEqual([]);
+    expect(versionsSeen(run.samples)).toEqual(['v1', 'v2']);
+    expect(run.samples[run.samples.length - 1].body).toBe('v2');
+    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'release saw v1' });
+    // One generation left: the app container and its release container, named after it.
+    const names = ourContainers();
+    expect(names).toEqual([expect.stringMatching(new RegExp(`^${NAME}-[0-9a-f]{8}$`)), expect.stringMatching(new RegExp(`^${NAME}-release-[0-9a-f]{8}$`))]);
+    expect(names[1].endsWith(names[0].slice(-8))).toBe(true);
+    expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+  }, 600_000);
+
+  test('a dependency edit rebuilds the dependency layer, and no request fails', async () => {
+    fs.appendFileSync(path.join(source, 'requirements.txt'), `\n# edited ${Date.now()}\n`);
+    setVersion('v3');
+    const run = await deployPolled(() => applyStack(synth(), state));
+    state = run.result;
+    expect(run.error).toBeUndefined();
+    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(failures(run.samples)).toEqual([]);
+    expect(versionsSeen(run.samples)).toEqual(['v2', 'v3']);
+    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'release saw v2' });
+  }, 600_000);
+
+  test('a version whose import fails never replaces the old one: no request fails, and the deploy fails on the health check', async () => {
+    setVersion('v4', 'import no_such_module_in_this_image\n');
+    const run = await deployPolled(() => applyKeepingFailure(synth(), state));
+    expect(run.error?.message).toMatch(/container failed to be in healthy state/);
+    expect(run.error.message).toMatch(/docker_container\.Web_/);
+    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(failures(run.samples)).toEqual([]);
+    expect(versionsSeen(run.samples)).toEqual(['v3']);
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v3' });
+    state = run.error.result;
+
+    // The fix deploys from there: the failed container (tainted) and the old one go, nothing else stays.
+    setVersion('v5');
+    const fixed = await deployPolled(() => applyStack(synth(), state));
+    state = fixed.result;
+    expect(fixed.error).toBeUndefined();
+    expect(failures(fixed.samples)).toEqual([]);
+    expect(versionsSeen(fixed.samples)).toEqual(['v3', 'v5']);
+    expect(ourContainers()).toHaveLength(2);
+    expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+  }, 900_000);
+});
