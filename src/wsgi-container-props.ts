@@ -223,7 +223,7 @@ export interface WsgiContainerProps {
    * listening on the same port (gunicorn's `reuse_port`), and the apply waits until it is healthy
    * before the old one drains and stops; a new version that never turns healthy fails the deploy
    * and leaves the old one serving. The release command runs before the new container starts, while
-   * the old one serves. Costs: one more container (about 10 MiB, running Python from the image's
+   * the old one serves. Costs: one more container (about 4 MiB resident, running Python from the image's
    * base), app containers without network isolation from each other, and Linux 5.14 or newer (for
    * `net.ipv4.tcp_migrate_req`, which hands the closing listener's queued connections to the other).
    *

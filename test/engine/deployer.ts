@@ -83,3 +83,11 @@ export function appContainer(result: ApplyResult): terraform.AppliedResource {
   if (apps.length !== 1) throw new Error(`expected one app container, found ${apps.length} in ${result.resources.map(r => `${r.type}.${r.name}`).join(', ')}`);
   return apps[0];
 }
+
+/**
+ * Planned actions by resource type and construct path, without cdktf's hash suffix:
+ * `docker_container.Web`, `docker_container.Web_NetworkHolder`, `terraform_data.Web_Generation`.
+ */
+export function actionsByConstruct(actions: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(actions).map(([address, action]) => [address.replace(/_[0-9A-F]{8}$/, ''), action]));
+}

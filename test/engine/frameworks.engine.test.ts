@@ -94,7 +94,11 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
     const next = await applyStack(synth(), state);
     state = next;
     const actions = Object.fromEntries(Object.entries(next.actions).map(([k, v]) => [k.split('.')[1], v]));
-    expect(actions).toEqual({ Image_9D742C96: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'replace' });
+    // A new generation (release and app containers) next to the old one; the network holder stays.
+    expect(actions).toEqual({
+      Image_9D742C96: 'replace', Web_Generation_0AFCF296: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'replace',
+      Web_NetworkHolder_7ABD2D08: 'unchanged', Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
+    });
     expect(byType(next, 'django-web-release').attrs.container_logs).toContain('No migrations to apply');
     expect(JSON.parse((await get(DJANGO_PORT, '/api/visits/')).body).visits).toBe(before);
   }, 300_000);

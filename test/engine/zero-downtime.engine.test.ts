@@ -33,8 +33,11 @@ const versionLine = (v: string) => `VERSION = "${v}"\n`;
  * The release command asks the app, from inside the holder's network namespace, which version
  * answers, and records it: the record shows it ran while the old version still served.
  */
-const RELEASE_SCRIPT = 'import urllib.request; v = urllib.request.urlopen("http://127.0.0.1:8000/api/version", timeout=5).read().decode(); '
-  + 'open("/data/state.txt", "w").write("release saw " + v)';
+const RELEASE_SCRIPT = [
+  'import urllib.request',
+  'try:\n    v = urllib.request.urlopen("http://127.0.0.1:8000/api/version", timeout=5).read().decode()\nexcept OSError:\n    v = "no version"',
+  'open("/data/state.txt", "w").write("release saw " + v)',
+].join('\n');
 
 describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on a real Docker engine', () => {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-src-'));
@@ -93,6 +96,8 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     resetTestVolume(VOLUME);
     state = await applyStack(synth());
     expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
+    // The first deploy's release command found nothing serving yet.
+    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'release saw no version' });
   }, 600_000);
 
   afterAll(async () => {

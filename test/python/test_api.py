@@ -116,11 +116,13 @@ def test_the_leaves_stack_through_python_names(outdir):
     assert web.release_resource is None
 
     tf = synthesized(outdir)
-    container = tf["resource"]["docker_container"][next(iter(tf["resource"]["docker_container"]))]
-    assert container["ports"] == [
+    container = tf["resource"]["docker_container"][web.resource.friendly_unique_id]
+    holder = tf["resource"]["docker_container"][web.network_holder.friendly_unique_id]
+    assert holder["ports"] == [
         {"external": 18200, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"},
         {"external": 18201, "internal": 8123, "ip": "127.0.0.1", "protocol": "tcp"},
     ]
+    assert "ports" not in container
     assert "ADDED_LATER=yes" in container["env"]
     assert container["volumes"] == [{"container_path": "/data", "read_only": False, "volume_name": "leaves-py-data"}]
     assert {"label": "com.example.team", "value": "py"} in container["labels"]
@@ -212,8 +214,8 @@ def test_the_escape_hatches_reach_the_provider_resources(outdir):
     built.add_override("force_remove", True)
     app.synth()
     tf = synthesized(outdir)
-    assert only(tf["resource"]["docker_container"])["log_driver"] == "local"
-    assert only(tf["resource"]["docker_image"])["force_remove"] is True
+    assert tf["resource"]["docker_container"][web.resource.friendly_unique_id]["log_driver"] == "local"
+    assert tf["resource"]["docker_image"][image.resource.friendly_unique_id]["force_remove"] is True
 
 
 def test_a_swarm_service_through_python_names(outdir):
@@ -239,6 +241,31 @@ def test_a_swarm_service_through_python_names(outdir):
     assert svc["update_config"]["delay"] == "2s"
     assert svc["task_spec"]["placement"]["max_replicas"] == 1
     assert svc["task_spec"]["container_spec"]["secrets"][0]["file_name"] == "API_TOKEN"
+
+
+def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app", port=8123)
+    web = WsgiContainer(stack, "Web", image=image, publish=[PublishedPort(host_port=18202)])
+    plain = WsgiContainer(stack, "Plain", image=image, container_name="plain", update_order=UpdateOrder.STOP_FIRST)
+    svc = WsgiService(stack, "Svc", image=image, publish=[ServicePort(published_port=18203, mode=PublishMode.HOST_NETWORK)])
+    app.synth()
+    assert web.update_order == UpdateOrder.START_FIRST
+    assert plain.update_order == UpdateOrder.STOP_FIRST and plain.network_holder is None
+    assert WsgiContainer.CONTAINER_LABEL == "cdktf-wsgi.container"
+    tf = synthesized(outdir)
+    containers = tf["resource"]["docker_container"]
+    holder = containers[web.network_holder.friendly_unique_id]
+    app_container = containers[web.resource.friendly_unique_id]
+    assert holder["name"] == web.container_name == "py-web"
+    assert holder["sysctls"] == {"net.ipv4.tcp_migrate_req": "1"}
+    assert app_container["network_mode"] == "container:${docker_container.%s.id}" % web.network_holder.friendly_unique_id
+    assert app_container["lifecycle"] == {"create_before_destroy": True}
+    assert "GUNICORN_CMD_ARGS=--reuse-port" in app_container["env"]
+    assert containers[plain.resource.friendly_unique_id]["name"] == "plain"
+    service = tf["resource"]["docker_service"][svc.resource.friendly_unique_id]
+    assert service["task_spec"]["container_spec"]["env"]["GUNICORN_CMD_ARGS"] == "--reuse-port --bind 0.0.0.0:18203"
+    assert service["update_config"]["order"] == "start-first"
 
 
 def test_a_start_first_update_with_a_host_port_fails_in_python_too(outdir):
