@@ -47,12 +47,15 @@ describeEngine('reliability on a real Docker engine', () => {
     /**
      * Provider 3.6.2 polls until wait_timeout whatever the state and then fails with one fixed
      * sentence; the cause is in the container's log, which the tainted container keeps for
-     * `docker logs <name>` until the next apply or destroy.
+     * `docker logs <name>-<generation>` until the next apply or destroy.
      */
     async function failedDeploy(...args: Parameters<typeof deploy>): Promise<{ message: string; log: string }> {
       const error: any = await deploy(...args).then(() => undefined, e => e);
       expect(error).toBeInstanceOf(Error);
-      return { message: error.message, log: error.containerLogs?.[`${args[0]}-web`] ?? '' };
+      // The app container is the generation's, `<name>-<8 hex>`; the plain name is the network holder's.
+      const logs: Record<string, string> = error.containerLogs ?? {};
+      const app = Object.keys(logs).find(name => new RegExp(`^${args[0]}-web-[0-9a-f]{8}$`).test(name));
+      return { message: error.message, log: app ? logs[app] : '' };
     }
 
     test('an app whose import raises fails the apply; its log says why', async () => {

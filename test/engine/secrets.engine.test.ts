@@ -104,6 +104,7 @@ describeEngine('secrets on a real Docker engine', () => {
       img.name = `${img.name}-nosecret`;
       img.build.no_cache = true;
       delete tf.resource.docker_container;
+      delete tf.resource.terraform_data;
       fs.writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(tf));
       const failed: any = await applyStack(dir).then(() => undefined, e => e);
       // The apply fails at the step that reads the secret (through BuildKit, the provider's error

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
-import { applyKeepingFailure, applyStack, ApplyResult, destroyStack, planOnly } from './deployer';
+import { appContainer, applyKeepingFailure, applyStack, ApplyResult, destroyStack, docker, planOnly } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { failures, poll, Sample } from './poller';
@@ -33,11 +33,9 @@ const versionLine = (v: string) => `VERSION = "${v}"\n`;
  * The release command asks the app, from inside the holder's network namespace, which version
  * answers, and records it: the record shows it ran while the old version still served.
  */
-const RELEASE_SCRIPT = [
-  'import urllib.request',
-  'try:\n    v = urllib.request.urlopen("http://127.0.0.1:8000/api/version", timeout=5).read().decode()\nexcept OSError:\n    v = "no version"',
-  'open("/data/state.txt", "w").write("release saw " + v)',
-].join('\n');
+const RELEASE_SCRIPT = 'import socket, urllib.request; s = socket.socket(); up = s.connect_ex(("127.0.0.1", 8000)) == 0; s.close(); '
+  + 'v = urllib.request.urlopen("http://127.0.0.1:8000/api/version", timeout=5).read().decode() if up else "no version"; '
+  + 'open("/data/state.txt", "w").write("release saw " + v)';
 
 describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on a real Docker engine', () => {
   const source = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-src-'));
@@ -85,6 +83,16 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
   }
 
   const versionsSeen = (samples: Sample[]) => [...new Set(samples.filter(s => s.status === 200).map(s => s.body))];
+  /** The client polled throughout, every request was answered, by these versions in this order. */
+  const expectServedThroughout = (samples: Sample[], versions: string[]) => {
+    expect(samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(failures(samples)).toEqual([]);
+    expect(versionsSeen(samples)).toEqual(versions);
+    expect(samples[samples.length - 1].body).toBe(versions[versions.length - 1]);
+  };
+  /** When the image's `pip install` step was built (seconds since the epoch, as the Engine API says). */
+  const pipInstallBuilt = async (r: ApplyResult) => (await docker.getImage(appContainer(r).attrs.image).history() as Array<{ CreatedBy: string; Created: number }>)
+    .filter(h => /pip install/.test(h.CreatedBy)).map(h => h.Created);
   const ourContainers = () => execFileSync('docker', ['ps', '-a', '--filter', `label=${WsgiContainer.CONTAINER_LABEL}=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf-8' })
     .split('\n').filter(Boolean).sort();
 
@@ -110,10 +118,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     const run = await deployPolled(() => applyStack(synth(), state));
     state = run.result;
     expect(run.error).toBeUndefined();
-    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
-    expect(failures(run.samples)).toEqual([]);
-    expect(versionsSeen(run.samples)).toEqual(['v1', 'v2']);
-    expect(run.samples[run.samples.length - 1].body).toBe('v2');
+    expectServedThroughout(run.samples, ['v1', 'v2']);
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'release saw v1' });
     // One generation left: the app container and its release container, named after it.
     const names = ourContainers();
@@ -123,14 +128,16 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
   }, 600_000);
 
   test('a dependency edit rebuilds the dependency layer, and no request fails', async () => {
+    const before = await pipInstallBuilt(state!);
     fs.appendFileSync(path.join(source, 'requirements.txt'), `\n# edited ${Date.now()}\n`);
     setVersion('v3');
     const run = await deployPolled(() => applyStack(synth(), state));
     state = run.result;
     expect(run.error).toBeUndefined();
-    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
-    expect(failures(run.samples)).toEqual([]);
-    expect(versionsSeen(run.samples)).toEqual(['v2', 'v3']);
+    expectServedThroughout(run.samples, ['v2', 'v3']);
+    const after = await pipInstallBuilt(state!);
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: 'release saw v2' });
   }, 600_000);
 
@@ -139,9 +146,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     const run = await deployPolled(() => applyKeepingFailure(synth(), state));
     expect(run.error?.message).toMatch(/container failed to be in healthy state/);
     expect(run.error.message).toMatch(/docker_container\.Web_/);
-    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
-    expect(failures(run.samples)).toEqual([]);
-    expect(versionsSeen(run.samples)).toEqual(['v3']);
+    expectServedThroughout(run.samples, ['v3']);
     expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v3' });
     state = run.error.result;
 
@@ -150,8 +155,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     const fixed = await deployPolled(() => applyStack(synth(), state));
     state = fixed.result;
     expect(fixed.error).toBeUndefined();
-    expect(failures(fixed.samples)).toEqual([]);
-    expect(versionsSeen(fixed.samples)).toEqual(['v3', 'v5']);
+    expectServedThroughout(fixed.samples, ['v3', 'v5']);
     expect(ourContainers()).toHaveLength(2);
     expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
   }, 900_000);
