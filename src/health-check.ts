@@ -58,6 +58,49 @@ const HTTP_PROBE = [
   '    sys.exit(0 if e.code < int(sys.argv[4]) else 1)',
 ].join('\n');
 
+/**
+ * The HTTP check for a container that shares its network namespace and port with others (the
+ * START_FIRST generations, HOST_NETWORK tasks), where 127.0.0.1:port may be answered by the old
+ * version. It counts only an answer from a process of its own container: the request is sent
+ * without its final line break, so the worker that accepted the connection holds it while the
+ * probe looks the accepted socket up in /proc/net/tcp and among the file descriptors of the
+ * processes it can see, which are its own container's (its own PID namespace). A connection
+ * another container accepted is dropped and the probe connects again, until its timeout. No
+ * redirect is followed: a 3xx counts by its own status. Arguments: port, path, timeout, limit.
+ */
+const OWN_HTTP_PROBE = [
+  'import os, socket, sys, time',
+  'port, limit = int(sys.argv[1]), int(sys.argv[4])',
+  'deadline = time.monotonic() + float(sys.argv[3])',
+  'def accepted(client_port):',
+  '    want = ("0100007F:%04X" % port, "0100007F:%04X" % client_port)',
+  '    with open("/proc/net/tcp") as table:',
+  '        for row in table.readlines()[1:]:',
+  '            f = row.split()',
+  '            if (f[1], f[2]) == want and f[9] != "0":',
+  '                return "socket:[" + f[9] + "]"',
+  'def ours(sock):',
+  '    for pid in filter(str.isdigit, os.listdir("/proc")):',
+  '        try:',
+  '            if any(os.readlink("/proc/%s/fd/%s" % (pid, fd)) == sock for fd in os.listdir("/proc/%s/fd" % pid)):',
+  '                return True',
+  '        except OSError:',
+  '            pass',
+  '    return False',
+  'while time.monotonic() < deadline:',
+  '    c = socket.create_connection(("127.0.0.1", port), timeout=max(0.1, deadline - time.monotonic()))',
+  '    c.sendall(("GET " + sys.argv[2] + " HTTP/1.0\\r\\nHost: 127.0.0.1:%d\\r\\n" % port).encode())',
+  '    sock = None',
+  '    while sock is None and time.monotonic() < deadline:',
+  '        sock = accepted(c.getsockname()[1]) or time.sleep(0.02)',
+  '    if sock is not None and ours(sock):',
+  '        c.sendall(b"\\r\\n")',
+  '        status = c.makefile("rb").readline().split()',
+  '        sys.exit(0 if len(status) > 1 and int(status[1]) < limit else 1)',
+  '    c.close()',
+  'sys.exit(1)',
+].join('\n');
+
 /** How Docker decides whether the app container is healthy. */
 export abstract class HealthCheck {
   /**
@@ -84,11 +127,12 @@ export abstract class HealthCheck {
 
   /**
    * Checks the settings, naming `site` and the property in any error, and renders the check for
-   * the app's port; undefined for HealthCheck.none().
+   * the app's port (`sharedPort`: a port other containers' processes listen on too, so an HTTP
+   * check must count only its own container's answer); undefined for HealthCheck.none().
    *
    * @internal
    */
-  public _bind(site: Locatable, port: number): RenderedHealthCheck | undefined {
+  public _bind(site: Locatable, port: number, sharedPort = false): RenderedHealthCheck | undefined {
     const described = this._describe();
     described.values.forEach(v => requireSingleLine(site, described.property, v));
     if (described.property === 'healthCheck.path' && !described.values[0].startsWith('/')) {
@@ -103,7 +147,7 @@ export abstract class HealthCheck {
     for (const [name, d] of Object.entries(this._durations())) {
       requireDuration(site, `healthCheck.${name}`, d);
     }
-    const check = this._render(port);
+    const check = this._render(port, sharedPort);
     if (check) {
       requireInteger(site, 'healthCheck.retries', check.retries, 1, 100, 'use a retry count from 1 to 100');
       for (const [name, d] of [['interval', check.interval], ['timeout', check.timeout]] as const) {
@@ -116,7 +160,7 @@ export abstract class HealthCheck {
   }
 
   /** @internal */
-  public abstract _render(port: number): RenderedHealthCheck | undefined;
+  public abstract _render(port: number, sharedPort?: boolean): RenderedHealthCheck | undefined;
 
   /**
    * The user value to validate, for error messages: the path or the command.
@@ -152,11 +196,14 @@ class HttpHealthCheck extends HealthCheck {
     super();
   }
 
-  public _render(port: number): RenderedHealthCheck {
+  public _render(port: number, sharedPort = false): RenderedHealthCheck {
     const t = timing(this.options);
     // The probe gives up just before Docker would kill it, so a slow answer reports as a failure.
     const probeSeconds = Math.max(1, t.timeout.toSeconds() - 0.5);
     const below = this.options.healthyBelowStatus ?? 400;
+    if (sharedPort) {
+      return { test: ['CMD', 'python3', '-c', OWN_HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };
+    }
     return { test: ['CMD', 'python3', '-c', HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };
   }
 

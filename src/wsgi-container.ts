@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { goDuration } from './private/go-duration';
-import { addGunicornArguments } from './private/gunicorn-config';
+import { addGunicornArguments, sharedPortArguments } from './private/gunicorn-config';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
@@ -136,7 +136,13 @@ export class WsgiContainer extends Construct {
     // DEBUG and SECRET_KEY are checked at synth, when every addEnvironment call has been made.
     Aspects.of(this).add({ visit: node => (node === this ? this.checkDjangoEnvironment() : undefined) });
 
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.containerPort);
+    this.updateOrder = props.updateOrder ?? UpdateOrder.START_FIRST;
+    if (!Object.values(UpdateOrder).includes(this.updateOrder)) {
+      fail(this, 'updateOrder', this.updateOrder, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
+    }
+    const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
+    // START_FIRST generations share the port: each one's health check counts only its own gunicorn's answers.
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.containerPort, startFirst);
     const waitForHealthy = props.waitForHealthy ?? check !== undefined;
     if (waitForHealthy && !check) {
       fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
@@ -156,11 +162,6 @@ export class WsgiContainer extends Construct {
     (props.volumes ?? []).forEach(v => this.addVolume(v));
     requireNetworks(this, props.networks ?? []);
     const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
-    this.updateOrder = props.updateOrder ?? UpdateOrder.START_FIRST;
-    if (!Object.values(UpdateOrder).includes(this.updateOrder)) {
-      fail(this, 'updateOrder', this.updateOrder, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
-    }
-    const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
     if (startFirst && !props.image._tagFollowsImage) {
       fail(this, 'image', props.image.imageName, 'has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, and the provider removes the old one by that tag, which is the new one\'s',
         'leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
@@ -283,7 +284,7 @@ export class WsgiContainer extends Construct {
       name: `${this.containerName}${generationSuffix}`,
       ports: startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
       // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
-      env: Lazy.listValue({ produce: () => this.renderEnvironment({}, startFirst ? ['--reuse-port'] : []) }, { omitEmpty: true }),
+      env: Lazy.listValue({ produce: () => this.renderEnvironment({}, startFirst ? sharedPortArguments(this.containerPort) : []) }, { omitEmpty: true }),
       restart,
       healthcheck,
       wait: waitForHealthy,

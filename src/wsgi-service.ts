@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { goShortDuration } from './private/go-duration';
-import { addGunicornArguments, SECRET_FILES_VARIABLE } from './private/gunicorn-config';
+import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
 import { pathSlug } from './private/names';
 import { ProviderLine, providerLineOf } from './private/provider-line';
@@ -110,7 +110,8 @@ export class WsgiService extends Construct {
     }
     // In the node's network namespace, the app listens on the published port rather than its own.
     const listenPort = hostNetwork ? hostNetworkPorts[0] : this.targetPort;
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort);
+    // There the tasks share the port, so each one's health check counts only its own gunicorn's answers.
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort, hostNetwork);
     if (props.tmpSizeMiB !== undefined) {
       requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     }
@@ -185,8 +186,8 @@ export class WsgiService extends Construct {
       env[SECRET_FILES_VARIABLE] = secretNames.join(',');
     }
     if (hostNetwork) {
-      // Several tasks per node listen together; the bind replaces the image's own port.
-      addGunicornArguments(env, ['--reuse-port', ...hostNetworkPorts.map(port => `--bind 0.0.0.0:${port}`)]);
+      // Several tasks per node listen together; the binds replace the image's own port.
+      addGunicornArguments(env, [...sharedPortArguments(hostNetworkPorts[0]), ...hostNetworkPorts.slice(1).map(port => `--bind 0.0.0.0:${port}`)]);
     }
 
     // Swarm stores a task's networks by ID and the provider reads them back that way; as

@@ -106,7 +106,7 @@ describe('examples/fastapi', () => {
     expect(stack.image.dockerfile).toContain('ENTRYPOINT ["python3", "-m", "gunicorn", "--config", "/opt/cdktf-wsgi/gunicorn.conf.py"]');
     const json = Testing.synth(stack);
     expect(json).toHaveResourceWithProperties(container.Container, { ports: [{ internal: 8000, external: 8126, ip: '127.0.0.1', protocol: 'tcp' }] });
-    expect(json).toHaveResourceWithProperties(container.Container, { read_only: true, user: '10001:10001', env: ['GUNICORN_CMD_ARGS=--reuse-port'] });
+    expect(json).toHaveResourceWithProperties(container.Container, { read_only: true, user: '10001:10001', env: ['GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8000'] });
     expect(stack.image.dockerfile).toMatchSnapshot('Dockerfile');
     expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
   });

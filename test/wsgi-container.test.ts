@@ -41,13 +41,16 @@ describe('WsgiContainer defaults', () => {
     expect(res.restart).toBe('unless-stopped');
     expect(holder!.restart).toBe('unless-stopped');
     expect(res.restart).toBe('unless-stopped');
+    // The generations share the port: the probe counts only an answer from its own container.
     expect(res.healthcheck).toEqual({
-      test: ['CMD', 'python3', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500'],
+      test: ['CMD', 'python3', '-c', expect.stringContaining('/proc/net/tcp'), '8123', '/', '4.5', '500'],
       interval: '10s',
       timeout: '5s',
       start_period: '10s',
       retries: 3,
     });
+    expect(setup({ updateOrder: UpdateOrder.STOP_FIRST }).res.healthcheck.test).toEqual(
+      ['CMD', 'python3', '-c', expect.stringContaining('urllib.request.urlopen'), '8123', '/', '4.5', '500']);
     expect(res.wait).toBe(true);
     expect(res.wait_timeout).toBe(60);
   });
@@ -65,7 +68,7 @@ describe('WsgiContainer defaults', () => {
       expect(res).not.toHaveProperty(key);
     }
     // Only the library's own: gunicorn's reuse_port, for START_FIRST.
-    expect(res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port']);
+    expect(res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123']);
     expect(setup({ updateOrder: UpdateOrder.STOP_FIRST }).res).not.toHaveProperty('env');
   });
 
@@ -145,7 +148,7 @@ describe('WsgiContainer options', () => {
       tmpSizeMiB: 16,
       publish: [{ hostPort: 80, hostIp: '0.0.0.0', protocol: Protocol.TCP }],
     });
-    expect(res.env).toEqual(['A=x=y', 'B=2', 'GUNICORN_CMD_ARGS=--reuse-port']);
+    expect(res.env).toEqual(['A=x=y', 'B=2', 'GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123']);
     expect(res.memory).toBe(256);
     expect(res.cpus).toBe('1.5');
     // The networks are the holder's, whose network namespace the app joins.
@@ -182,7 +185,7 @@ describe('WsgiContainer options', () => {
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager:app' });
     const secret = new TerraformVariable(stack, 'secret', { type: 'string', sensitive: true });
     new WsgiContainer(stack, 'Web', { image, environment: { SECRET_KEY: secret.stringValue } });
-    expect(byPath(containers(stack), 'Web').env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port', 'SECRET_KEY=${var.secret}']);
+    expect(byPath(containers(stack), 'Web').env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8000', 'SECRET_KEY=${var.secret}']);
   });
 
   test('a plain secret-looking runtime value warns; a token does not', () => {
@@ -278,7 +281,7 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
   });
 
   test('the user\'s GUNICORN_CMD_ARGS follow the library\'s reuse_port', () => {
-    expect(setup({ environment: { GUNICORN_CMD_ARGS: '--log-level debug' } }).res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port --log-level debug']);
+    expect(setup({ environment: { GUNICORN_CMD_ARGS: '--log-level debug' } }).res.env).toEqual(['GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123 --log-level debug']);
     expect(setup({ updateOrder: UpdateOrder.STOP_FIRST, environment: { GUNICORN_CMD_ARGS: '--log-level debug' } }).res.env).toEqual(['GUNICORN_CMD_ARGS=--log-level debug']);
   });
 

@@ -21,6 +21,8 @@ describe('WsgiService with PublishMode.HOST_NETWORK', () => {
     expect(svc.task_spec.networks_advanced).toEqual([{ name: '${data.docker_network.Web_HostNetwork_89809BA3.id}' }]);
     expect(json.data.docker_network.Web_HostNetwork_89809BA3).toEqual({ name: 'host' });
     expect(svc.task_spec.container_spec.env).toEqual({ GUNICORN_CMD_ARGS: '--reuse-port --bind 0.0.0.0:18500 --log-level debug' });
+    const two = synth({ publish: [{ publishedPort: 18500, mode: PublishMode.HOST_NETWORK }, { publishedPort: 18501, mode: PublishMode.HOST_NETWORK }] }).svc;
+    expect(two.task_spec.container_spec.env).toEqual({ GUNICORN_CMD_ARGS: '--reuse-port --bind 0.0.0.0:18500 --bind 0.0.0.0:18501' });
     expect(svc).not.toHaveProperty('endpoint_spec');
     // Several tasks per node, started first: the old one stops only once the new one is healthy.
     expect(svc.task_spec).not.toHaveProperty('placement');
@@ -30,7 +32,11 @@ describe('WsgiService with PublishMode.HOST_NETWORK', () => {
 
   test('the health check probes the published port, where the app listens', () => {
     expect(svc.task_spec.container_spec.healthcheck.test.slice(-4)).toEqual(['18500', '/', '4.5', '500']);
-    expect(synth({}).svc.task_spec.container_spec.healthcheck.test.slice(-4)).toEqual(['8123', '/', '4.5', '500']);
+    // The tasks share the port: the probe counts only an answer from its own task's processes.
+    expect(svc.task_spec.container_spec.healthcheck.test[3]).toContain('/proc/net/tcp');
+    const own = synth({}).svc.task_spec.container_spec.healthcheck.test;
+    expect(own.slice(-4)).toEqual(['8123', '/', '4.5', '500']);
+    expect(own[3]).toContain('urllib.request.urlopen');
   });
 
   test('Swarm\'s own ID for the host network is never planned away; joining or leaving the node\'s namespace replaces the service', () => {

@@ -92,6 +92,14 @@ def post_worker_init(worker):
  */
 export const SECRET_FILES_VARIABLE = 'CDKTF_WSGI_SECRET_FILES';
 
+/**
+ * What a gunicorn that shares its port with others binds: the port with `reuse_port` (the bind
+ * replaces the config file's).
+ */
+export function sharedPortArguments(port: number): string[] {
+  return ['--reuse-port', `--bind 0.0.0.0:${port}`];
+}
+
 /** The variable gunicorn reads extra command-line arguments from, applied over its config file. */
 const GUNICORN_ARGUMENTS_VARIABLE = 'GUNICORN_CMD_ARGS';
 
