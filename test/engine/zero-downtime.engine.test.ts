@@ -17,7 +17,7 @@ import { failures, poll, Sample } from './poller';
 import { get } from './probes';
 import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
-import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
+import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18087;
 const NAME = 'zero-downtime-web';
@@ -170,4 +170,56 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     expect(ourContainers()).toHaveLength(2);
     expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
   }, 900_000);
+});
+
+describeEngine('zero-downtime Swarm updates in the node\'s network namespace (PublishMode.HOST_NETWORK) on a real Docker engine', () => {
+  const SERVICE_PORT = 18088;
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-svc-src-'));
+  const init = path.join(source, 'app', '__init__.py');
+  let state: ApplyResult | undefined;
+
+  function synth(version: string): string {
+    fs.writeFileSync(init, versionLine(version) + fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, ''));
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-svc-out-'));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'zero-downtime-svc');
+    addDockerProvider(stack);
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app' });
+    new WsgiService(stack, 'Web', {
+      labels: TEST_LABELS,
+      image,
+      serviceName: 'zero-downtime-svc',
+      mode: ServiceMode.replicated(2),
+      publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'zero-downtime-svc');
+  }
+
+  beforeAll(async () => {
+    prepareEngine();
+    execFileSync('bash', [path.join(__dirname, 'swarm', 'up.sh')], { stdio: 'inherit', timeout: 120_000 });
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.appendFileSync(init, VERSION_ROUTE);
+    state = await applyStack(synth('s1'));
+    expect(await get(SERVICE_PORT, '/api/version')).toEqual({ status: 200, body: 's1' });
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(state);
+  }, 300_000);
+
+  test('a code edit rolls out start-first on one node without the mesh: no request fails, and the new tasks answer', async () => {
+    const poller = poll(SERVICE_PORT, '/api/version');
+    await new Promise(r => setTimeout(r, 1000));
+    state = await applyStack(synth('s2'), state);
+    await new Promise(r => setTimeout(r, 1500));
+    const samples = await poller.stop();
+    expect(samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(failures(samples)).toEqual([]);
+    expect([...new Set(samples.filter(s => s.status === 200).map(s => s.body))]).toEqual(['s1', 's2']);
+    expect(samples[samples.length - 1].body).toBe('s2');
+    expect((await planOnly(synth('s2'), state!)).planText).toMatch(/No changes\./);
+  }, 600_000);
 });
