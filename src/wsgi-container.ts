@@ -284,7 +284,9 @@ export class WsgiContainer extends Construct {
       name: `${this.containerName}${generationSuffix}`,
       ports: startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
       // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
-      env: Lazy.listValue({ produce: () => this.renderEnvironment({}, startFirst ? sharedPortArguments(this.containerPort) : []) }, { omitEmpty: true }),
+      env: Lazy.listValue({
+        produce: () => this.renderEnvironment({}, startFirst ? sharedPortArguments(this.containerPort) : []),
+      }, { omitEmpty: true }),
       restart,
       healthcheck,
       wait: waitForHealthy,

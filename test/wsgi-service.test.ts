@@ -21,7 +21,8 @@ describe('WsgiService with PublishMode.HOST_NETWORK', () => {
     expect(svc.task_spec.networks_advanced).toEqual([{ name: '${data.docker_network.Web_HostNetwork_89809BA3.id}' }]);
     expect(json.data.docker_network.Web_HostNetwork_89809BA3).toEqual({ name: 'host' });
     expect(svc.task_spec.container_spec.env).toEqual({ GUNICORN_CMD_ARGS: '--reuse-port --bind 0.0.0.0:18500 --log-level debug' });
-    const two = synth({ publish: [{ publishedPort: 18500, mode: PublishMode.HOST_NETWORK }, { publishedPort: 18501, mode: PublishMode.HOST_NETWORK }] }).svc;
+    const hostNetwork = (publishedPort: number) => ({ publishedPort, mode: PublishMode.HOST_NETWORK });
+    const two = synth({ publish: [hostNetwork(18500), hostNetwork(18501)] }).svc;
     expect(two.task_spec.container_spec.env).toEqual({ GUNICORN_CMD_ARGS: '--reuse-port --bind 0.0.0.0:18500 --bind 0.0.0.0:18501' });
     expect(svc).not.toHaveProperty('endpoint_spec');
     // Several tasks per node, started first: the old one stops only once the new one is healthy.

@@ -96,8 +96,12 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
     const actions = Object.fromEntries(Object.entries(next.actions).map(([k, v]) => [k.split('.')[1], v]));
     // A new generation (release and app containers) next to the old one; the network holder stays.
     expect(actions).toEqual({
-      Image_9D742C96: 'replace', Web_Generation_0AFCF296: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'replace',
-      Web_NetworkHolder_7ABD2D08: 'unchanged', Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
+      Image_9D742C96: 'replace',
+      Web_Generation_0AFCF296: 'replace',
+      Web_Release_2E46FD6D: 'replace',
+      Web_3C8945DB: 'replace',
+      Web_NetworkHolder_7ABD2D08: 'unchanged',
+      Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
     });
     expect(byType(next, 'django-web-release').attrs.container_logs).toContain('No migrations to apply');
     expect(JSON.parse((await get(DJANGO_PORT, '/api/visits/')).body).visits).toBe(before);
@@ -146,8 +150,12 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
       left = undefined;
       try {
         expect(short(fixed.actions)).toEqual({
-          Image_9D742C96: 'replace', Web_Generation_0AFCF296: 'replace', Web_Release_2E46FD6D: 'replace', Web_3C8945DB: 'create',
-          Web_NetworkHolder_7ABD2D08: 'unchanged', Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
+          Image_9D742C96: 'replace',
+          Web_Generation_0AFCF296: 'replace',
+          Web_Release_2E46FD6D: 'replace',
+          Web_3C8945DB: 'create',
+          Web_NetworkHolder_7ABD2D08: 'unchanged',
+          Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
         });
         expect(byType(fixed, 'djangofail-web-release').attrs.exit_code).toBe(0);
         expect((await get(DJANGO_FAIL_PORT, '/healthz/')).status).toBe(200);

@@ -91,8 +91,10 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     expect(samples[samples.length - 1].body).toBe(versions[versions.length - 1]);
   };
   /** When the image's `pip install` step was built (seconds since the epoch, as the Engine API says). */
-  const pipInstallBuilt = async (r: ApplyResult) => (await docker.getImage(appContainer(r).attrs.image).history() as Array<{ CreatedBy: string; Created: number }>)
-    .filter(h => /pip install/.test(h.CreatedBy)).map(h => h.Created);
+  const pipInstallBuilt = async (r: ApplyResult) => {
+    const history = await docker.getImage(appContainer(r).attrs.image).history() as Array<{ CreatedBy: string; Created: number }>;
+    return history.filter(h => /pip install/.test(h.CreatedBy)).map(h => h.Created);
+  };
   const ourContainers = () => execFileSync('docker', ['ps', '-a', '--filter', `label=${WsgiContainer.CONTAINER_LABEL}=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf-8' })
     .split('\n').filter(Boolean).sort();
 
