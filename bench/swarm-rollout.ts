@@ -125,7 +125,7 @@ export async function swarmRolloutScenario(opts: { quick: boolean; work: string;
     worstHostNetwork === 0
       ? 'In the node\'s network namespace, both tasks and their replacements listen on the port together (gunicorn\'s `reuse_port`), so Swarm starts the new task, waits until it is healthy, '
         + 'then stops the old one: no request failed in any run, on one node and without the mesh.'
-      : `In the node's network namespace, ${worstHostNetwork} requests failed in the worst run.`,
+      : `In the node's network namespace, ${worstHostNetwork} request${worstHostNetwork === 1 ? '' : 's'} failed in the worst run (the median is in the table).`,
     ingress
       ? 'With the mesh, the service keeps answering through the update: the new task takes traffic once healthy, before the old one stops.'
       : 'Without the ingress mesh, a host-mode port is held by one task per node, so that update must stop the old task first: the gap is the old task\'s stop '

@@ -66,6 +66,13 @@ else
   echo "swarm: already active on $HOST_ADDR"
 fi
 
+# The setting README asks of a node running PublishMode.HOST_NETWORK services: a stopping task's
+# queued connections move to another task's listener on the port instead of being reset (5.14+).
+if [ -w /proc/sys/net/ipv4/tcp_migrate_req ]; then
+  echo 1 > /proc/sys/net/ipv4/tcp_migrate_req
+  echo "node: net.ipv4.tcp_migrate_req=1"
+fi
+
 # The registry.
 if curl -fsS "http://${REGISTRY_ADDR}/v2/" >/dev/null 2>&1; then
   echo "registry: already answering on ${REGISTRY_ADDR}"
