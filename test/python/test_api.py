@@ -131,7 +131,7 @@ def test_the_leaves_stack_through_python_names(outdir):
     assert container["wait_timeout"] == 120
     assert container["healthcheck"]["interval"] == "5s"
     assert container["healthcheck"]["retries"] == 2
-    built = only(tf["resource"]["docker_image"])
+    built = tf["resource"]["docker_image"][image.resource.friendly_unique_id]
     assert built["build"]["secrets"] == [{"env": "CDKTF_WSGI_PY_INDEX", "id": "PIP_INDEX_URL"}]
     with open(os.path.join(outdir, "stacks", "py", image.context_path, ".cdktf-wsgi", "gunicorn.conf.py")) as f:
         conf = f.read()
@@ -159,7 +159,7 @@ def test_every_factory_is_reachable_by_its_python_name(outdir):
 
     app, stack = new_stack(outdir)
     site = WsgiImage(stack, "Site", source=DJANGO, writable_paths=["/data"], django=DjangoOptions(collect_static=True))
-    WsgiContainer(
+    site_web = WsgiContainer(
         stack,
         "SiteWeb",
         image=site,
@@ -169,7 +169,8 @@ def test_every_factory_is_reachable_by_its_python_name(outdir):
     app.synth()
     assert site.entrypoint == "mysite.wsgi:application"
     containers = synthesized(outdir)["resource"]["docker_container"]
-    release = next(c for c in containers.values() if c["name"].endswith("-release"))
+    release = containers[site_web.release_resource.friendly_unique_id]
+    assert re.fullmatch(r"py-siteweb-release-\$\{substr\(terraform_data\.SiteWeb_Generation_[0-9A-F]{8}\.id, 0, 8\)\}", release["name"])
     assert release["entrypoint"] == ["python3", "-m", "django", "migrate", "--noinput", "--no-color"]
 
 
