@@ -90,6 +90,22 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     expect(versionsSeen(samples)).toEqual(versions);
     expect(samples[samples.length - 1].body).toBe(versions[versions.length - 1]);
   };
+  /**
+   * While a broken version restarts next to the serving one: every answer comes from a working
+   * version, in this order, and none is an error. Its gunicorn binds the port at each restart
+   * before its worker fails the import, so a request the kernel gives that listener waits there
+   * until it closes and moves to the serving one (tcp_migrate_req): an answer late by up to that
+   * second, which the client's 1 s timeout may count as none. At most 1% of the requests may be.
+   */
+  const expectAnsweredDespiteCrashLoop = (what: string, samples: Sample[], versions: string[]) => {
+    expect(samples.length).toBeGreaterThan(MIN_REQUESTS);
+    expect(versionsSeen(samples)).toEqual(versions);
+    expect(samples[samples.length - 1].body).toBe(versions[versions.length - 1]);
+    const late = failures(samples);
+    process.stdout.write(`zero-downtime: ${what}: ${late.length} of ${samples.length} requests unanswered within 1 s\n`);
+    expect(late.filter(s => s.status !== 0)).toEqual([]);
+    expect(late.length).toBeLessThanOrEqual(Math.ceil(samples.length / 100));
+  };
   /** When the image's `pip install` step was built (seconds since the epoch, as the Engine API says). */
   const pipInstallBuilt = async (r: ApplyResult) => {
     const history = await docker.getImage(appContainer(r).attrs.image).history() as Array<{ CreatedBy: string; Created: number }>;
@@ -153,22 +169,18 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     // a request the kernel gives its listener waits there until it closes and the request moves to
     // the old one (tcp_migrate_req): an answer late by up to that second, which the client's 1 s
     // timeout may count as none, but never an error.
-    expect(run.samples.length).toBeGreaterThan(MIN_REQUESTS);
-    expect(versionsSeen(run.samples)).toEqual(['v3']);
-    expect(run.samples[run.samples.length - 1].body).toBe('v3');
-    const late = failures(run.samples);
-    process.stdout.write(`zero-downtime: broken version: ${late.length} of ${run.samples.length} requests unanswered within 1 s\n`);
-    expect(late.filter(s => s.status !== 0)).toEqual([]);
-    expect(late.length).toBeLessThanOrEqual(Math.ceil(run.samples.length / 100));
+    expectAnsweredDespiteCrashLoop('broken version', run.samples, ['v3']);
     expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v3' });
     state = run.error.result;
 
-    // The fix deploys from there: the failed container (tainted) and the old one go, nothing else stays.
+    // The fix deploys from there: the failed container (tainted) and the old one go, nothing else
+    // stays. The failed one restarts until its destroy at the end of this apply, so the same late
+    // answers may show here too.
     setVersion('v5');
     const fixed = await deployPolled(() => applyStack(synth(), state));
     state = fixed.result;
     expect(fixed.error).toBeUndefined();
-    expectServedThroughout(fixed.samples, ['v3', 'v5']);
+    expectAnsweredDespiteCrashLoop('the fix after it', fixed.samples, ['v3', 'v5']);
     expect(ourContainers()).toHaveLength(2);
     expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
   }, 900_000);
