@@ -95,7 +95,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
    * version, in this order, and none is an error. Its gunicorn binds the port at each restart
    * before its worker fails the import, so a request the kernel gives that listener waits there
    * until it closes and moves to the serving one (tcp_migrate_req): an answer late by up to that
-   * second, which the client's 1 s timeout may count as none. At most 1% of the requests may be.
+   * second, which the client's 1 s timeout may count as none: a few per restart, at most 3 or 1%.
    */
   const expectAnsweredDespiteCrashLoop = (what: string, samples: Sample[], versions: string[]) => {
     expect(samples.length).toBeGreaterThan(MIN_REQUESTS);
@@ -104,7 +104,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
     const late = failures(samples);
     process.stdout.write(`zero-downtime: ${what}: ${late.length} of ${samples.length} requests unanswered within 1 s\n`);
     expect(late.filter(s => s.status !== 0)).toEqual([]);
-    expect(late.length).toBeLessThanOrEqual(Math.ceil(samples.length / 100));
+    expect(late.length).toBeLessThanOrEqual(Math.max(3, Math.ceil(samples.length / 100)));
   };
   /** When the image's `pip install` step was built (seconds since the epoch, as the Engine API says). */
   const pipInstallBuilt = async (r: ApplyResult) => {
