@@ -208,10 +208,12 @@ export class WsgiContainer extends Construct {
     // containers joins it under a name of its own, so old and new can run side by side.
     let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
     let generationSuffix = '';
+    const networksAdvanced = props.networks?.map(name => ({ name }));
     if (startFirst) {
-      if (this.containerName.length > 128 - '-release-'.length - GENERATION_CHARS) {
+      const longest = 128 - '-release-'.length - GENERATION_CHARS;
+      if (this.containerName.length > longest) {
         fail(this, 'containerName', this.containerName, `is too long to name the app and release containers of each deploy (<name>-release-<${GENERATION_CHARS} characters>)`,
-          `use a name of at most ${128 - '-release-'.length - GENERATION_CHARS} characters`);
+          `use a name of at most ${longest} characters`);
       }
       // Pulled only if the engine lacks it (the app's build needs it anyway); kept at destroy, as
       // other images and stacks use it too. The holder ignores later changes of it, so a new base
@@ -229,7 +231,7 @@ export class WsgiContainer extends Construct {
         // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
         memorySwap: 2 * NETWORK_HOLDER_MEMORY_MIB,
         ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
-        networksAdvanced: props.networks?.map(name => ({ name })),
+        networksAdvanced,
         // When the old app container closes its listener, the connections still queued on it move
         // to the new one's instead of being reset (Linux 5.14+).
         sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
@@ -244,7 +246,7 @@ export class WsgiContainer extends Construct {
       // The image a new generation runs must exist before the old generation's is removed.
       props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
     } else {
-      network = { networksAdvanced: props.networks?.map(name => ({ name })) };
+      network = { networksAdvanced };
     }
     const generationLabels = startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [];
     if (release !== undefined) {
