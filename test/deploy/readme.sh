@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source test/toolchain.sh "README deploy"
 export CHECKPOINT_DISABLE=1
+source test/example-leftovers.sh
 rm -f terraform.leaves.tfstate terraform.leaves.tfstate.backup
+remove_example_leftovers leaves-web
 cleanup() { npx cdktf destroy leaves --auto-approve --skip-provider-lock >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 npx cdktf deploy leaves --auto-approve --skip-provider-lock --no-color > /tmp/cdktf-wsgi-readme-deploy.log 2>&1 || { cat /tmp/cdktf-wsgi-readme-deploy.log; exit 1; }

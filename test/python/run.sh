@@ -44,6 +44,7 @@ if ! docker info >/dev/null 2>&1; then
   echo "== deploy of examples/python: skipped (no Docker daemon)"
   exit 0
 fi
+source test/example-leftovers.sh
 cd examples/python
 # One deploy per provider line asked for (.ci/run passes every line the mirror holds).
 for version in ${DOCKER_PROVIDER_VERSIONS:-${DOCKER_PROVIDER_VERSION:-4.6.0}}; do
@@ -53,6 +54,7 @@ for version in ${DOCKER_PROVIDER_VERSIONS:-${DOCKER_PROVIDER_VERSION:-4.6.0}}; d
   eval "$(grep '^export TF_CLI_CONFIG_FILE=' /tmp/cdktf-wsgi-py-toolchain.sh)"
   echo "== deploy of examples/python with the real toolchain (kreuzwerker/docker $version)"
   rm -rf cdktf.out terraform.leaves-py.tfstate terraform.leaves-py.tfstate.backup
+  remove_example_leftovers leaves-py-web
   "$cdktf" synth >/dev/null
   grep -qF "\"version\": \"$version\"" cdktf.out/stacks/leaves-py/cdk.tf.json || { echo "the synthesized stack does not pin kreuzwerker/docker $version"; exit 1; }
   destroy() { "$cdktf" destroy leaves-py --auto-approve --skip-provider-lock --skip-synth >/dev/null 2>&1 || true; }
