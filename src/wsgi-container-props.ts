@@ -219,7 +219,7 @@ export interface WsgiContainerProps {
    *
    * `UpdateOrder.START_FIRST`: the published ports, networks and DNS name belong to a small
    * network-holder container named `containerName`, whose network namespace the app containers
-   * join. The new app container (`<containerName>-<generation>`) starts next to the old one, both
+   * join. The new app container (`<containerName>-<8 random hex>`) starts next to the old one, both
    * listening on the same port (gunicorn's `reuse_port`), and the apply waits until it is healthy
    * before the old one drains and stops; a new version that never turns healthy fails the deploy
    * and leaves the old one serving. The release command runs before the new container starts, while

@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { container, image as dockerImage } from '@cdktf/provider-docker';
-import { Annotations, Aspects, DataResource, Fn, Lazy, TerraformResource, Token } from 'cdktf';
+import { Annotations, Aspects, Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -31,26 +31,11 @@ const NETWORK_HOLDER_SCRIPT = 'import signal, sys; signal.signal(signal.SIGTERM,
 /** The network holder needs a few MiB; the limit keeps a mistake in it from costing more. */
 const NETWORK_HOLDER_MEMORY_MIB = 32;
 
-/** Characters of the generation's ID in an app container's name: `<containerName>-<8 hex>`. */
-const GENERATION_CHARS = 8;
-
-/** The meta-arguments and bookkeeping of a rendered resource, which never replace its object. */
-const NOT_REPLACING = ['name', 'depends_on', 'lifecycle', 'provider', 'count', 'for_each', 'connection', 'provisioner', '//'];
-
 /**
- * What the resources' objects are made of, as Terraform will see it, overrides included. Any
- * change in it replaces the generation, so a container that must be replaced gets a new name, and
- * the new one can exist before the old one goes.
+ * Characters of the random suffix in the name of each app (and release) container of
+ * `UpdateOrder.START_FIRST`: `<containerName>-<8 hex>`.
  */
-function replacementInputs(resources: Array<TerraformResource | undefined>): { [key: string]: unknown } {
-  const inputs: { [key: string]: unknown } = {};
-  for (const resource of resources) {
-    if (!resource) continue;
-    const rendered = resource.toTerraform().resource[resource.terraformResourceType][resource.friendlyUniqueId];
-    inputs[resource.node.id] = Object.fromEntries(Object.entries(rendered).filter(([key]) => !NOT_REPLACING.includes(key)));
-  }
-  return inputs;
-}
+const GENERATION_CHARS = 8;
 
 /**
  * Runs a {@link WsgiImage} as a `docker_container`, hardened by default: non-root, read-only
@@ -84,7 +69,7 @@ export class WsgiContainer extends Construct {
    * The stable name: the app container's with `UpdateOrder.STOP_FIRST`; with
    * `UpdateOrder.START_FIRST`, the network holder's, which owns the published ports, the networks
    * and the DNS name other containers reach the app by, while the app containers are named
-   * `<containerName>-<generation>`.
+   * `<containerName>-<8 random hex>`, a new name for each container created.
    */
   public readonly containerName: string;
 
@@ -240,9 +225,11 @@ export class WsgiContainer extends Construct {
         lifecycle: { ignoreChanges: ['image'] },
       });
       network = { networkMode: `container:${this.networkHolder.id}` };
-      const inputs = Lazy.anyValue({ produce: () => replacementInputs([this.resource, this.releaseResource]) });
-      const generation = new DataResource(this, 'Generation', { triggersReplace: inputs as unknown as { [key: string]: unknown } });
-      generationSuffix = `-${Fn.substr(generation.id, 0, GENERATION_CHARS)}`;
+      // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
+      // so a replacement never waits for the name of the container it replaces. A name tied to the
+      // container's settings would block the retry of a failed or interrupted deploy: the tainted
+      // container keeps the name its replacement, with the same settings, would need.
+      generationSuffix = `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`;
       // The image a new generation runs must exist before the old generation's is removed.
       props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
     } else {
@@ -272,6 +259,7 @@ export class WsgiContainer extends Construct {
         restart: 'no',
         lifecycle: {
           createBeforeDestroy: startFirst ? true : undefined,
+          ignoreChanges: startFirst ? ['name'] : undefined,
           postcondition: [{
             condition: '${self.exit_code == 0}',
             errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
@@ -306,7 +294,7 @@ export class WsgiContainer extends Construct {
         ...generationLabels,
         ...userLabels,
       ],
-      lifecycle: startFirst ? { createBeforeDestroy: true } : undefined,
+      lifecycle: startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
     });
   }
 

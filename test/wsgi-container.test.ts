@@ -36,7 +36,7 @@ describe('WsgiContainer defaults', () => {
   test('documented defaults: name, update order, restart policy, health check, wait', () => {
     expect(web.containerName).toBe('test-web');
     expect(holder!.name).toBe('test-web');
-    expect(res.name).toMatch(/^test-web-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/);
+    expect(res.name).toBe('test-web-${substr(uuid(), 0, 8)}');
     expect(web.updateOrder).toBe(UpdateOrder.START_FIRST);
     expect(res.restart).toBe('unless-stopped');
     expect(holder!.restart).toBe('unless-stopped');
@@ -211,16 +211,12 @@ describe('WsgiContainer options', () => {
     expect(Object.keys(all).sort()).toEqual(['Web', 'Web/NetworkHolder']);
     const app = byPath(all, 'Web');
     expect(app.log_driver).toBe('local');
-    expect(app.name).toBe(`test-web-\${substr(terraform_data.${Object.keys(json.resource.terraform_data)[0]}.id, 0, 8)}`);
-    // An override is part of what names a new generation: it replaces the container, so it must.
-    const generation = Object.values<any>(json.resource.terraform_data)[0];
-    expect(generation.triggers_replace.Resource.log_driver).toBe('local');
+    expect(app.name).toBe('test-web-${substr(uuid(), 0, 8)}');
+    expect(json.resource).not.toHaveProperty('terraform_data');
   });
 });
 
 describe('UpdateOrder.START_FIRST (the default): a network holder and app containers that overlap', () => {
-  const generationOf = (stack: any) => Object.values<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data)[0].triggers_replace;
-
   test('the holder owns the network side, hardened, running Python from the base image, which a new base never replaces', () => {
     const { holder, stack, image } = setup({ publish: [{ hostPort: 8080 }] });
     expect(holder).toEqual({
@@ -244,16 +240,17 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
     expect(holderImage).not.toHaveProperty('build');
   });
 
-  test('app and release containers join the holder, are created before the old ones go, and are named by their generation', () => {
+  test('app and release containers join the holder, are created before the old ones go, and each gets a name of its own, drawn at apply and kept', () => {
     const { all, res, stack } = setup({ releaseCommand: ReleaseCommand.exec(['flask', 'db', 'upgrade']) });
     const release = byPath(all, 'Web/Release');
     for (const r of [res, release]) {
       expect(r.network_mode).toMatch(/^container:\$\{docker_container\.Web_NetworkHolder_[0-9A-F]+\.id\}$/);
-      expect(r.lifecycle).toMatchObject({ create_before_destroy: true });
+      expect(r.lifecycle).toMatchObject({ create_before_destroy: true, ignore_changes: ['name'] });
       expect(r).not.toHaveProperty('networks_advanced');
       expect(r).not.toHaveProperty('ports');
     }
-    expect(release.name).toMatch(/^test-web-release-\$\{substr\(terraform_data\.Web_Generation_[0-9A-F]+\.id, 0, 8\)\}$/);
+    expect(release.name).toBe('test-web-release-${substr(uuid(), 0, 8)}');
+    expect(res.name).toBe('test-web-${substr(uuid(), 0, 8)}');
     expect(release.labels).toEqual([{ label: 'cdktf-wsgi.container', value: 'test-web' }]);
     // The release command is not gunicorn: it gets the app's environment without reuse_port.
     expect(release).not.toHaveProperty('env');
@@ -261,23 +258,13 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
     expect(Object.entries<any>(images).find(([key]) => key.startsWith('Image_'))![1].lifecycle).toEqual({ create_before_destroy: true });
   });
 
-  test('whatever replaces a container replaces the generation, and nothing else does', () => {
-    const base = generationOf(setup().stack);
-    expect(Object.keys(base).sort()).toEqual(['Resource']);
-    expect(base.Resource).not.toHaveProperty('name');
-    expect(base.Resource).not.toHaveProperty('lifecycle');
-    expect(generationOf(setup().stack)).toEqual(base);
-    for (const props of [{ environment: { A: '1' } }, { memoryMiB: 256 }, { healthCheck: HealthCheck.http('/healthz') }, { volumes: [{ containerPath: '/d', volumeName: 'v' }] }]) {
-      expect(generationOf(setup(props).stack)).not.toEqual(base);
+  test('no resource besides the containers decides when they are replaced: the provider\'s own replacement rules do', () => {
+    const json = JSON.parse(Testing.synth(setup({ releaseCommand: ReleaseCommand.exec(['true']) }).stack));
+    expect(json.resource).not.toHaveProperty('terraform_data');
+    expect(Object.keys(json.resource).sort()).toEqual(['docker_container', 'docker_image']);
+    for (const c of Object.values<any>(json.resource.docker_container)) {
+      expect(c.lifecycle ?? {}).not.toHaveProperty('replace_triggered_by');
     }
-    // Ports and networks are the holder's: a change there replaces the holder, and the app with it
-    // through the network_mode reference, which is in the generation.
-    expect(generationOf(setup({ publish: [{ hostPort: 9000 }] }).stack)).toEqual(base);
-    expect(base.Resource.network_mode).toMatch(/^container:\$\{docker_container\.Web_NetworkHolder_/);
-    expect(base.Resource.image).toMatch(/^\$\{docker_image\.Image_[0-9A-F]+\.image_id\}$/);
-    const withRelease = generationOf(setup({ releaseCommand: ReleaseCommand.exec(['true']) }).stack);
-    expect(Object.keys(withRelease).sort()).toEqual(['Release', 'Resource']);
-    expect(withRelease.Release.entrypoint).toEqual(['true']);
   });
 
   test('the user\'s GUNICORN_CMD_ARGS follow the library\'s reuse_port', () => {

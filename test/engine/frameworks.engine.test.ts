@@ -94,10 +94,9 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
     const next = await applyStack(synth(), state);
     state = next;
     const actions = Object.fromEntries(Object.entries(next.actions).map(([k, v]) => [k.split('.')[1], v]));
-    // A new generation (release and app containers) next to the old one; the network holder stays.
+    // New release and app containers next to the old ones; the network holder stays.
     expect(actions).toEqual({
       Image_9D742C96: 'replace',
-      Web_Generation_0AFCF296: 'replace',
       Web_Release_2E46FD6D: 'replace',
       Web_3C8945DB: 'replace',
       Web_NetworkHolder_7ABD2D08: 'unchanged',
@@ -124,7 +123,7 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
     resetTestVolume('djangofail-data');
     // Terraform word-wraps a diagnostic's text, so the message is matched with \s+ between words.
     const failure = /release\s+command\s+of\s+djangofail\/Web\s+\(python3\s+-m\s+django\s+migrate\s+--noinput\s+--no-color\)\s+failed\s+with\s+exit\s+code\s+1\.\s+Its\s+output:\n[\s\S]*RuntimeError: migration 0002 refuses to run/;
-    // App containers of a generation: the network holder alone has the plain name.
+    // App containers: the network holder alone has the plain name.
     const appNames = async () => (await docker.listContainers({ all: true })).flatMap(c => c.Names).filter(n => /^\/djangofail-web-[0-9a-f]{8}$/.test(n));
     let left: ApplyResult | undefined;
     try {
@@ -151,7 +150,6 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
       try {
         expect(short(fixed.actions)).toEqual({
           Image_9D742C96: 'replace',
-          Web_Generation_0AFCF296: 'replace',
           Web_Release_2E46FD6D: 'replace',
           Web_3C8945DB: 'create',
           Web_NetworkHolder_7ABD2D08: 'unchanged',

@@ -5,7 +5,7 @@
  * apply that plan, then read the state back. State lives in a temporary directory of its own, so a
  * later apply of a re-synthesized stack (another directory) plans against the same state.
  */
-import { execFile, execFileSync, spawnSync } from 'child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -197,4 +197,80 @@ export async function destroyStack(result: ApplyResult): Promise<void> {
   // The directory may have been initialised for another state since (a test re-synthesized into it).
   await terraform(result.stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
   await terraform(result.stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
+}
+
+/** What an apply run by {@link applyWatched} did: its exit, every line it printed, and the state it left. */
+export interface WatchedApply {
+  /** Exit code, or null when a signal ended it. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly output: string;
+  /** The state as the apply left it (what the user's next apply starts from). */
+  readonly result: ApplyResult;
+}
+
+/**
+ * Plans, then applies that plan in a child process of its own process group, as a CI job or a
+ * terminal runs it, handing each line it prints to `watch` (with the process group's ID, for
+ * signals). Resolves when the apply ends, however it ends; bounded by `timeoutMs` (then killed).
+ */
+export async function applyWatched(stackDir: string, previous: ApplyResult | undefined,
+  watch: (line: string, processGroup: number) => void = () => undefined, timeoutMs = 900_000): Promise<WatchedApply> {
+  return applyPlan(stackDir, await planStack(stackDir, previous), watch, timeoutMs);
+}
+
+/** Applies a plan saved earlier by {@link planStack}, as {@link applyWatched} does. */
+export async function applyPlan(stackDir: string, plan: { planFile: string; stateFile: string; actions: Record<string, Action>; planText: string },
+  watch: (line: string, processGroup: number) => void = () => undefined, timeoutMs = 900_000): Promise<WatchedApply> {
+  const child = spawn('terraform', ['apply', '-input=false', '-no-color', plan.planFile],
+    { cwd: stackDir, env: terraformEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  let partial = '';
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop()!;
+    lines.forEach(line => watch(line, child.pid!));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const limit = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), timeoutMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(ok => child.on('close', (c, s) => ok([c, s])));
+  clearTimeout(limit);
+  useState(stackDir, plan.stateFile);
+  return {
+    code, signal, output: plainDiagnostics(output),
+    result: { resources: await readState(stackDir), actions: plan.actions, stackDir, stateFile: plan.stateFile, planText: plan.planText },
+  };
+}
+
+/** Sends a signal to a process group; false when none of it is left. */
+export function signalGroup(processGroup: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-processGroup, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Interrupts an apply as a cancelled CI job does: SIGINT to its process group, then SIGKILL if it
+ * has not ended after `graceMs`. Resolves with the signals it had to send.
+ */
+export async function interrupt(processGroup: number, graceMs = 10_000): Promise<NodeJS.Signals[]> {
+  signalGroup(processGroup, 'SIGINT');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 100));
+    if (!signalGroup(processGroup, 0)) return ['SIGINT'];
+  }
+  signalGroup(processGroup, 'SIGKILL');
+  return ['SIGINT', 'SIGKILL'];
+}
+
+/** The state of an earlier result as it is now, read back with `terraform show`. */
+export async function currentState(previous: ApplyResult): Promise<ApplyResult> {
+  useState(previous.stackDir, previous.stateFile);
+  return { ...previous, resources: await readState(previous.stackDir) };
 }

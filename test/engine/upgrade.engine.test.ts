@@ -83,6 +83,10 @@ if (!BOTH_LINES) {
       'docker_container.Web_Release': 'replace',
       'docker_container.Web': 'replace',
       'docker_service.Svc': 'update',
+      // The network holder and what it runs on keep serving the port across the upgrade.
+      'docker_container.Web_NetworkHolder': 'unchanged',
+      'docker_image.Web_NetworkHolderImage': 'unchanged',
+      'terraform_data.Svc_NetworkNamespace': 'unchanged',
     });
     // The build block is a set: Terraform shows the old one going and the new one coming.
     expect(plan.planText).toMatch(/- dockerfile\s+= "assets\/Image\/[0-9a-f]{64}\/Dockerfile"/);

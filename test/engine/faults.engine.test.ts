@@ -1,0 +1,201 @@
+/**
+ * Deploys that are interrupted or hit a fault, on the real engine with the real toolchain. Each case
+ * injects its fault at a controlled point of a `terraform apply` (found by the line Terraform prints
+ * as it starts that step), then runs the user's next apply and checks that:
+ *  1. it converges, with no manual cleanup;
+ *  2. no container, network or volume of ours remains beyond what the state holds;
+ *  3. the app serves the version the state says;
+ *  4. what a named volume held before the fault is intact;
+ * and that a plan after it is empty. docs/reliability.md is the table of these cases.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, TerraformStack } from 'cdktf';
+import { applyStack, ApplyResult, destroyStack, docker, planOnly } from './deployer';
+import { describeEngine, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
+import { removeTestVolume, resetTestVolume } from './labels';
+import { get, waitFor } from './probes';
+import { addDockerProvider } from './provider';
+import { APPS } from './stacks';
+import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
+import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
+
+const PORT = 18120;
+const NAME = 'faults-web';
+const VOLUME = 'cdktf-wsgi-faults-state';
+const PRECIOUS = 'written-before-the-faults';
+
+/** The version route appended to the probe app; an edit rewrites the VERSION line. */
+const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
+
+/** The line Terraform prints when it starts creating the app container (not the holder's, not the release's). */
+const APP_CREATING = /^docker_container\.Web_[0-9A-F]{8}: Creating\.\.\./;
+const IMAGE_CREATING = /^docker_image\.Image_[0-9A-F]{8}: Creating\.\.\./;
+
+describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-src-'));
+  const init = path.join(source, 'app', '__init__.py');
+  let state: ApplyResult | undefined;
+
+  /**
+   * Writes the app at `version`; `importSeconds` makes its import take that long, so the health
+   * wait of its deploy lasts long enough to interrupt.
+   */
+  function setVersion(version: string, importSeconds = 0): void {
+    const text = fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '').replace(/^import time as _t; _t\.sleep\(.*\n/m, '');
+    const delay = importSeconds > 0 ? `import time as _t; _t.sleep(${importSeconds})\n` : '';
+    fs.writeFileSync(init, `VERSION = "${version}"\n${delay}${text}`);
+  }
+
+  /** Synthesizes the stack; into `outdir` when given (a re-synth in place, as `cdktf synth` does). */
+  function synth(outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-out-'))): string {
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'faults');
+    addDockerProvider(stack);
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', writablePaths: ['/data'] });
+    new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
+      image,
+      containerName: NAME,
+      publish: [{ hostPort: PORT }],
+      volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(10), retries: 3 }),
+      waitTimeout: Duration.seconds(60),
+      releaseCommand: ReleaseCommand.exec(['python3', '-c', 'print("release ran")']),
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'faults');
+  }
+
+  const dockerLines = (args: string[]) => execFileSync('docker', args, { encoding: 'utf-8', timeout: 60_000 }).split('\n').filter(Boolean).sort();
+  /** Every container, network and volume of ours on the engine, by name. */
+  const ours = () => ({
+    containers: dockerLines(['ps', '-a', '--filter', `label=${TEST_LABEL}`, '--format', '{{.Names}}']),
+    networks: dockerLines(['network', 'ls', '--filter', `label=${TEST_LABEL}`, '--format', '{{.Name}}']),
+    volumes: dockerLines(['volume', 'ls', '--filter', `label=${TEST_LABEL}`, '--format', '{{.Name}}']),
+  });
+  const inState = (r: ApplyResult) => r.resources.filter(x => x.type === 'docker_container').map(x => String(x.attrs.name)).sort();
+  /** The app containers running now (one, or two while a deploy overlaps them). */
+  const appContainers = () => dockerLines(['ps', '-a', '--filter', `label=${WsgiContainer.CONTAINER_LABEL}=${NAME}`, '--filter', `name=^${NAME}-[0-9a-f]{8}$`, '--format', '{{.Names}}']);
+
+  /** The user's next apply after a fault, and the four checks; returns its state. */
+  async function expectConvergesTo(version: string, from: ApplyResult): Promise<ApplyResult> {
+    const next = await applyStack(synth(), from);
+    expect(ours()).toEqual({ containers: inState(next), networks: [], volumes: [VOLUME] });
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: version });
+    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });
+    expect((await planOnly(synth(), next)).planText).toMatch(/No changes\./);
+    return next;
+  }
+
+  /** Runs an apply, interrupting it (SIGINT, then SIGKILL after 10 s) once `ready` says so after the line `at`. */
+  async function applyInterrupted(at: RegExp, ready: () => Promise<boolean> = async () => true): Promise<WatchedApply & { signals: string[] }> {
+    let signals: Promise<string[]> | undefined;
+    const run = await applyWatched(synth(), state, (line, group) => {
+      if (signals === undefined && at.test(line)) {
+        signals = waitFor('the moment to interrupt', ready, 60_000).then(() => interrupt(group));
+      }
+    });
+    expect(signals).toBeDefined();
+    const sent = await signals!;
+    process.stdout.write(`faults: interrupted at ${at.source} with ${sent.join(', then ')}; terraform exited ${run.code ?? run.signal}\n`);
+    return { ...run, signals: sent };
+  }
+
+  beforeAll(async () => {
+    prepareEngine();
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.appendFileSync(init, VERSION_ROUTE);
+    setVersion('v1');
+    resetTestVolume(VOLUME);
+    state = await applyStack(synth());
+    expect(await get(PORT, `/api/state/write/${PRECIOUS}`)).toEqual({ status: 200, body: 'written' });
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
+  }, 600_000);
+
+  afterAll(async () => {
+    if (state) await destroyStack(await currentState(state));
+    removeTestVolume(VOLUME);
+  }, 300_000);
+
+  test('terraform apply interrupted during the image build: the old version serves on, and the next apply converges', async () => {
+    // A dependency edit, so the build runs pip for seconds rather than copying one file.
+    fs.appendFileSync(path.join(source, 'requirements.txt'), `\n# edited ${Date.now()}\n`);
+    setVersion('v2');
+    const run = await applyInterrupted(IMAGE_CREATING);
+    expect(run.code).not.toBe(0);
+    expect(run.output).not.toMatch(/docker_container\.Web_[0-9A-F]{8}: Creating/);
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
+    state = await expectConvergesTo('v2', run.result);
+  }, 900_000);
+
+  test('terraform apply interrupted while the new container waits to be healthy: the old version serves on, and the next apply converges', async () => {
+    setVersion('v3', 4);
+    const before = appContainers();
+    const run = await applyInterrupted(APP_CREATING, async () => appContainers().length > before.length);
+    expect(run.code).not.toBe(0);
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v2' });
+    state = await expectConvergesTo('v3', run.result);
+  }, 900_000);
+
+  test('the new container\'s gunicorn killed during the health wait: Docker restarts it, and the deploy completes', async () => {
+    setVersion('v4', 4);
+    const before = appContainers();
+    let killed: Promise<string> | undefined;
+    const run = await applyWatched(synth(), state, line => {
+      if (killed === undefined && APP_CREATING.test(line)) {
+        killed = (async () => {
+          let fresh = '';
+          await waitFor('the new app container to run', async () => {
+            fresh = appContainers().find(n => !before.includes(n)) ?? '';
+            return fresh !== '' && (await docker.getContainer(fresh).inspect()).State.Pid > 0;
+          }, 60_000);
+          execFileSync('kill', ['-9', String((await docker.getContainer(fresh).inspect()).State.Pid)]);
+          return fresh;
+        })();
+      }
+    });
+    const fresh = await killed!;
+    expect(run.code).toBe(0);
+    expect((await docker.getContainer(fresh).inspect()).RestartCount).toBeGreaterThanOrEqual(1);
+    state = await expectConvergesTo('v4', run.result);
+  }, 900_000);
+
+  test('a second apply while the first holds the state lock fails clearly and changes nothing; the first completes', async () => {
+    setVersion('v5', 4);
+    let second: Promise<{ error?: any; before: string[]; after: string[] }> | undefined;
+    const first = await applyWatched(synth(), state, line => {
+      if (second === undefined && APP_CREATING.test(line)) {
+        second = (async () => {
+          const before = ours().containers;
+          const error = await applyStack(synth(), state).then(() => undefined, e => e);
+          return { error, before, after: ours().containers };
+        })();
+      }
+    });
+    const { error, before, after } = await second!;
+    expect(error?.message).toMatch(/Error acquiring the state lock/);
+    // The second one made no container: every one there after it was there before it or is the first apply's.
+    expect(after.filter(n => !before.includes(n) && !inState(first.result).includes(n))).toEqual([]);
+    expect(first.code).toBe(0);
+    state = await expectConvergesTo('v5', first.result);
+  }, 900_000);
+
+  test('a saved plan applied after the source changed deploys what was reviewed, never the unreviewed change', async () => {
+    setVersion('v6');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-saved-'));
+    const stackDir = synth(outdir);
+    const reviewed = await planStack(stackDir, state);
+    // The source changes and the stack is synthesized again in the same place, as `cdktf synth` does.
+    setVersion('v7');
+    expect(synth(outdir)).toBe(stackDir);
+    const run = await applyPlan(stackDir, reviewed);
+    process.stdout.write(`faults: the saved plan's apply exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
+    const served = await get(PORT, '/api/version');
+    expect(served.body).not.toBe('v7');
+    expect(run.code === 0 ? served.body : 'refused').toBe(run.code === 0 ? 'v6' : 'refused');
+    state = await expectConvergesTo('v7', run.result);
+  }, 900_000);
+});
