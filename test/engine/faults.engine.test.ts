@@ -14,13 +14,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker, planOnly } from './deployer';
+import { restartDockerd } from './dockerd';
 import { describeEngine, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
 import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
-import { Duration, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
+import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18120;
 const NAME = 'faults-web';
@@ -197,5 +198,110 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     expect(served.body).not.toBe('v7');
     expect(run.code === 0 ? served.body : 'refused').toBe(run.code === 0 ? 'v6' : 'refused');
     state = await expectConvergesTo('v7', run.result);
+  }, 900_000);
+
+  /** Waits until the app answers on its published port again, and its app container is healthy. */
+  async function waitUntilServing(): Promise<void> {
+    await waitFor('the app to answer again', async () => (await get(PORT, '/api/version').catch(() => ({ status: 0 }))).status === 200, 180_000);
+    await waitFor('the app container to be healthy', async () => {
+      const apps = appContainers();
+      return apps.length === 1 && (await docker.getContainer(apps[0]).inspect()).State.Health?.Status === 'healthy';
+    }, 180_000);
+  }
+
+  test('dockerd restarted while the app runs: the restart policy brings the holder and the app back, healthy, and nothing is left to deploy', async () => {
+    const away = await restartDockerd();
+    await waitUntilServing();
+    process.stdout.write(`faults: dockerd restarted in ${away} ms; the app answered again\n`);
+    expect(ours()).toEqual({ containers: inState(state!), networks: [], volumes: [VOLUME] });
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v7' });
+    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });
+    expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+  }, 900_000);
+
+  test('dockerd restarted during an apply: the old version comes back serving, and the next apply converges', async () => {
+    setVersion('v8', 4);
+    const before = appContainers();
+    let restarted: Promise<number> | undefined;
+    const run = await applyWatched(synth(), state, line => {
+      if (restarted === undefined && APP_CREATING.test(line)) {
+        restarted = waitFor('the new app container', async () => appContainers().length > before.length, 60_000).then(() => restartDockerd());
+      }
+    });
+    const away = await restarted!;
+    process.stdout.write(`faults: dockerd restarted during the apply (${away} ms); terraform exited ${run.code}\n`);
+    await waitFor('the app to answer again', async () => (await get(PORT, '/api/version').catch(() => ({ status: 0 }))).status === 200, 180_000);
+    state = await expectConvergesTo('v8', run.result);
+  }, 900_000);
+});
+
+describeEngine('a WsgiService push that meets a stopped registry, on a real Docker engine', () => {
+  const SERVICE_PORT = 18121;
+  const SERVICE = 'faults-svc';
+  const REGISTRY = '127.0.0.1:5000';
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-svc-src-'));
+  const init = path.join(source, 'app', '__init__.py');
+  let state: ApplyResult | undefined;
+
+  function synth(version: string): string {
+    fs.writeFileSync(init, `VERSION = "${version}"\n${fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '')}`);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-svc-out-'));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'faults-svc');
+    addDockerProvider(stack, { registryAuth: [{ address: `http://${REGISTRY}`, authDisabled: true }] });
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', repository: `${REGISTRY}/cdktf-wsgi-test/faults` });
+    new WsgiService(stack, 'Web', {
+      labels: TEST_LABELS,
+      image,
+      serviceName: SERVICE,
+      pushToRegistry: true,
+      mode: ServiceMode.replicated(1),
+      publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'faults-svc');
+  }
+
+  const upScript = path.join(__dirname, 'swarm', 'up.sh');
+  const serviceImage = () => execFileSync('docker', ['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', SERVICE], { encoding: 'utf-8' }).trim();
+  const stopRegistry = () => execFileSync('pkill', ['-f', 'docker-registry serve'], { stdio: 'ignore' });
+
+  beforeAll(async () => {
+    prepareEngine();
+    execFileSync('bash', [upScript], { stdio: 'inherit', timeout: 120_000 });
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.appendFileSync(init, VERSION_ROUTE);
+    state = await applyStack(synth('s1'));
+    await waitFor('s1 served', async () => (await get(SERVICE_PORT, '/api/version').catch(() => ({ body: '' }))).body === 's1', 120_000);
+  }, 600_000);
+
+  afterAll(async () => {
+    // The registry back for the suites after this one (up.sh starts what does not answer).
+    execFileSync('bash', [upScript], { stdio: 'inherit', timeout: 120_000 });
+    if (state) await destroyStack(await currentState(state));
+  }, 300_000);
+
+  test('the apply fails naming the push, the service keeps the old image and serves, and the next apply converges', async () => {
+    const before = serviceImage();
+    let stopped = false;
+    const run = await applyWatched(synth('s2'), state, line => {
+      if (!stopped && /^docker_registry_image\.Image_Registry_[0-9A-F]{8}: Creating\.\.\./.test(line)) {
+        stopped = true;
+        stopRegistry();
+      }
+    });
+    expect(stopped).toBe(true);
+    process.stdout.write(`faults: the push with the registry stopped: terraform exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/Error: [\s\S]*docker_registry_image\.Image_Registry_[0-9A-F]{8}/);
+    expect(serviceImage()).toBe(before);
+    expect(await get(SERVICE_PORT, '/api/version')).toEqual({ status: 200, body: 's1' });
+
+    execFileSync('bash', [upScript], { stdio: 'inherit', timeout: 120_000 });
+    state = await applyStack(synth('s2'), run.result);
+    expect(serviceImage()).not.toBe(before);
+    await waitFor('s2 served', async () => (await get(SERVICE_PORT, '/api/version').catch(() => ({ body: '' }))).body === 's2', 120_000);
+    expect((await planOnly(synth('s2'), state)).planText).toMatch(/No changes\./);
   }, 900_000);
 });
