@@ -232,6 +232,11 @@ export class WsgiContainer extends Construct {
       generationSuffix = `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`;
       // The image a new generation runs must exist before the old generation's is removed.
       props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
+      // After a deploy that failed half-way (its old containers and image left deposed in the state),
+      // Terraform 1.11 may remove the old image while the old app container is still being removed;
+      // Docker then refuses to remove an image a container uses, and the retry fails. Forced, the
+      // removal untags it instead, and the retry goes through (docs/reliability.md).
+      props.image.resource.forceRemove = true;
     } else {
       network = { networksAdvanced };
     }

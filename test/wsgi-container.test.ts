@@ -255,7 +255,10 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
     // The release command is not gunicorn: it gets the app's environment without reuse_port.
     expect(release).not.toHaveProperty('env');
     const images = JSON.parse(Testing.synth(stack)).resource.docker_image;
-    expect(Object.entries<any>(images).find(([key]) => key.startsWith('Image_'))![1].lifecycle).toEqual({ create_before_destroy: true });
+    const appImage = Object.entries<any>(images).find(([key]) => key.startsWith('Image_'))![1];
+    expect(appImage.lifecycle).toEqual({ create_before_destroy: true });
+    // An old image left by a failed deploy is removed even while its container is still going.
+    expect(appImage.force_remove).toBe(true);
   });
 
   test('no resource besides the containers decides when they are replaced: the provider\'s own replacement rules do', () => {

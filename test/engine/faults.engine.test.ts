@@ -20,7 +20,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
-import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
+import { applyPlan, applyWatched, currentState, interrupt, planStack, terraformEnv, WatchedApply } from './terraform';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18120;
@@ -83,7 +83,15 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
 
   /** The user's next apply after a fault, and the four checks; returns its state. */
   async function expectConvergesTo(version: string, from: ApplyResult): Promise<ApplyResult> {
-    const next = await applyStack(synth(), from);
+    if (process.env.FAULTS_DEBUG) {
+      process.stdout.write(execFileSync('docker', ['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.Image}} {{.Status}}'], { encoding: 'utf-8' }));
+      process.stdout.write(execFileSync('docker', ['images', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'], { encoding: 'utf-8' }));
+      process.stdout.write(execFileSync('terraform', ['show', '-no-color'], { cwd: from.stackDir, encoding: 'utf-8', env: terraformEnv() }).split('\n').filter(l => /^#|deposed|image|name /.test(l)).join('\n'));
+    }
+    const next = await applyStack(synth(), from).catch(e => {
+      if (process.env.FAULTS_DEBUG) process.stdout.write(`APPLY OUTPUT\n${e.stdout}\n`);
+      throw e;
+    });
     expect(ours()).toEqual({ containers: inState(next), networks: [], volumes: [VOLUME] });
     expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: version });
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });
