@@ -6,19 +6,11 @@
  */
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
+import { daemonAnswers } from './engine';
 import { waitFor } from './wait';
 
 const PID_FILE = '/var/run/docker.pid';
 const LOG = '/var/log/cdktf-wsgi-dockerd.log';
-
-function daemonAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function alive(pid: number): boolean {
   try {

@@ -6,7 +6,8 @@ import { removeLabelledContainers } from './labels';
 
 export { TEST_LABEL, TEST_LABELS } from './labels';
 
-function daemonAnswers(): boolean {
+/** Whether a Docker daemon answers `docker info`. */
+export function daemonAnswers(): boolean {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 });
     return true;

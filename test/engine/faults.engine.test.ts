@@ -19,8 +19,8 @@ import { describeEngine, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
-import { applyPlan, applyWatched, currentState, interrupt, planStack, terraformEnv, WatchedApply } from './terraform';
+import { APPS, VERSION_ROUTE } from './stacks';
+import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18120;
@@ -28,8 +28,6 @@ const NAME = 'faults-web';
 const VOLUME = 'cdktf-wsgi-faults-state';
 const PRECIOUS = 'written-before-the-faults';
 
-/** The version route appended to the probe app; an edit rewrites the VERSION line. */
-const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
 
 /** The line Terraform prints when it starts creating the app container (not the holder's, not the release's). */
 const APP_CREATING = /^docker_container\.Web_[0-9A-F]{8}: Creating\.\.\./;
@@ -83,15 +81,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
 
   /** The user's next apply after a fault, and the four checks; returns its state. */
   async function expectConvergesTo(version: string, from: ApplyResult): Promise<ApplyResult> {
-    if (process.env.FAULTS_DEBUG) {
-      process.stdout.write(execFileSync('docker', ['ps', '-a', '--format', '{{.ID}} {{.Names}} {{.Image}} {{.Status}}'], { encoding: 'utf-8' }));
-      process.stdout.write(execFileSync('docker', ['images', '--format', '{{.ID}} {{.Repository}}:{{.Tag}}'], { encoding: 'utf-8' }));
-      process.stdout.write(execFileSync('terraform', ['show', '-no-color'], { cwd: from.stackDir, encoding: 'utf-8', env: terraformEnv() }).split('\n').filter(l => /^#|deposed|image|name /.test(l)).join('\n'));
-    }
-    const next = await applyStack(synth(), from).catch(e => {
-      if (process.env.FAULTS_DEBUG) process.stdout.write(`APPLY OUTPUT\n${e.stdout}\n`);
-      throw e;
-    });
+    const next = await applyStack(synth(), from);
     expect(ours()).toEqual({ containers: inState(next), networks: [], volumes: [VOLUME] });
     expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: version });
     expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });

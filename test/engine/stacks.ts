@@ -10,6 +10,9 @@ import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '..
 
 export const APPS = path.join(__dirname, 'apps');
 
+/** A route the rollout suites append to the probe app: it answers the `VERSION` an edit sets. */
+export const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
+
 export interface Deployed {
   readonly result: ApplyResult;
   readonly containerId: string;

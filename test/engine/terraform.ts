@@ -239,7 +239,9 @@ export async function applyPlan(stackDir: string, plan: { planFile: string; stat
   clearTimeout(limit);
   useState(stackDir, plan.stateFile);
   return {
-    code, signal, output: plainDiagnostics(output),
+    code,
+    signal,
+    output: plainDiagnostics(output),
     result: { resources: await readState(stackDir), actions: plan.actions, stackDir, stateFile: plan.stateFile, planText: plan.planText },
   };
 }

@@ -16,7 +16,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { failures, poll, Sample } from './poller';
 import { get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
+import { APPS, VERSION_ROUTE } from './stacks';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18087;
@@ -25,8 +25,7 @@ const VOLUME = 'cdktf-wsgi-zero-downtime-state';
 /** Fewer answers than this during an apply would mean the client was not really polling. */
 const MIN_REQUESTS = 20;
 
-/** The version route appended to the probe app, and the line an edit rewrites. */
-const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
+/** The line an edit rewrites. */
 const versionLine = (v: string) => `VERSION = "${v}"\n`;
 
 /**
