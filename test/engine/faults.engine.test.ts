@@ -15,7 +15,7 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker, planOnly } from './deployer';
 import { restartDockerd } from './dockerd';
-import { describeEngine, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
+import { describeEngine, ensureBaseImage, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
@@ -301,5 +301,93 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
     expect(serviceImage()).not.toBe(before);
     await waitFor('s2 served', async () => (await get(SERVICE_PORT, '/api/version').catch(() => ({ body: '' }))).body === 's2', 120_000);
     expect((await planOnly(synth('s2'), state)).planText).toMatch(/No changes\./);
+  }, 900_000);
+});
+
+describeEngine('a build that fills the disk, on a Docker engine of the suite\'s own with a small data root', () => {
+  // test/engine/small-disk/up.sh: a daemon in a namespace of its own, its data root a tmpfs.
+  const SOCKET = 'unix:///run/cdktf-wsgi-small-disk.sock';
+  const DATA_ROOT = '/var/lib/cdktf-wsgi-small-disk';
+  const FILLER = path.join(DATA_ROOT, 'filler');
+  const NAMESPACE = '/var/run/netns/cdktf-wsgi-small-disk';
+  const SMALL_PORT = 18122;
+  const SMALL_NAME = 'small-disk-web';
+  const SMALL_VOLUME = 'cdktf-wsgi-small-disk-state';
+  const source = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-disk-src-'));
+  const init = path.join(source, 'app', '__init__.py');
+  const smallEnv = { ...process.env, DOCKER_HOST: SOCKET };
+  let state: ApplyResult | undefined;
+  let userDockerHost: string | undefined;
+
+  function synth(version: string): string {
+    fs.writeFileSync(init, `VERSION = "${version}"\n${fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '')}`);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-disk-out-'));
+    const app = new App({ outdir, stackTraces: false });
+    const stack = new TerraformStack(app, 'faults-disk');
+    // The engine is the one DOCKER_HOST names, as a user points Terraform at another daemon. (4.x
+    // builds through buildx on the Docker CLI's endpoint, which follows DOCKER_HOST but not the
+    // provider's `host`: docs/providers.md.)
+    addDockerProvider(stack);
+    const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source, entrypoint: 'manager:app', writablePaths: ['/data'] });
+    new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS,
+      image,
+      containerName: SMALL_NAME,
+      publish: [{ hostPort: SMALL_PORT }],
+      volumes: [{ volumeName: SMALL_VOLUME, containerPath: '/data' }],
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), retries: 3 }),
+    });
+    app.synth();
+    return path.join(outdir, 'stacks', 'faults-disk');
+  }
+
+  const small = (args: string[]) => execFileSync('docker', args, { encoding: 'utf-8', env: smallEnv, timeout: 120_000 });
+  /** A request from inside the engine's own namespace, where its published ports are. */
+  const getThere = (urlPath: string) => execFileSync('nsenter', [`--net=${NAMESPACE}`, 'curl', '-s', '--max-time', '5', `http://127.0.0.1:${SMALL_PORT}${urlPath}`], { encoding: 'utf-8' });
+  const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+  const freeBytes = () => Number(execFileSync('df', ['-B1', '--output=avail', DATA_ROOT], { encoding: 'utf-8' }).split('\n')[1].trim());
+
+  beforeAll(async () => {
+    ensureBaseImage();
+    execFileSync('bash', [path.join(__dirname, 'small-disk', 'up.sh')], { stdio: 'inherit', timeout: 300_000 });
+    userDockerHost = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = SOCKET;
+    fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
+    fs.appendFileSync(init, VERSION_ROUTE);
+    small(['volume', 'create', '--label', `${TEST_LABEL}=engine`, SMALL_VOLUME]);
+    state = await applyStack(synth('d1'));
+    expect(getThere(`/api/state/write/${PRECIOUS}`)).toBe('written');
+  }, 600_000);
+
+  afterAll(async () => {
+    fs.rmSync(FILLER, { force: true });
+    try {
+      if (state) await destroyStack(await currentState(state));
+    } finally {
+      if (userDockerHost === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = userDockerHost;
+      execFileSync('bash', [path.join(__dirname, 'small-disk', 'down.sh')], { stdio: 'inherit', timeout: 300_000 });
+    }
+  }, 600_000);
+
+  test('the build fails on the full disk and says which step, the old version serves on, and once there is room the next apply converges', async () => {
+    // All but 2 MiB taken: the dependency layer (pip) cannot be written.
+    execFileSync('fallocate', ['-l', String(freeBytes() - 2 * 1024 * 1024), FILLER]);
+    fs.appendFileSync(path.join(source, 'requirements.txt'), `\n# edited ${Date.now()}\n`);
+    const run = await applyWatched(synth('d2'), state);
+    process.stdout.write(`faults: the build on a full disk: terraform exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
+    expect(run.code).not.toBe(0);
+    expect(run.output).toMatch(/Error: Error running (buildx|legacy) build: failed to solve[\s\S]*pip install/);
+    expect(run.output).not.toMatch(/docker_container\.Web_[0-9A-F]{8}: Creating/);
+    expect(getThere('/api/version')).toBe('d1');
+
+    fs.rmSync(FILLER);
+    state = await applyStack(synth('d2'), run.result);
+    expect(getThere('/api/version')).toBe('d2');
+    expect(getThere('/api/state')).toBe(PRECIOUS);
+    const inStateNames = state.resources.filter(r => r.type === 'docker_container').map(r => String(r.attrs.name)).sort();
+    expect(lines(small(['ps', '-a', '--filter', `label=${TEST_LABEL}`, '--format', '{{.Names}}']))).toEqual(inStateNames);
+    expect(lines(small(['volume', 'ls', '--filter', `label=${TEST_LABEL}`, '--format', '{{.Name}}']))).toEqual([SMALL_VOLUME]);
+    expect((await planOnly(synth('d2'), state)).planText).toMatch(/No changes\./);
   }, 900_000);
 });
