@@ -261,7 +261,8 @@ def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
     assert holder["name"] == web.container_name == "py-web"
     assert holder["sysctls"] == {"net.ipv4.tcp_migrate_req": "1"}
     assert app_container["network_mode"] == "container:${docker_container.%s.id}" % web.network_holder.friendly_unique_id
-    assert app_container["lifecycle"] == {"create_before_destroy": True}
+    assert app_container["lifecycle"] == {"create_before_destroy": True, "ignore_changes": ["name"]}
+    assert app_container["name"] == "py-web-${substr(uuid(), 0, 8)}"
     assert "GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123" in app_container["env"]
     assert containers[plain.resource.friendly_unique_id]["name"] == "plain"
     service = tf["resource"]["docker_service"][svc.resource.friendly_unique_id]

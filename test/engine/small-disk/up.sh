@@ -4,8 +4,8 @@
 # what is left makes the next build fail on "no space left on device" without touching the
 # machine's own disk. It runs in a network namespace of its own (its bridge and iptables rules stay
 # there; the suite reaches its published ports only from inside that namespace), on its own socket,
-# with the offline base image loaded from the main engine. Idempotent: whatever already runs is
-# reused, and a filler left by an interrupted run is removed.
+# with the offline base image loaded from the main engine. Every start is a fresh engine: what an
+# interrupted run left (its daemon, containers, volumes, a filler file) goes first (down.sh).
 set -euo pipefail
 
 NS=cdktf-wsgi-small-disk
@@ -16,11 +16,11 @@ SIZE_MIB=${SMALL_DISK_MIB:-1200}
 BASE=cdktf-wsgi-test/python-offline:3.11
 
 command -v nsenter >/dev/null || { echo "small-disk: nsenter is missing" >&2; exit 1; }
+bash "$(dirname "$0")/down.sh" >/dev/null
 ip netns list | grep -qw "$NS" || ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
 mkdir -p "$ROOT" "$EXEC"
 mountpoint -q "$ROOT" || mount -t tmpfs -o "size=${SIZE_MIB}m" tmpfs "$ROOT"
-rm -f "$ROOT/filler"
 
 if ! docker -H "$SOCK" info >/dev/null 2>&1; then
   rm -f "$EXEC/dockerd.pid"
