@@ -19,7 +19,7 @@ import { describeEngine, ensureBaseImage, prepareEngine, TEST_LABEL, TEST_LABELS
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS, VERSION_ROUTE } from './stacks';
+import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
 import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
@@ -43,9 +43,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
    * wait of its deploy lasts long enough to interrupt.
    */
   function setVersion(version: string, importSeconds = 0): void {
-    const text = fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '').replace(/^import time as _t; _t\.sleep\(.*\n/m, '');
-    const delay = importSeconds > 0 ? `import time as _t; _t.sleep(${importSeconds})\n` : '';
-    fs.writeFileSync(init, `VERSION = "${version}"\n${delay}${text}`);
+    setAppVersion(init, version, importSeconds > 0 ? [`import time; time.sleep(${importSeconds})`] : []);
   }
 
   /** Synthesizes the stack; into `outdir` when given (a re-synth in place, as `cdktf synth` does). */
@@ -242,7 +240,7 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
   let state: ApplyResult | undefined;
 
   function synth(version: string): string {
-    fs.writeFileSync(init, `VERSION = "${version}"\n${fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '')}`);
+    setAppVersion(init, version);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-svc-out-'));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'faults-svc');
@@ -320,7 +318,7 @@ describeEngine('a build that fills the disk, on a Docker engine of the suite\'s 
   let userDockerHost: string | undefined;
 
   function synth(version: string): string {
-    fs.writeFileSync(init, `VERSION = "${version}"\n${fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '')}`);
+    setAppVersion(init, version);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-disk-out-'));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'faults-disk');

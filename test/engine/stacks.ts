@@ -13,6 +13,18 @@ export const APPS = path.join(__dirname, 'apps');
 /** A route the rollout suites append to the probe app: it answers the `VERSION` an edit sets. */
 export const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
 
+/** Ends every line {@link setAppVersion} writes, so the next call finds and replaces them. */
+const SET_BY_TEST = '  # set by the test';
+
+/**
+ * Puts `VERSION = "<version>"` at the top of an app module, followed by `prelude` (a slow or a
+ * failing import, say); whatever an earlier call put there goes.
+ */
+export function setAppVersion(moduleFile: string, version: string, prelude: string[] = []): void {
+  const body = fs.readFileSync(moduleFile, 'utf-8').split('\n').filter(line => !line.endsWith(SET_BY_TEST));
+  fs.writeFileSync(moduleFile, [`VERSION = "${version}"`, ...prelude].map(line => line + SET_BY_TEST).concat(body).join('\n'));
+}
+
 export interface Deployed {
   readonly result: ApplyResult;
   readonly containerId: string;

@@ -16,7 +16,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { failures, poll, Sample } from './poller';
 import { get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS, VERSION_ROUTE } from './stacks';
+import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18087;
@@ -25,8 +25,6 @@ const VOLUME = 'cdktf-wsgi-zero-downtime-state';
 /** Fewer answers than this during an apply would mean the client was not really polling. */
 const MIN_REQUESTS = 20;
 
-/** The line an edit rewrites. */
-const versionLine = (v: string) => `VERSION = "${v}"\n`;
 
 /**
  * The release command asks the app, from inside the holder's network namespace, which version
@@ -41,9 +39,8 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
   const init = path.join(source, 'app', '__init__.py');
   let state: ApplyResult | undefined;
 
-  function setVersion(v: string, extra = ''): void {
-    const text = fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, '');
-    fs.writeFileSync(init, versionLine(v) + text.replace(/^import no_such_module_in_this_image\n/m, '') + extra);
+  function setVersion(v: string, prelude: string[] = []): void {
+    setAppVersion(init, v, prelude);
   }
 
   function synth(): string {
@@ -162,7 +159,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
   }, 600_000);
 
   test('a version whose import fails never replaces the old one, which keeps answering, and the deploy fails on the health check', async () => {
-    setVersion('v4', 'import no_such_module_in_this_image\n');
+    setVersion('v4', ['import no_such_module_in_this_image']);
     const run = await deployPolled(() => applyKeepingFailure(synth(), state));
     expect(run.error?.message).toMatch(/container failed to be in healthy state/);
     expect(run.error.message).toMatch(/docker_container\.Web_/);
@@ -195,7 +192,7 @@ describeEngine('zero-downtime Swarm updates in the node\'s network namespace (Pu
   let state: ApplyResult | undefined;
 
   function synth(version: string): string {
-    fs.writeFileSync(init, versionLine(version) + fs.readFileSync(init, 'utf-8').replace(/^VERSION = .*\n/m, ''));
+    setAppVersion(init, version);
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'zero-downtime-svc-out-'));
     const app = new App({ outdir, stackTraces: false });
     const stack = new TerraformStack(app, 'zero-downtime-svc');
