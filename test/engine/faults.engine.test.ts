@@ -205,14 +205,43 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     }, 180_000);
   }
 
-  test('dockerd restarted while the app runs: the restart policy brings the holder and the app back, healthy, and nothing is left to deploy', async () => {
+  const running = async (name: string) => (await docker.getContainer(name).inspect().catch(() => undefined))?.State.Running === true;
+  /** What Docker says of the app container: why its last start failed, if it did. */
+  const startError = async (name: string) => (await docker.getContainer(name).inspect()).State.Error ?? '';
+  const NOT_STARTED_BEFORE_HOLDER = /cannot join network of a non running container/;
+
+  test('dockerd restarted while the app runs: the holder comes back, and the app too, or, where the daemon started it before its holder, the next apply brings it back', async () => {
+    const [app] = appContainers();
     const away = await restartDockerd();
-    await waitUntilServing();
-    process.stdout.write(`faults: dockerd restarted in ${away} ms; the app answered again\n`);
-    expect(ours()).toEqual({ containers: inState(state!), networks: [], volumes: [VOLUME] });
-    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v7' });
-    expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });
-    expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+    await waitFor('the network holder to run again', async () => running(NAME), 120_000);
+    // The daemon starts the containers of restart policies in parallel, without ordering one that
+    // joins another's network after it (moby/moby#50326): the app then fails to start, and stays
+    // exited. Either way round, nothing is lost, and the next apply recovers (docs/reliability.md).
+    await waitFor('the app to answer again, or to have failed its start', async () =>
+      (await get(PORT, '/api/version').catch(() => ({ status: 0 }))).status === 200 || NOT_STARTED_BEFORE_HOLDER.test(await startError(app)), 180_000);
+    const raced = !(await running(app));
+    process.stdout.write(`faults: dockerd restarted in ${away} ms; ${raced ? `the daemon started the app before its holder: ${await startError(app)}` : 'the app answered again'}\n`);
+    if (raced) {
+      expect(await startError(app)).toMatch(NOT_STARTED_BEFORE_HOLDER);
+      state = await expectConvergesTo('v7', state!);
+    } else {
+      await waitUntilServing();
+      expect(ours()).toEqual({ containers: inState(state!), networks: [], volumes: [VOLUME] });
+      expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v7' });
+      expect(await get(PORT, '/api/state')).toEqual({ status: 200, body: PRECIOUS });
+      expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+    }
+  }, 900_000);
+
+  test('the app left exited by a start before its holder\'s (the daemon-restart race, made to happen): the next apply brings it back, serving, with its data', async () => {
+    const [app] = appContainers();
+    // The state the race leaves: the holder running, the app exited with the daemon's start error.
+    execFileSync('docker', ['stop', app, NAME], { stdio: 'ignore', timeout: 120_000 });
+    expect(() => execFileSync('docker', ['start', app], { stdio: 'pipe', timeout: 60_000 })).toThrow(NOT_STARTED_BEFORE_HOLDER);
+    execFileSync('docker', ['start', NAME], { stdio: 'ignore', timeout: 60_000 });
+    expect(await startError(app)).toMatch(NOT_STARTED_BEFORE_HOLDER);
+    expect((await get(PORT, '/api/version').catch(() => ({ status: 0, body: '' }))).status).not.toBe(200);
+    state = await expectConvergesTo('v7', state!);
   }, 900_000);
 
   test('dockerd restarted during an apply: the old version comes back serving, and the next apply converges', async () => {
