@@ -233,14 +233,31 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     }
   }, 900_000);
 
-  test('the app left exited by a start before its holder\'s (the daemon-restart race, made to happen): the next apply brings it back, serving, with its data', async () => {
+  /** Leaves what the daemon-restart race leaves: the holder running, the app exited with the daemon's start error. */
+  async function raceAppBeforeHolder(): Promise<string> {
     const [app] = appContainers();
-    // The state the race leaves: the holder running, the app exited with the daemon's start error.
     execFileSync('docker', ['stop', app, NAME], { stdio: 'ignore', timeout: 120_000 });
     expect(() => execFileSync('docker', ['start', app], { stdio: 'pipe', timeout: 60_000 })).toThrow(NOT_STARTED_BEFORE_HOLDER);
     execFileSync('docker', ['start', NAME], { stdio: 'ignore', timeout: 60_000 });
     expect(await startError(app)).toMatch(NOT_STARTED_BEFORE_HOLDER);
     expect((await get(PORT, '/api/version').catch(() => ({ status: 0, body: '' }))).status).not.toBe(200);
+    return app;
+  }
+
+  test('the app left exited by a start before its holder\'s (the daemon-restart race, made to happen): the README\'s docker start brings it back, and so does the next apply', async () => {
+    const app = await raceAppBeforeHolder();
+    // The README's command, read from the README, with this stack's container name filled in.
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf-8');
+    const command = /^`(docker start \$\(.*\))`\.$/m.exec(readme)?.[1];
+    expect(command).toBeDefined();
+    const started = execFileSync('sh', ['-c', command!.split('<containerName>').join(NAME)], { encoding: 'utf-8', timeout: 120_000 });
+    expect(started.trim()).toHaveLength(12);
+    expect(await running(app)).toBe(true);
+    await waitUntilServing();
+    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v7' });
+    expect((await planOnly(synth(), state!)).planText).toMatch(/No changes\./);
+
+    await raceAppBeforeHolder();
     state = await expectConvergesTo('v7', state!);
   }, 900_000);
 
