@@ -161,7 +161,9 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
   }, 900_000);
 
   test('a second apply while the first holds the state lock fails clearly and changes nothing; the first completes', async () => {
-    setVersion('v5', 4);
+    // A slow import (inside the health check's start period) keeps the first apply holding the lock
+    // while the second one inits and plans, even on a loaded machine.
+    setVersion('v5', 8);
     let second: Promise<{ error?: any; before: string[]; after: string[] }> | undefined;
     const first = await applyWatched(synth(), state, line => {
       if (second === undefined && APP_CREATING.test(line)) {
@@ -307,7 +309,7 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
 
   const upScript = path.join(__dirname, 'swarm', 'up.sh');
   const serviceImage = () => execFileSync('docker', ['service', 'inspect', '--format', '{{.Spec.TaskTemplate.ContainerSpec.Image}}', SERVICE], { encoding: 'utf-8' }).trim();
-  const stopRegistry = () => execFileSync('pkill', ['-f', 'docker-registry serve'], { stdio: 'ignore' });
+  const signalRegistry = (signal: 'STOP' | 'KILL') => execFileSync('pkill', [`-${signal}`, '-f', 'docker-registry serve'], { stdio: 'ignore' });
 
   beforeAll(async () => {
     prepareEngine();
@@ -326,14 +328,21 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
 
   test('the apply fails naming the push, the service keeps the old image and serves, and the next apply converges', async () => {
     const before = serviceImage();
-    let stopped = false;
+    // Frozen while the image builds, killed once the push starts: a push of one small layer can be
+    // over before a registry stopped at that moment goes away, and then nothing would have failed.
+    let frozen = false;
+    let killed = false;
     const run = await applyWatched(synth('s2'), state, line => {
-      if (!stopped && /^docker_registry_image\.Image_Registry_[0-9A-F]{8}: Creating\.\.\./.test(line)) {
-        stopped = true;
-        stopRegistry();
+      if (!frozen && IMAGE_CREATING.test(line)) {
+        frozen = true;
+        signalRegistry('STOP');
+      } else if (frozen && !killed && /^docker_registry_image\.Image_Registry_[0-9A-F]{8}: Creating\.\.\./.test(line)) {
+        killed = true;
+        signalRegistry('KILL');
       }
     });
-    expect(stopped).toBe(true);
+    if (frozen && !killed) signalRegistry('KILL');
+    expect({ frozen, killed }).toEqual({ frozen: true, killed: true });
     process.stdout.write(`faults: the push with the registry stopped: terraform exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
     expect(run.code).not.toBe(0);
     expect(run.output).toMatch(/Error: [\s\S]*docker_registry_image\.Image_Registry_[0-9A-F]{8}/);
