@@ -1,3 +1,4 @@
+import { TerraformProvider } from 'cdktf';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { ReleaseCommand } from './release-command';
@@ -234,4 +235,13 @@ export interface WsgiContainerProps {
    * @default UpdateOrder.START_FIRST
    */
   readonly updateOrder?: UpdateOrder;
+
+  /**
+   * The docker provider whose engine runs the containers: the app, its release command and the
+   * network holder, and the holder's base image. It must be a docker provider of the container's
+   * stack, and its engine must have the image (the same engine as the image's provider).
+   *
+   * @default - the image's provider
+   */
+  readonly provider?: TerraformProvider;
 }

@@ -4,6 +4,7 @@ import { Annotations, Aspects, Fn, Lazy, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
 import { goDuration } from './private/go-duration';
 import { addGunicornArguments, sharedPortArguments } from './private/gunicorn-config';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
@@ -111,6 +112,7 @@ export class WsgiContainer extends Construct {
     Object.defineProperty(this, CONTAINER_SYMBOL, { value: true });
     hostPortHolders(this.node.root).push(this);
     this.runtime = props.image._runtime();
+    requireDockerProvider(this, 'provider', props.provider);
     this.containerPort = this.runtime.port;
     this.containerName = this.resolveName(props.containerName);
     (props.publish ?? []).forEach(p => this.addPublishedPort(p));
@@ -301,6 +303,7 @@ export class WsgiContainer extends Construct {
       ],
       lifecycle: startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
     });
+    useDockerProvider(this, props.provider ?? props.image.provider);
   }
 
   /** The host ports this container publishes, as `ip:port/protocol`. */

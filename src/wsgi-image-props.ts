@@ -1,3 +1,4 @@
+import { TerraformProvider } from 'cdktf';
 import { AppInterface } from './app-interface';
 import { BuildSecret } from './build-secret';
 import { Dependencies } from './dependencies';
@@ -211,6 +212,16 @@ export interface WsgiImageOptions {
    * @default false
    */
   readonly keepLocally?: boolean;
+
+  /**
+   * The docker provider whose engine builds and keeps this image, such as a `DockerProvider` with
+   * an `alias` and another `host`. Every docker resource this construct creates uses it, the
+   * registry push included, and so do the containers and services that run the image unless they
+   * name a provider of their own. It must be a docker provider of the image's stack.
+   *
+   * @default - the stack's default docker provider (the one without an alias)
+   */
+  readonly provider?: TerraformProvider;
 }
 
 /** Properties of a {@link WsgiImage}. */

@@ -1,16 +1,18 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { image, registryImage } from '@cdktf/provider-docker';
-import { Lazy, TerraformStack } from 'cdktf';
+import { Lazy, TerraformProvider, TerraformStack } from 'cdktf';
 // cdktf's own hook for writing files at synth (TerraformAsset uses it); not re-exported at the top.
 import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { AppInterface } from './app-interface';
 import { Duration } from './duration';
 import { writeContext } from './private/build-context';
+import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
+import { FLAVOUR } from './private/flavour';
 import { planImage } from './private/image-plan/plan';
 import { pathSlug } from './private/names';
-import { CONSTRAINT_PATH, dockerConstraintOf, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
+import { CONSTRAINT_PATH, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
 import { WsgiRuntime } from './private/runtime';
 import { fail, Locatable, Site } from './private/validation';
 import { WsgiImageProps } from './wsgi-image-props';
@@ -72,15 +74,20 @@ export class WsgiImage extends Construct {
    */
   public readonly resource: image.Image;
 
+  /** The docker provider the image's resources use; undefined for the stack's default one. */
+  public readonly provider?: TerraformProvider;
+
   private readonly runtime: WsgiRuntime;
   private pushed?: { resource: registryImage.RegistryImage; keepRemotely: boolean };
 
   constructor(scope: Construct, id: string, props: WsgiImageProps) {
     super(scope, id);
     const site = Site.of(this);
+    requireDockerProvider(this, 'provider', props.provider);
+    this.provider = props.provider;
     // The default tag depends on the provider line, so it is read now, while the tree is built, and
     // checked again at synth (below), where an unsupported pin is reported too.
-    const builtFor = providerLineSoFar(this) ?? ProviderLine.V3_6_2;
+    const builtFor = providerLineSoFar(this) ?? lineOfConstraint(FLAVOUR.bindingsProviderVersion)!;
     const plan = planImage(site, props, builtFor);
     site.emitTo(this);
 
@@ -119,6 +126,7 @@ export class WsgiImage extends Construct {
       keepLocally: props.keepLocally ?? false,
     });
     this.imageId = this.resource.imageId;
+    useDockerProvider(this, this.provider);
 
     addCustomSynthesis(this, {
       onSynthesize: session => {
@@ -175,6 +183,7 @@ export class WsgiImage extends Construct {
       keepRemotely,
       triggers: { fingerprint: this.fingerprint },
     });
+    useDockerProvider(resource, this.provider);
     this.pushed = { resource, keepRemotely };
     return resource;
   }

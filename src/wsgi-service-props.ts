@@ -1,3 +1,4 @@
+import { TerraformProvider } from 'cdktf';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { WsgiImage } from './wsgi-image';
@@ -307,4 +308,13 @@ export interface WsgiServiceProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * The docker provider of the Swarm manager that runs the service, its secrets and the network
+   * lookups. The image is built and pushed by the image's own provider. It must be a docker
+   * provider of the service's stack.
+   *
+   * @default - the image's provider
+   */
+  readonly provider?: TerraformProvider;
 }

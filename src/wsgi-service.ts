@@ -3,6 +3,7 @@ import { Annotations, DataResource, Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
 import { goShortDuration } from './private/go-duration';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/gunicorn-config';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
@@ -49,6 +50,7 @@ export class WsgiService extends Construct {
     super(scope, id);
     hostPortHolders(this.node.root).push(this);
     const runtime: WsgiRuntime = props.image._runtime();
+    requireDockerProvider(this, 'provider', props.provider);
     this.targetPort = runtime.port;
     this.serviceName = props.serviceName ?? (pathSlug(this) || 'wsgi-service');
     requireSingleLine(this, 'serviceName', this.serviceName);
@@ -260,6 +262,7 @@ export class WsgiService extends Construct {
       rollbackConfig: { ...rollback, failureAction: 'pause' },
       convergeConfig: replicas === undefined ? undefined : { delay: '2s', timeout: `${convergeSeconds}s` },
     });
+    useDockerProvider(this, props.provider ?? props.image.provider);
   }
 
   /** The ports this service takes on every node, as `0.0.0.0:port/tcp`. */

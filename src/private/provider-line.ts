@@ -1,5 +1,6 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
+import { FLAVOUR } from './flavour';
 import { fail } from './validation';
 
 /**
@@ -17,7 +18,7 @@ export enum ProviderLine {
  * The provider version the bindings this package is built against pin, used when a stack has no
  * docker provider of its own to read (a unit test, a stack still being composed).
  */
-export const BINDINGS_PROVIDER_VERSION = '3.6.2';
+export const BINDINGS_PROVIDER_VERSION = FLAVOUR.bindingsProviderVersion;
 
 /** Where a stack's docker provider constraint is read, and where a user changes it. */
 export const CONSTRAINT_PATH = 'terraform.required_providers.docker.version';
@@ -147,7 +148,7 @@ export function providerLineOf(scope: IConstruct): ProviderLine {
   const line = lineOfConstraint(constraint);
   if (line === undefined) {
     fail(stack, CONSTRAINT_PATH, constraint,
-      'allows kreuzwerker/docker versions cdktf-wsgi does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0)',
+      `allows kreuzwerker/docker versions ${FLAVOUR.packageName} does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0)`,
       `pin "3.6.2" (what @cdktf/provider-docker 12 uses), or choose 4.x with stack.addOverride("${CONSTRAINT_PATH}", "~> 4.6")`);
   }
   return line;
