@@ -82,7 +82,8 @@ const project = new cdktf.ConstructLibraryCdktf({
       ],
     },
   },
-  tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts'] },
+  // examples/cdktn imports the cdktn flavour's packages, which only its own scratch projects install (test/cdktn).
+  tsconfigDev: { include: ['../examples/**/*.ts', '../src/**/*.ts', '../bench/**/*.ts', '../build-tools/**/*.ts'], exclude: ['node_modules', '../examples/cdktn'] },
   // `test` runs eslint without --fix, so a lint problem fails instead of being rewritten; `lint:fix` fixes.
   eslintOptions: { dirs: ['src', 'test', 'examples', 'bench'], devdirs: ['test', 'build-tools', 'bench'], commandOptions: { fix: false } },
   sampleCode: false,
@@ -135,6 +136,16 @@ project.addTask('test:python', {
   exec: 'bash test/python/run.sh',
 });
 
+// CDK Terrain: cdktn-wsgi, built from the same src/ (build-tools/flavour-cdktn.ts), into build/cdktn-wsgi.
+project.addTask('package:cdktn', {
+  description: 'Build cdktn-wsgi, the CDK Terrain flavour, from src/: build/cdktn-wsgi/dist/js (npm tarball) and dist/python (wheel)',
+  exec: 'ts-node --transpile-only build-tools/flavour-cdktn.ts',
+});
+project.addTask('test:cdktn', {
+  description: 'Build cdktn-wsgi; synth, deploy, call, diff and destroy the TypeScript and Python cdktn examples with Terraform and OpenTofu; pytest',
+  exec: 'bash test/cdktn/run.sh',
+});
+
 project.addTask('lint:fix', {
   description: 'Fix what eslint can fix',
   env: { ESLINT_USE_FLAT_CONFIG: 'false' },
@@ -168,7 +179,7 @@ build.addJobs({
       { name: 'Checkout', uses: 'actions/checkout@v4' },
       { name: 'Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '20.x' } },
       ...CI_TOOLCHAIN_STEPS,
-      ...['setup', 'install', 'build', 'test', 'deploy', 'consumer', 'python', 'bench', 'release', 'summary'].map(stage => ({ name: `.ci/run ${stage}`, run: CI_STAGE(stage) })),
+      ...['setup', 'install', 'build', 'test', 'deploy', 'consumer', 'python', 'cdktn', 'bench', 'release', 'summary'].map(stage => ({ name: `.ci/run ${stage}`, run: CI_STAGE(stage) })),
       {
         name: 'Test reports',
         if: 'always()',
@@ -180,6 +191,8 @@ build.addJobs({
 });
 
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/build/');
+project.addPackageIgnore('/build-tools/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
@@ -194,5 +207,8 @@ project.addPackageIgnore('*.tfstate');
 project.addPackageIgnore('*.tfstate.backup');
 project.addPackageIgnore('__pycache__/');
 // State files of the examples' deploys (`cdktf deploy leaves` keeps them at the repository root).
+// The cdktn flavour's generated package (build-tools/flavour-cdktn.ts).
+project.gitignore.exclude('/build/');
+project.eslint!.addIgnorePattern('examples/cdktn/');
 project.gitignore.exclude('cdktf.out/', '.gen/', 'test/**/cdktf.out/', '*.tsbuildinfo', '*.tfstate', '*.tfstate.backup', '__pycache__/', '.terraform/', '.terraform.lock.hcl');
 project.synth();

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the kreuzwerker/docker Terraform provider from source through the Go module proxy and
 # installs it as a Terraform filesystem mirror, then writes a CLI config that makes `terraform init`
-# (and so `cdktf deploy`) take it from there. For machines that reach a Go module proxy but not the
-# Terraform registry: air-gapped CI, registry-less teams.
+# (and so `cdktf deploy`) take it from there; `tofu init` (`cdktn deploy` with
+# TERRAFORM_BINARY_NAME=tofu) reads the same config and finds it under registry.opentofu.org. For
+# machines that reach a Go module proxy but not the Terraform registry: air-gapped CI,
+# registry-less teams.
 #
 # Usage: scripts/terraform-offline.sh [CACHE_DIR]       (default: ~/.cache/cdktf-wsgi/terraform)
 # Prints the `export TF_CLI_CONFIG_FILE=...` line to use. A second run for the same version reuses
@@ -108,16 +110,24 @@ GO
   log "built in $(( $(date +%s) - started )) s: $target"
 fi
 
+# OpenTofu looks providers up under its own registry's hostname: the mirror holds the binary there
+# too (a file of its own, hard-linked where it can be; a symlinked hostname directory is not found).
+tofu_dir="$mirror/registry.opentofu.org/kreuzwerker/docker/$PROVIDER_VERSION/${os}_$arch"
+if ! cmp -s "$target" "$tofu_dir/${target##*/}"; then
+  mkdir -p "$tofu_dir"
+  rm -f "$tofu_dir/${target##*/}"
+  ln "$target" "$tofu_dir/${target##*/}" 2>/dev/null || cp "$target" "$tofu_dir/${target##*/}"
+fi
 cat > "$cli_config.tmp" <<RC
 # Written by cdktf-wsgi scripts/terraform-offline.sh: kreuzwerker/docker comes from the local
-# mirror; every other provider is fetched as usual.
+# mirror; every other provider is fetched as usual. Terraform and OpenTofu both read this file.
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
-    include = ["registry.terraform.io/kreuzwerker/docker"]
+    include = ["registry.terraform.io/kreuzwerker/docker", "registry.opentofu.org/kreuzwerker/docker"]
   }
   direct {
-    exclude = ["registry.terraform.io/kreuzwerker/docker"]
+    exclude = ["registry.terraform.io/kreuzwerker/docker", "registry.opentofu.org/kreuzwerker/docker"]
   }
 }
 RC

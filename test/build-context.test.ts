@@ -5,13 +5,14 @@ import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { WsgiImage, WsgiImageProps } from '../src';
-import { FLASK_APP, newStack, writeSource } from './util';
+import { FLASK_APP, newStack, onTestedLine, writeSource } from './util';
 
 /** Synthesizes one stack with a WsgiImage into outdir; returns the image and the stack directory. */
 function synth(source: string, outdir: string, props: Partial<WsgiImageProps> = {}) {
   const app = new App({ outdir, stackTraces: false });
   const stack = new TerraformStack(app, 'site');
   new DockerProvider(stack, 'docker', {});
+  onTestedLine(stack);
   const img = new WsgiImage(stack, 'Image', { source, entrypoint: 'manager:app', ...props });
   app.synth();
   return { img, stackDir: path.join(outdir, 'stacks', 'site') };

@@ -2,6 +2,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformProvider, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { ReleaseCommand, UpdateOrder, WsgiContainer, WsgiImage, WsgiService } from '../src';
 import { newStack, writeSource } from './util';
+import { FLAVOUR } from '../src/private/flavour';
 
 /** Every docker resource and data source of a synthesized stack, as `type.name` -> its `provider` (undefined: the default one). */
 function providersByAddress(stack: TerraformStack): Record<string, string | undefined> {
@@ -85,7 +86,7 @@ describe('provider', () => {
     const notDocker = new (class extends TerraformProvider {})(stack, 'Aws', { terraformResourceType: 'aws', terraformProviderSource: 'hashicorp/aws' });
     const image = new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'app:app' });
     expect(() => new WsgiContainer(stack, 'Web', { image, provider: notDocker })).toThrow(
-      'test/Web: \'provider\' "test/Aws" is the aws provider, but this construct creates kreuzwerker/docker resources. Fix: pass a DockerProvider (from @cdktf/provider-docker)');
+      `test/Web: 'provider' "test/Aws" is the aws provider, but this construct creates kreuzwerker/docker resources. Fix: pass a DockerProvider (from ${FLAVOUR.bindingsPackage})`);
   });
 
   test('a provider of another stack is rejected, naming both stacks', () => {

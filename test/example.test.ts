@@ -46,7 +46,9 @@ describe('examples/leaves', () => {
     });
     expect(stack.image.port).toBe(8123);
     expect(stack.image.dockerfile).toContain('EXPOSE 8123');
-    expect(json).toMatchSnapshot();
+    // Re-serialized: the snapshot holds the configuration, not the core's layout of an empty
+    // object (cdktf writes `{\n}`, cdktn `{}`), so both flavours check the same one.
+    expect(JSON.stringify(JSON.parse(json), undefined, 2)).toMatchSnapshot();
     expect(stack.image.dockerfile).toMatchSnapshot('Dockerfile');
     expect(stack.image.gunicornConfig).toMatchSnapshot('gunicorn.conf.py');
   });

@@ -6,6 +6,8 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { IConstruct } from 'constructs';
 import { WsgiImage, WsgiImageProps } from '../src';
+import { FLAVOUR } from '../src/private/flavour';
+import { CONSTRAINT_PATH } from '../src/private/provider-line';
 
 /** A minimal Flask app; override or add files per test. */
 export const FLASK_APP: Record<string, string> = {
@@ -25,8 +27,24 @@ export function writeSource(files: Record<string, string> = FLASK_APP, dir?: str
   return root;
 }
 
-/** A stack with a Docker provider, in an app writing to a temporary outdir. */
+/**
+ * A stack with a Docker provider, in an app writing to a temporary outdir, on kreuzwerker/docker
+ * 3.6.2: the tests are written for that line unless they choose another. The cdktn flavour's
+ * bindings pin 4.6.0, so there (test/cdktn/jest.config.js) the stack pins 3.6.2 explicitly.
+ */
 export function newStack(id = 'test'): { app: App; stack: TerraformStack } {
+  const { app, stack } = newStackOnBindingsPin(id);
+  onTestedLine(stack);
+  return { app, stack };
+}
+
+/** Pins `stack` to 3.6.2 where the bindings pin another version (the cdktn flavour); a no-op for cdktf-wsgi. */
+export function onTestedLine(stack: TerraformStack): void {
+  if (FLAVOUR.bindingsProviderVersion !== '3.6.2') stack.addOverride(CONSTRAINT_PATH, '3.6.2');
+}
+
+/** A stack with a Docker provider and no override: the line the bindings pin (3.6.2 for cdktf-wsgi, 4.6.0 for cdktn-wsgi). */
+export function newStackOnBindingsPin(id = 'test'): { app: App; stack: TerraformStack } {
   const app = Testing.app();
   const stack = new TerraformStack(app, id);
   new DockerProvider(stack, 'docker', {});

@@ -2,11 +2,12 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ReleaseCommand, WsgiContainer, WsgiImage, WsgiService } from '../../src';
+import { FLAVOUR } from '../../src/private/flavour';
 import { allowedRange, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf } from '../../src/private/provider-line';
-import { containers, newStack, resources, writeSource } from '../util';
+import { containers, newStack, newStackOnBindingsPin, resources, writeSource } from '../util';
 
 const MESSAGE = (constraint: string) => `test: 'terraform.required_providers.docker.version' ${JSON.stringify(constraint)} allows kreuzwerker/docker versions `
-  + 'cdktf-wsgi does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0). Fix: pin "3.6.2" (what @cdktf/provider-docker 12 uses), '
+  + `${FLAVOUR.packageName} does not render for (it supports exactly 3.6.2, and 4.6 or later below 5.0). Fix: pin "3.6.2" (what @cdktf/provider-docker 12 uses), `
   + 'or choose 4.x with stack.addOverride("terraform.required_providers.docker.version", "~> 4.6")';
 
 describe('Terraform version constraints', () => {
@@ -58,16 +59,18 @@ describe('Terraform version constraints', () => {
 });
 
 describe('the constraint a stack synthesizes', () => {
-  test('@default: the bindings\' pin (3.6.2), from the stack\'s DockerProvider', () => {
-    const { stack } = newStack();
-    expect(dockerConstraintOf(stack)).toBe('3.6.2');
-    expect(providerLineOf(stack)).toBe(ProviderLine.V3_6_2);
-    expect(JSON.parse(Testing.synth(stack)).terraform.required_providers.docker.version).toBe('3.6.2');
+  test('@default: the bindings\' pin (3.6.2; cdktn-wsgi\'s bindings: 4.6.0), from the stack\'s DockerProvider', () => {
+    const { stack } = newStackOnBindingsPin();
+    const pin = FLAVOUR.packageName === 'cdktf-wsgi' ? '3.6.2' : '4.6.0';
+    expect(FLAVOUR.bindingsProviderVersion).toBe(pin);
+    expect(dockerConstraintOf(stack)).toBe(pin);
+    expect(providerLineOf(stack)).toBe(pin === '3.6.2' ? ProviderLine.V3_6_2 : ProviderLine.V4);
+    expect(JSON.parse(Testing.synth(stack)).terraform.required_providers.docker.version).toBe(pin);
   });
 
-  test('@default: 3.6.2 too for a stack without a docker provider', () => {
+  test('@default: the same for a stack without a docker provider', () => {
     const stack = new TerraformStack(Testing.app(), 'bare');
-    expect(dockerConstraintOf(stack)).toBe('3.6.2');
+    expect(dockerConstraintOf(stack)).toBe(FLAVOUR.bindingsProviderVersion);
   });
 
   test('the README\'s one line: a stack override of the version wins, as it does in cdk.tf.json', () => {
@@ -85,7 +88,7 @@ describe('the constraint a stack synthesizes', () => {
   });
 
   test('a provider whose bindings pin 4.x (CDK Terrain\'s) gives 4.x', () => {
-    const { stack } = newStack();
+    const { stack } = newStackOnBindingsPin();
     const docker: any = stack.node.findAll().find(c => (c as any).terraformResourceType === 'docker');
     docker.terraformGeneratorMetadata = { ...docker.terraformGeneratorMetadata, providerVersion: '4.6.0' };
     expect(providerLineOf(stack)).toBe(ProviderLine.V4);
@@ -95,6 +98,7 @@ describe('the constraint a stack synthesizes', () => {
     const app = Testing.app();
     const a = new TerraformStack(app, 'a');
     const b = new TerraformStack(app, 'b');
+    a.addOverride('terraform.required_providers.docker.version', '3.6.2');
     b.addOverride('terraform.required_providers.docker.version', '4.6.0');
     expect([providerLineOf(a), providerLineOf(b)]).toEqual([ProviderLine.V3_6_2, ProviderLine.V4]);
   });
