@@ -193,6 +193,9 @@ build.addJobs({
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/build/');
 project.addPackageIgnore('/build-tools/');
+// For the clone's cdktn build and CI; cdktn-wsgi's package carries opentofu.sh (build-tools/flavour-cdktn.ts).
+project.addPackageIgnore('/scripts/cdktn-provider-docker.sh');
+project.addPackageIgnore('/scripts/opentofu.sh');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');

@@ -22,6 +22,9 @@ const CORE = { name: 'cdktn', version: '0.24.0', range: '^0.24.0' };
 const CONSTRUCTS = { version: '10.6.0', range: '^10.6.0' };
 const BINDINGS = { name: '@cdktn/provider-docker', version: '16.1.0', range: '^16.1.0', providerVersion: '4.6.0' };
 
+/** The clone's scripts the package carries: the offline provider mirror (for Terraform and OpenTofu), and OpenTofu's build. */
+const PACKAGED_SCRIPTS = ['scripts/terraform-offline.sh', 'scripts/opentofu.sh'];
+
 /** Import specifiers, swapped: the core, its subpaths, and the provider bindings with theirs. */
 const SWAPS: Array<[RegExp, string]> = [
   [/(from |import\()'cdktf'/g, "$1'cdktn'"],
@@ -99,7 +102,7 @@ function writePackage(bindingsTarball: string): string {
     dependencies: Object.fromEntries(bundled.map(name => [name, installedVersion(name)])),
     bundledDependencies: bundled,
     devDependencies: { [CORE.name]: CORE.version, [BINDINGS.name]: `file:${bindingsTarball}`, constructs: CONSTRUCTS.version, ['@types/node']: own.devDependencies['@types/node'] },
-    files: ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'README.md', 'LICENSE'],
+    files: ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'README.md', 'LICENSE', ...PACKAGED_SCRIPTS],
     jsii: {
       outdir: 'dist',
       targets: { python: { distName: 'cdktn-wsgi', module: 'cdktn_wsgi' } },
@@ -125,6 +128,8 @@ function writeReadme(): void {
     '',
   ].join('\n'));
   fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(OUT, 'LICENSE'));
+  fs.mkdirSync(path.join(OUT, 'scripts'), { recursive: true });
+  for (const script of PACKAGED_SCRIPTS) fs.copyFileSync(path.join(ROOT, script), path.join(OUT, script));
 }
 
 function readmeLink(): string {
