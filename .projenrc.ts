@@ -120,6 +120,9 @@ project.testTask.prependSpawn(typecheck);
 
 // The Python API reference beside API.md, generated the same way and committed.
 project.tasks.tryFind('docgen')!.exec('jsii-docgen -l python -o API.python.md');
+// Which package for which core (cdktf or CDK Terrain), under each reference's title.
+project.tasks.tryFind('docgen')!.exec('node build-tools/api-reference-header.js API.md cdktf-wsgi typescript');
+project.tasks.tryFind('docgen')!.exec('node build-tools/api-reference-header.js API.python.md cdktf-wsgi python');
 
 // The package as users get it: the npm tarball in a scratch TypeScript project (real tsc, synth),
 // and the wheel in a venv with the Python example, the pytest suite and, where it can, a deploy.

