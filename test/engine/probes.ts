@@ -4,9 +4,9 @@ import * as http from 'http';
 import { docker } from './deployer';
 
 /** One HTTP request on loopback only, with an empty body; resolves with status and body. */
-function request(method: 'GET' | 'POST', port: number, urlPath: string): Promise<{ status: number; body: string }> {
+function request(method: 'GET' | 'POST', port: number, urlPath: string, agent?: false): Promise<{ status: number; body: string }> {
   return new Promise((ok, ko) => {
-    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, timeout: 10_000, headers: { 'Content-Length': 0 } }, res => {
+    const req = http.request({ host: '127.0.0.1', port, path: urlPath, method, agent, timeout: 10_000, headers: { 'Content-Length': 0 } }, res => {
       let body = '';
       res.setEncoding('utf-8');
       res.on('data', c => { body += c; });
@@ -25,6 +25,11 @@ function request(method: 'GET' | 'POST', port: number, urlPath: string): Promise
 export const DOCKER_CLI = fs.existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
 
 export const get = (port: number, urlPath: string) => request('GET', port, urlPath);
+/**
+ * A GET on a connection of its own (Node's global agent keeps connections alive): where two
+ * generations listen on the port (reuse_port), each new connection may reach either.
+ */
+export const getOnNewConnection = (port: number, urlPath: string) => request('GET', port, urlPath, false);
 export const post = (port: number, urlPath: string) => request('POST', port, urlPath);
 
 export async function execIn(containerId: string, cmd: string[]): Promise<string> {
