@@ -16,6 +16,8 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, 'build', 'cdktn-wsgi');
+/** This package's package.json, which the flavour's is made from. */
+const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 
 /** CDK Terrain's releases this flavour is built and tested against, and the ranges it accepts. */
 const CORE = { name: 'cdktn', version: '0.24.0', range: '^0.24.0' };
@@ -85,23 +87,22 @@ function installedVersion(name: string): string {
 }
 
 function writePackage(bindingsTarball: string): string {
-  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const bundled: string[] = own.bundledDependencies;
+  const bundled: string[] = OWN.bundledDependencies;
   const pkg = {
     name: 'cdktn-wsgi',
-    description: `CDK Terrain constructs that turn a Python WSGI app into a generated Dockerfile, a staged build context, a docker_image and a hardened docker_container (the cdktn flavour of ${own.name})`,
-    repository: own.repository,
-    author: own.author,
-    license: own.license,
-    keywords: own.keywords.map((k: string) => (k === 'cdktf' ? 'cdktn' : k)).concat(['cdk-terrain', 'opentofu']).sort(),
-    version: own.version,
+    description: `CDK Terrain constructs that turn a Python WSGI app into a generated Dockerfile, a staged build context, a docker_image and a hardened docker_container (the cdktn flavour of ${OWN.name})`,
+    repository: OWN.repository,
+    author: OWN.author,
+    license: OWN.license,
+    keywords: OWN.keywords.map((k: string) => (k === 'cdktf' ? 'cdktn' : k)).concat(['cdk-terrain', 'opentofu']).sort(),
+    version: OWN.version,
     main: 'lib/index.js',
     types: 'lib/index.d.ts',
-    engines: own.engines,
+    engines: OWN.engines,
     peerDependencies: { [CORE.name]: CORE.range, [BINDINGS.name]: BINDINGS.range, constructs: CONSTRUCTS.range },
     dependencies: Object.fromEntries(bundled.map(name => [name, installedVersion(name)])),
     bundledDependencies: bundled,
-    devDependencies: { [CORE.name]: CORE.version, [BINDINGS.name]: `file:${bindingsTarball}`, constructs: CONSTRUCTS.version, ['@types/node']: own.devDependencies['@types/node'] },
+    devDependencies: { [CORE.name]: CORE.version, [BINDINGS.name]: `file:${bindingsTarball}`, constructs: CONSTRUCTS.version, ['@types/node']: OWN.devDependencies['@types/node'] },
     files: ['lib/**/*.js', 'lib/**/*.d.ts', '.jsii', 'README.md', 'API.md', 'LICENSE', ...PACKAGED_SCRIPTS],
     jsii: {
       outdir: 'dist',
@@ -121,7 +122,7 @@ function writeReadme(): void {
   fs.writeFileSync(path.join(OUT, 'README.md'), [
     '# cdktn-wsgi',
     '',
-    `The CDK Terrain flavour of [cdktf-wsgi](${String(readmeLink())}): the same constructs, built from the same source, for apps whose core is \`cdktn\`.`,
+    `The CDK Terrain flavour of [cdktf-wsgi](${readmeLink()}): the same constructs, built from the same source, for apps whose core is \`cdktn\`.`,
     'The API reference is [API.md](./API.md) (for Python, `npx projen package:cdktn` writes API.python.md beside it). The full guide is cdktf-wsgi\'s README; read `cdktn` where it says `cdktf`, and `cdktn_wsgi` where it says `cdktf_wsgi`.',
     '',
     section[0].trimEnd(),
@@ -133,8 +134,7 @@ function writeReadme(): void {
 }
 
 function readmeLink(): string {
-  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  return String(own.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
+  return String(OWN.repository.url).replace(/^git\+/, '').replace(/\.git$/, '');
 }
 
 function main(): void {

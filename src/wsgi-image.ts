@@ -9,10 +9,9 @@ import { AppInterface } from './app-interface';
 import { Duration } from './duration';
 import { writeContext } from './private/build-context';
 import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
-import { FLAVOUR } from './private/flavour';
 import { planImage } from './private/image-plan/plan';
 import { pathSlug } from './private/names';
-import { CONSTRAINT_PATH, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
+import { BINDINGS_PROVIDER_VERSION, CONSTRAINT_PATH, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
 import { WsgiRuntime } from './private/runtime';
 import { fail, Locatable, Site } from './private/validation';
 import { WsgiImageProps } from './wsgi-image-props';
@@ -87,7 +86,7 @@ export class WsgiImage extends Construct {
     this.provider = props.provider;
     // The default tag depends on the provider line, so it is read now, while the tree is built, and
     // checked again at synth (below), where an unsupported pin is reported too.
-    const builtFor = providerLineSoFar(this) ?? lineOfConstraint(FLAVOUR.bindingsProviderVersion)!;
+    const builtFor = providerLineSoFar(this) ?? lineOfConstraint(BINDINGS_PROVIDER_VERSION)!;
     const plan = planImage(site, props, builtFor);
     site.emitTo(this);
 

@@ -1,6 +1,6 @@
 /**
  * What differs between the cdktf build of this library and its CDK Terrain (cdktn) build, which is
- * made from the same source: scripts/flavour-cdktn.ts swaps the core and bindings imports and
+ * made from the same source: build-tools/flavour-cdktn.ts swaps the core and bindings imports and
  * rewrites this file's values, and fails if it no longer finds them here.
  */
 export const FLAVOUR = {
