@@ -14,11 +14,15 @@
 # Environment:
 #   PROVIDER_VERSION         the release to build: 4.6.0 (the default) or 3.6.2
 #   PROVIDER_MODULE_VERSION  the Go version of that release's commit; known for both releases above
+#   PROVIDER_MIRRORS         directories, separated by ':', that hold prebuilt providers in
+#                            Terraform's filesystem-mirror layout with a SHA256SUMS file at their top
+#                            (paths relative to it): a binary found there is checked against it and
+#                            copied in instead of built. The way to get 3.6.2, whose commit the proxy
+#                            refuses; a binary that fails its check stops the script
 #   PROVIDER_SOURCE          a local checkout of the provider at that release, built instead of the
-#                            proxy's copy (its dependencies still come from the proxy): the way to
-#                            get 3.6.2, whose commit the proxy refuses
+#                            proxy's copy (its dependencies still come from the proxy)
 #   GOPROXY                  as usual
-# Exits 2 when neither the proxy nor PROVIDER_SOURCE has the provider's source.
+# Exits 2 when neither PROVIDER_MIRRORS, the proxy nor PROVIDER_SOURCE has the provider.
 set -euo pipefail
 
 PROVIDER_VERSION="${PROVIDER_VERSION:-4.6.0}"
@@ -58,9 +62,36 @@ progress() {
   done
 }
 
+# Copies the provider from the first of PROVIDER_MIRRORS that holds it, once its checksum matches
+# that mirror's SHA256SUMS. Returns 1 when none holds it.
+copy_from_prebuilt_mirror() {
+  local relative="registry.terraform.io/kreuzwerker/docker/$PROVIDER_VERSION/${os}_$arch/${target##*/}"
+  local dir
+  local -a dirs
+  IFS=: read -r -a dirs <<<"${PROVIDER_MIRRORS:-}"
+  for dir in "${dirs[@]}"; do
+    [ -n "$dir" ] && [ -f "$dir/$relative" ] || continue
+    [ -f "$dir/SHA256SUMS" ] || { log "$dir holds $relative but no SHA256SUMS to check it against"; exit 1; }
+    local expected actual
+    expected=$(awk -v f="$relative" '$2 == f || $2 == "*" f { print $1 }' "$dir/SHA256SUMS")
+    [ -n "$expected" ] || { log "$dir/SHA256SUMS has no line for $relative"; exit 1; }
+    actual=$(sha256sum "$dir/$relative" | cut -d' ' -f1)
+    [ "$actual" = "$expected" ] || { log "$dir/$relative: sha256 $actual, but SHA256SUMS says $expected"; exit 1; }
+    mkdir -p "$target_dir"
+    cp "$dir/$relative" "$target.tmp"
+    chmod 0755 "$target.tmp"
+    mv "$target.tmp" "$target"
+    log "provider $PROVIDER_VERSION copied from $dir (sha256 checked): $target"
+    return 0
+  done
+  return 1
+}
+
 if [ -x "$target" ]; then
   # Whatever put it there (an earlier run, or a binary built elsewhere and copied in), it is reused.
   log "provider $PROVIDER_VERSION already in the mirror: $target"
+elif copy_from_prebuilt_mirror; then
+  :
 else
   mkdir -p "$build_dir" "$target_dir"
   started=$(date +%s)

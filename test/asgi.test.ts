@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AppInterface, Dependencies, WorkerClass, WsgiImage } from '../src';
-import { newStack, warnings, writeSource } from './util';
+import { locatedError, newStack, warnings, writeSource } from './util';
 import { mapAsgiServerArguments, mapServerCommand } from '../src/private/procfile';
 import { findCallables } from '../src/private/python/reader';
 import { exactPin } from '../src/private/requirements';
@@ -204,19 +204,19 @@ describe('Procfile web: lines that run uvicorn or hypercorn', () => {
   });
 
   test.each([
-    ['uvicorn', ['--reload'], '--reload reloads the app when its files change, which is for development: the image runs the code it was built with'],
-    ['uvicorn', ['--log-level', 'debug'], '--log-level debug is not the level the image logs at (info)'],
-    ['uvicorn', ['--lifespan', 'off'], '--lifespan off turns lifespan off, but the image runs the app\'s startup and shutdown handlers (lifespan auto)'],
-    ['uvicorn', ['--uds', '/tmp/s'], '--uds listens somewhere other than a TCP port, but the container serves one port'],
-    ['uvicorn', ['--interface', 'wsgi'], '--interface wsgi serves a WSGI app through uvicorn; the image serves WSGI apps with gunicorn\'s own workers'],
-    ['uvicorn', ['--port', 'eighty'], '--port eighty is not a port number or $PORT'],
-    ['uvicorn', ['--root-path', '/api'], '--root-path is a uvicorn flag the image cannot take from the Procfile (the image serves the app with gunicorn and the uvicorn worker)'],
-    ['hypercorn', ['-k', 'trio'], '-k trio runs the app on trio, but the image runs ASGI apps on uvicorn\'s asyncio loop'],
-    ['hypercorn', ['--config', 'h.toml'], '--config names a hypercorn config, which gunicorn cannot read'],
-    ['hypercorn', ['--access-logfile', 'a.log'], '--access-logfile writes a log to the file a.log, but the container logs to stdout and stderr'],
-    ['hypercorn', ['a:app', 'b:app'], 'a:app b:app names more than one app'],
+    ['uvicorn', ['--reload'], '--reload reloads the app when its files change, which is for development: the image runs the code it was built with. Fix: remove --reload from the web: line'],
+    ['uvicorn', ['--log-level', 'debug'], '--log-level debug is not the level the image logs at (info). Fix: remove --log-level'],
+    ['uvicorn', ['--lifespan', 'off'], '--lifespan off turns lifespan off, but the image runs the app\'s startup and shutdown handlers (lifespan auto). Fix: remove --lifespan off'],
+    ['uvicorn', ['--uds', '/tmp/s'], '--uds listens somewhere other than a TCP port, but the container serves one port. Fix: remove --uds, and use --port $PORT'],
+    ['uvicorn', ['--interface', 'wsgi'], '--interface wsgi serves a WSGI app through uvicorn; the image serves WSGI apps with gunicorn\'s own workers. Fix: run the app with gunicorn in the web: line'],
+    ['uvicorn', ['--port', 'eighty'], '--port eighty is not a port number or $PORT. Fix: use --port $PORT or a port number, or set `port`'],
+    ['uvicorn', ['--root-path', '/api'], '--root-path is a uvicorn flag the image cannot take from the Procfile (the image serves the app with gunicorn and the uvicorn worker). Fix: set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile'],
+    ['hypercorn', ['-k', 'trio'], '-k trio runs the app on trio, but the image runs ASGI apps on uvicorn\'s asyncio loop. Fix: remove -k trio, or set `procfile: false` and choose a worker class with gunicorn.workerClass'],
+    ['hypercorn', ['--config', 'h.toml'], '--config names a hypercorn config, which gunicorn cannot read. Fix: state its settings with the construct\'s `gunicorn` settings, and remove --config'],
+    ['hypercorn', ['--access-logfile', 'a.log'], '--access-logfile writes a log to the file a.log, but the container logs to stdout and stderr. Fix: use --access-logfile - or remove it'],
+    ['hypercorn', ['a:app', 'b:app'], 'a:app b:app names more than one app. Fix: give the server one app spec, module:callable'],
   ] as const)('%s %j is refused', (server, args, message) => {
-    expect(() => mapAsgiServerArguments(server, [...args])).toThrow(message);
+    expect(locatedError(() => mapAsgiServerArguments(server, [...args]))).toBe(message);
   });
 
   test('a uvicorn web: line: entrypoint, settings and ASGI from the Procfile, reported at synth', () => {

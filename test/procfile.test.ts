@@ -1,5 +1,5 @@
 import { Duration, ReleaseCommand, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
-import { containers, FLASK_APP, newStack, warnings, writeSource } from './util';
+import { containers, FLASK_APP, locatedError, newStack, warnings, writeSource } from './util';
 import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/procfile';
 
 function image(procfile: string | undefined, props: Partial<WsgiImageProps> = {}, files: Record<string, string> = {}) {
@@ -71,15 +71,16 @@ describe('Procfile parsing', () => {
   });
 
   test.each([
-    [['--log-level', 'debug'], /^--log-level is a gunicorn flag the image cannot take from the Procfile$/],
-    [['--workers', 'three'], /^--workers three is not a whole number of at least 1$/],
-    [['--timeout'], /^--timeout has no value$/],
-    [['--access-logfile', '/var/log/access.log'], /writes the access log to a file, but the container logs to stdout/],
-    [['--bind', 'unix:/tmp/g.sock'], /is not a HOST:PORT the image can bind/],
-    [['--pythonpath', 'a,b'], /is not one directory relative to the app/],
-    [['a:app', 'b:app'], /^a:app b:app names more than one app$/],
+    [['--log-level', 'debug'], '--log-level is a gunicorn flag the image cannot take from the Procfile. Fix: set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile'],
+    [['--workers', 'three'], '--workers three is not a whole number of at least 1. Fix: give --workers a number, or set it with the construct\'s `gunicorn` settings'],
+    [['--timeout'], '--timeout has no value. Fix: give --timeout a value, or remove it'],
+    [['--access-logfile', '/var/log/access.log'], '--access-logfile /var/log/access.log writes the access log to a file, but the container logs to stdout. Fix: use --access-logfile - (the access log on stdout), or remove it'],
+    [['--log-file', '/tmp/g.log'], '--log-file /tmp/g.log writes the error log to a file, but the container logs to stderr. Fix: use --log-file - or remove it'],
+    [['--bind', 'unix:/tmp/g.sock'], '--bind unix:/tmp/g.sock is not a HOST:PORT the image can bind (the container binds 0.0.0.0 on one port). Fix: use --bind 0.0.0.0:$PORT or a port number, or set `port`'],
+    [['--pythonpath', 'a,b'], '--pythonpath a,b is not one directory relative to the app. Fix: set `importRoot` (and `localPackages` for more directories)'],
+    [['a:app', 'b:app'], 'a:app b:app names more than one app. Fix: give the server one app spec, module:callable'],
   ])('refused: %j', (args, message) => {
-    expect(() => mapGunicornArguments(args as string[])).toThrow(message);
+    expect(locatedError(() => mapGunicornArguments(args as string[]))).toBe(message);
   });
 });
 

@@ -98,3 +98,15 @@ export const DJANGO = {
     'STATIC_ROOT = "/app/staticfiles"',
   ].join('\n'),
 };
+
+/** The whole of the LocatedError `fn` throws, as the construct reports it after its path: "<subject> <problem>. Fix: <fix>". */
+export function locatedError(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    const fix = (e as { fix?: string }).fix;
+    if (fix === undefined) throw e;
+    return `${(e as Error).message}. Fix: ${fix}`;
+  }
+  throw new Error('expected an error, but none was thrown');
+}

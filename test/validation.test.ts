@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
-import { AppInterface, BuildSecret, Dependencies, Duration, ReleaseCommand, HealthCheck, UpdateOrder, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
+import { AppInterface, BuildSecret, Dependencies, Duration, ReleaseCommand, HealthCheck, Protocol, UpdateOrder, WorkerClass, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, writeSource } from './util';
 
 type ImageCase = [
@@ -135,6 +135,10 @@ const IMAGE_CASES: ImageCase[] = [
   ['fractional timeout', { gunicorn: { timeout: Duration.millis(1500) } }, /'gunicorn\.timeout' "1500ms" must be a whole number of seconds, at least 0/],
   ['fractional graceful timeout', { gunicorn: { gracefulTimeout: Duration.millis(500) } }, /'gunicorn\.gracefulTimeout' "500ms" must be a whole number of seconds/],
   ['negative max requests', { gunicorn: { maxRequests: -1 } }, /'gunicorn\.maxRequests' -1 is out of range/],
+  ['negative max requests jitter', { gunicorn: { maxRequestsJitter: -1 } }, /^test\/Image: 'gunicorn\.maxRequestsJitter' -1 is out of range: must be a whole number from 0 to 2147483647\. Fix: use 0 or a positive request count$/],
+  ['environment value not a string', { environment: { A: 5 as unknown as string } }, /^test\/Image: 'environment\.A' 5 is not a string\. Fix: pass every value as a string$/],
+  ['label value not a string', { labels: { team: 5 as unknown as string } }, /^test\/Image: 'labels\.team' 5 is not a string\. Fix: pass every value as a string$/],
+  ['pyproject.toml that cannot be read', { dependencies: Dependencies.pyproject() }, /^test\/Image: 'dependencies' "pyproject\.toml" names a file that cannot be read \(EISDIR\) \(looked in [^)]+\)\. Fix: make pyproject\.toml a file that the synth can read$/, undefined, source => fs.mkdirSync(path.join(source, 'pyproject.toml'))],
   ['worker class with code', { gunicorn: { workerClass: WorkerClass.custom('sync"; import os; "') } }, /'gunicorn\.workerClass' "sync\\"; import os; \\"" is not a worker class name or dotted path/],
   ['forwarded ip not an address', { gunicorn: { forwardedAllowIps: ['example.com'] } }, /'gunicorn\.forwardedAllowIps\[0\]' "example\.com" is not an IP address, a CIDR or "\*"/],
 ];
@@ -258,6 +262,7 @@ const CONTAINER_CASES: ContainerCase[] = [
   ['host port too high', { publish: [{ hostPort: 70000 }] }, /'publish\[0\]\.hostPort' 70000 is out of range/],
   ['host port token', s => ({ publish: [{ hostPort: new TerraformVariable(s, 'hp', { type: 'number' }).numberValue }] }), /'publish\[0\]\.hostPort' "<token>" is a Terraform token/],
   ['host ip not an address', { publish: [{ hostPort: 8080, hostIp: 'localhost' }] }, /'publish\[0\]\.hostIp' "localhost" is not an IP address/],
+  ['protocol unknown', { publish: [{ hostPort: 8080, protocol: 'sctp' as Protocol }] }, /^test\/Web: 'publish\[0\]\.protocol' "sctp" is not a protocol\. Fix: use Protocol\.TCP or Protocol\.UDP$/],
   ['same host port twice', { publish: [{ hostPort: 8080 }, { hostPort: 8080 }] }, /'publish\[1\]' "127\.0\.0\.1:8080\/tcp" overlaps 127\.0\.0\.1:8080\/tcp published by the same container/],
   ['wildcard overlaps loopback', { publish: [{ hostPort: 8080 }, { hostPort: 8080, hostIp: '0.0.0.0' }] }, /overlaps 127\.0\.0\.1:8080\/tcp/],
   ['invalid runtime env name', { environment: { 'BAD-NAME': 'x' } }, /'environment key' "BAD-NAME" is not a valid variable name/],

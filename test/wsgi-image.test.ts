@@ -7,9 +7,9 @@ import { BuildSecret, Dependencies, Duration, WorkerClass, WsgiImage } from '../
 import { FLASK_APP, newStack, resources, warnings, writeSource } from './util';
 
 function image(props: Partial<ConstructorParameters<typeof WsgiImage>[2]> = {}, files = FLASK_APP) {
-  const { stack } = newStack();
+  const { app, stack } = newStack();
   const img = new WsgiImage(stack, 'Image', { source: writeSource(files), entrypoint: 'manager:app', ...props });
-  return { stack, img };
+  return { app, stack, img };
 }
 
 function instructions(dockerfile: string): Instruction[] {
@@ -196,9 +196,11 @@ describe('the generated Dockerfile', () => {
 
 describe('gunicorn in the requirements', () => {
   test('adds gunicorn with the default constraint and warns when the requirements lack it', () => {
-    const { stack, img } = image({}, { ...FLASK_APP, 'requirements.txt': 'Flask\n' });
+    const { app, stack, img } = image({}, { ...FLASK_APP, 'requirements.txt': 'Flask\n' });
     expect(warnings(stack)).toEqual([expect.stringContaining('gunicorn is not in requirements.txt; the image adds "gunicorn>=20.1,<27"')]);
-    expect(img.node.findChild('Resource')).toBeDefined();
+    app.synth();
+    const staged = (rel: string) => fs.readFileSync(path.join(app.outdir, 'stacks', 'test', img.contextPath, rel), 'utf-8');
+    expect(staged('.cdktf-wsgi/requirements.txt').split('\n').slice(1)).toEqual(['-r /app/requirements.txt', 'gunicorn>=20.1,<27', '']);
   });
 
   test('the constraint can be overridden', () => {

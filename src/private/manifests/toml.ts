@@ -15,7 +15,8 @@ export function readManifest(sourceDir: string, rel: string, fix: string): strin
     return fs.readFileSync(path.join(sourceDir, rel), 'utf-8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new LocatedError(rel, code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`, fix);
+    if (code === 'ENOENT') throw new LocatedError(rel, 'does not exist', fix);
+    throw new LocatedError(rel, `cannot be read (${code})`, `make ${rel} a file that the synth can read`);
   }
 }
 
