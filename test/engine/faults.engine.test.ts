@@ -204,8 +204,13 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     const run = await applyPlan(stackDir, reviewed);
     process.stdout.write(`faults: the saved plan's apply exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
     const served = await get(PORT, '/api/version');
-    expect(served.body).not.toBe('v7');
-    expect(run.code === 0 ? served.body : 'refused').toBe(run.code === 0 ? 'v6' : 'refused');
+    if (run.code === 0) {
+      expect(served).toEqual({ status: 200, body: 'v6' });
+    } else {
+      // docs/reliability.md: the re-synth removed the reviewed context, so the build fails before anything is replaced.
+      expect(run.output).toMatch(/dockerfile not found at path|failed to read dockerfile/);
+      expect(served).toEqual({ status: 200, body: 'v5' });
+    }
     state = await expectConvergesTo('v7', run.result);
   }, 900_000);
 
@@ -274,7 +279,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     state = await expectConvergesTo('v7', state!);
   }, 900_000);
 
-  test('dockerd restarted during an apply: the old version comes back serving, and the next apply converges', async () => {
+  test('dockerd restarted during an apply: the app comes back serving the old or the new version (the new alone where the apply completed), and the next apply converges', async () => {
     setVersion('v8', 4);
     const before = appContainers();
     let restarted: Promise<number> | undefined;
@@ -286,6 +291,15 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     const away = await restarted!;
     process.stdout.write(`faults: dockerd restarted during the apply (${away} ms); terraform exited ${run.code}\n`);
     await waitFor('the app to answer again', async () => (await get(PORT, '/api/version').catch(() => ({ status: 0 }))).status === 200, 180_000);
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const answer = await getOnNewConnection(PORT, '/api/version');
+      expect(answer.status).toBe(200);
+      answers.push(answer.body);
+    }
+    process.stdout.write(`faults: after the restart, 20 connections answered ${answers.filter(b => b === 'v7').length} × v7, ${answers.filter(b => b === 'v8').length} × v8\n`);
+    // A completed apply removed the old version; a failed one may leave the new one (tainted) beside it.
+    expect(answers.filter(b => b !== 'v8' && (run.code === 0 || b !== 'v7'))).toEqual([]);
     state = await expectConvergesTo('v8', run.result);
   }, 900_000);
 });

@@ -29,14 +29,12 @@ describeEngine('reliability on a real Docker engine', () => {
       expect(config.StopSignal).toBe('SIGTERM');
     });
 
-    test('a request in flight when the container is stopped completes with 200, and stop returns within graceful timeout + 1 s', async () => {
+    test('a request in flight when the container is stopped completes with 200, and gunicorn exits 0 within the stop timeout (not killed)', async () => {
       const inFlight = get(18081, '/api/slow');
       await new Promise(r => setTimeout(r, 700));
-      const started = Date.now();
       await docker.getContainer(d.containerId).stop();
-      const elapsed = Date.now() - started;
       await expect(inFlight).resolves.toEqual({ status: 200, body: 'done' });
-      expect(elapsed).toBeLessThan(7000);
+      // Past the stop timeout (graceful timeout + 1 s, above) Docker kills: exit 137, never 0.
       expect((await docker.getContainer(d.containerId).inspect()).State.ExitCode).toBe(0);
     }, 60_000);
   });

@@ -143,13 +143,31 @@ async function leftContainerLogs(stackDir: string): Promise<Record<string, strin
   return logs;
 }
 
+/** Where each engine suite records the kreuzwerker/docker versions its deploys ran with (.ci/test-summary.js checks them). */
+export const PROVIDER_LINES_REPORT = path.join(__dirname, '..', '..', 'test-reports', 'provider-lines.jsonl');
+
+/**
+ * `terraform init`, then a record of the provider version the lock file says it chose, so the CI
+ * summary can tell which lines each suite really deployed with, whatever the environment claimed.
+ */
+async function init(stackDir: string): Promise<void> {
+  await terraform(stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
+  // The benchmarks deploy through here too, outside jest: no suite to record.
+  if (typeof expect === 'undefined') return;
+  const lock = fs.readFileSync(path.join(stackDir, '.terraform.lock.hcl'), 'utf-8');
+  const version = /provider "registry\.terraform\.io\/kreuzwerker\/docker" \{\s*version\s*=\s*"([^"]+)"/.exec(lock)?.[1] ?? 'none';
+  const suite = path.basename(expect.getState().testPath ?? 'no test file');
+  fs.mkdirSync(path.dirname(PROVIDER_LINES_REPORT), { recursive: true });
+  fs.appendFileSync(PROVIDER_LINES_REPORT, `${JSON.stringify({ pass: PROVIDER_VERSION, suite, version })}\n`);
+}
+
 /** init, plan -out, show -json of the plan: the actions the next apply will take. */
 export async function planStack(stackDir: string, previous?: ApplyResult, extraArgs: string[] = []):
 Promise<{ actions: Record<string, Action>; planText: string; planFile: string; stateFile: string; raw: Attrs }> {
   if (toolchainUnavailable()) throw new Error(`the real toolchain is unavailable: ${toolchainUnavailable()}`);
   const stateFile = previous?.stateFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'engine-state-')), 'terraform.tfstate');
   useState(stackDir, stateFile);
-  await terraform(stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
+  await init(stackDir);
   const planFile = path.join(stackDir, 'engine-test.tfplan');
   const planText = await terraform(stackDir, ['plan', '-input=false', '-no-color', `-out=${planFile}`, ...extraArgs]);
   const raw = JSON.parse(await terraform(stackDir, ['show', '-json', '-no-color', planFile]));
@@ -195,7 +213,7 @@ export async function applyStack(stackDir: string, previous?: ApplyResult, optio
 export async function destroyStack(result: ApplyResult): Promise<void> {
   useState(result.stackDir, result.stateFile);
   // The directory may have been initialised for another state since (a test re-synthesized into it).
-  await terraform(result.stackDir, ['init', '-input=false', '-no-color', '-reconfigure']);
+  await init(result.stackDir);
   await terraform(result.stackDir, ['destroy', '-auto-approve', '-input=false', '-no-color']);
 }
 
