@@ -33,8 +33,12 @@ ln -sf "$(bash scripts/opentofu.sh)" "$tools/tofu"
 export PATH="$tools:$PATH"
 echo "node $(node --version), $(terraform version | head -n 1), $(tofu version | head -n 1)"
 
-echo "== cdktn-wsgi (npx projen package:cdktn)"
-npx projen package:cdktn > /tmp/cdktf-wsgi-cdktn-package.log 2>&1 || { cat /tmp/cdktf-wsgi-cdktn-package.log; exit 1; }
+if [ -n "${CDKTF_WSGI_PACKAGES_BUILT:-}" ]; then
+  echo "== cdktn-wsgi, as .ci/run's package stage built it (CDKTF_WSGI_PACKAGES_BUILT)"
+else
+  echo "== cdktn-wsgi (npx projen package:cdktn)"
+  npx projen package:cdktn > /tmp/cdktf-wsgi-cdktn-package.log 2>&1 || { cat /tmp/cdktf-wsgi-cdktn-package.log; exit 1; }
+fi
 version=$(node -p "require('$root/build/cdktn-wsgi/package.json').version")
 ls "build/cdktn-wsgi/dist/js/cdktn-wsgi@$version.jsii.tgz" "build/cdktn-wsgi/dist/python/cdktn_wsgi-$version-py3-none-any.whl"
 # Listed whole first: `grep -q` stops reading early, and tar's SIGPIPE would fail the pipeline.
@@ -84,10 +88,13 @@ run_block() {
   (cd "$dir" && bash "$dir/.block.sh") > "$log" 2>&1 || { cat "$log"; echo "README block '$name' failed (log above: $log)"; return 1; }
 }
 
+# Each language deploys with one binary (TypeScript with Terraform, Python with OpenTofu): the
+# flavour's packages are the same either way, and each binary still runs both the container and the
+# Swarm stack. CDKTN_BINARIES="terraform tofu" runs each language with both.
 deploy_and_check() {
-  local lang=$1 dir=$2 web=$3 swarm=$4 preamble=${5:-}
+  local lang=$1 dir=$2 web=$3 swarm=$4 preamble=${5:-} binaries=$6
   local binary
-  for binary in terraform tofu; do
+  for binary in $binaries; do
     echo "== $lang: the README's deploy block with $binary (cdktn deploy, curl both, diff both, destroy)"
     remove_leftovers "$swarm" "$web"
     rm -f "$dir/.answers" "$dir"/terraform.*.tfstate*
@@ -118,7 +125,7 @@ echo "== TypeScript: the README's install block in a scratch directory"
 ts_dir=$(mktemp -d /tmp/cdktn-wsgi-ts.XXXXXX)
 run_block "$ts_dir" "typescript install" /tmp/cdktf-wsgi-cdktn-ts-install.log
 (cd "$ts_dir" && npx tsc -p .) || { echo "TypeScript: the example does not type-check against the installed packages"; exit 1; }
-deploy_and_check typescript "$ts_dir" leaves-cdktn swarm-cdktn
+deploy_and_check typescript "$ts_dir" leaves-cdktn swarm-cdktn '' "${CDKTN_BINARIES:-terraform}"
 
 echo "== Python: the README's install block in a scratch directory, then pytest test/cdktn in its venv"
 py_dir=$(mktemp -d /tmp/cdktn-wsgi-py.XXXXXX)
@@ -126,5 +133,5 @@ run_block "$py_dir" "python install" /tmp/cdktf-wsgi-cdktn-py-install.log
 "$py_dir/.venv/bin/pip" install -q --disable-pip-version-check pytest==8.3.5
 mkdir -p test-reports
 "$py_dir/.venv/bin/pytest" -q test/cdktn --junitxml=test-reports/pytest-cdktn.xml
-deploy_and_check python "$py_dir" leaves-cdktn-py swarm-cdktn-py '. .venv/bin/activate;'
+deploy_and_check python "$py_dir" leaves-cdktn-py swarm-cdktn-py '. .venv/bin/activate;' "${CDKTN_BINARIES:-tofu}"
 rm -rf "$ts_dir" "$py_dir"

@@ -2,16 +2,19 @@
 # Installs cdktf-wsgi as a user would, from the packed tarball into a scratch TypeScript project
 # outside the repository (with its own constructs, cdktf, provider and cdktf-cli from npm), checks
 # the tarball's file list, type-checks the stack with real `tsc` (not transpile-only) and
-# synthesizes it with the cdktf CLI. Compiles first, so the package is built from the current source.
+# synthesizes it with the cdktf CLI. Compiles first, so the package is built from the current source
+# (unless CDKTF_WSGI_PACKAGES_BUILT says the tarball in dist/js was built from it already).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 export CHECKPOINT_DISABLE=1
 
 echo "== tarball"
-npx projen compile >/dev/null 2>&1
-rm -rf dist/js
-npx projen package:js >/dev/null 2>&1
+if [ -z "${CDKTF_WSGI_PACKAGES_BUILT:-}" ]; then
+  npx projen compile >/dev/null 2>&1
+  rm -rf dist/js
+  npx projen package:js >/dev/null 2>&1
+fi
 tarball=$(ls "$root"/dist/js/cdktf-wsgi@*.tgz)
 echo "$tarball"
 # Everything a user needs and nothing else: the compiled library, its jsii assembly, the bundled

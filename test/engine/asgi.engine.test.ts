@@ -12,7 +12,7 @@ import { applyStack, ApplyResult, byName, destroyStack, docker, planOnly } from 
 import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { DOCKER_CLI, get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
+import { APPS, PROMPT_CHECK } from './stacks';
 import { FastApiStack } from '../../examples/fastapi/main';
 import { AppInterface, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
@@ -49,7 +49,7 @@ describeEngine('ASGI apps on a real Docker engine', () => {
     for (const s of services) {
       images[s.name] = new WsgiImage(stack, `${s.name}-image`, { ...s.props, labels: TEST_LABELS });
       new WsgiContainer(stack, `${s.name}-web`, {
-        image: images[s.name], labels: TEST_LABELS, containerName: `asgi-${s.name}-web`, publish: [{ hostPort: s.port }], healthCheck: HealthCheck.http('/healthz'),
+        image: images[s.name], labels: TEST_LABELS, containerName: `asgi-${s.name}-web`, publish: [{ hostPort: s.port }], healthCheck: HealthCheck.http('/healthz', PROMPT_CHECK),
       });
     }
     otherApp.synth();

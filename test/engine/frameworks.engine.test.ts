@@ -9,7 +9,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { pipfileLock, poetryLock, requirementsTree, uvLock, wheelhouse } from './locks';
 import { DOCKER_CLI, execIn, get, post } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
+import { APPS, PROMPT_CHECK } from './stacks';
 import { DjangoStack } from '../../examples/django/main';
 import { FalconStack } from '../../examples/falcon/main';
 import { Dependencies, HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage, WsgiImageProps } from '../../src';
@@ -189,7 +189,7 @@ async function applyServices(id: string, services: Service[]): Promise<{ result:
       image,
       containerName: `${id}-${s.name}-web`,
       publish: [{ hostPort: s.port }],
-      healthCheck: HealthCheck.http('/healthz'),
+      healthCheck: HealthCheck.http('/healthz', PROMPT_CHECK),
     });
   }
   app.synth();
@@ -394,7 +394,7 @@ describeEngine('Django with split settings (cookiecutter layout) on a real Docke
       image,
       publish: [{ hostPort: PORT }],
       environment: { DJANGO_SECRET_KEY: 'split-settings-engine-test-key-0123456789abcdefghijklmnop' },
-      healthCheck: HealthCheck.http('/healthz/'),
+      healthCheck: HealthCheck.http('/healthz/', PROMPT_CHECK),
     });
     app.synth();
     expect(image.dockerfile).toContain('DJANGO_SETTINGS_MODULE=config.settings.production');
@@ -454,7 +454,7 @@ describeEngine('a Heroku-style repository (Procfile) on a real Docker engine', (
       labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
-      healthCheck: HealthCheck.http('/api/ok'),
+      healthCheck: HealthCheck.http('/api/ok', PROMPT_CHECK),
       releaseCommand: ReleaseCommand.fromProcfile(),
       // gunicorn reads this after the config file, as it does anywhere.
       environment: { GUNICORN_CMD_ARGS: '--max-requests 77' },

@@ -17,6 +17,7 @@ import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './en
 import { removeTestVolume, resetTestVolume } from './labels';
 import { execIn, get } from './probes';
 import { addDockerProvider } from './provider';
+import { PROMPT_CHECK } from './stacks';
 import { HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
@@ -89,7 +90,7 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
     const stack = new TerraformStack(app, 'pypi');
     addDockerProvider(stack);
     const flaskImage = new WsgiImage(stack, 'Flask', { labels: TEST_LABELS, source: flask, baseImage: PYPI_BASE });
-    new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }] });
+    new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }], healthCheck: HealthCheck.http('/', { ...PROMPT_CHECK, healthyBelowStatus: 500 }) });
     const djangoImage = new WsgiImage(stack, 'Django', { labels: TEST_LABELS, source: django, baseImage: PYPI_BASE, writablePaths: ['/data'] });
     new WsgiContainer(stack, 'DjangoWeb', {
       labels: TEST_LABELS,
@@ -98,11 +99,11 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
       publish: [{ hostPort: PORTS.django }],
       environment: { DJANGO_SECRET_KEY: 'pypi-engine-test-key-0123456789abcdefghijklmnopqrstuvwxyz', DJANGO_ALLOWED_HOSTS: 'localhost,127.0.0.1', DJANGO_DB_PATH: '/data/db.sqlite3' },
       volumes: [{ volumeName: 'pypi-django-data', containerPath: '/data' }],
-      healthCheck: HealthCheck.http('/healthz/'),
+      healthCheck: HealthCheck.http('/healthz/', PROMPT_CHECK),
       releaseCommand: ReleaseCommand.djangoMigrate(),
     });
     const falconImage = new WsgiImage(stack, 'Falcon', { labels: TEST_LABELS, source: falcon, baseImage: PYPI_BASE });
-    new WsgiContainer(stack, 'FalconWeb', { labels: TEST_LABELS, image: falconImage, containerName: 'pypi-falcon', publish: [{ hostPort: PORTS.falcon }], healthCheck: HealthCheck.http('/healthz') });
+    new WsgiContainer(stack, 'FalconWeb', { labels: TEST_LABELS, image: falconImage, containerName: 'pypi-falcon', publish: [{ hostPort: PORTS.falcon }], healthCheck: HealthCheck.http('/healthz', PROMPT_CHECK) });
     app.synth();
     resetTestVolume('pypi-django-data');
     state = await applyStack(path.join(outdir, 'stacks', 'pypi'));

@@ -7,7 +7,7 @@ import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
+import { APPS, PROMPT_CHECK } from './stacks';
 import { HealthCheck, UpdateOrder, WsgiContainer, WsgiImage } from '../../src';
 
 const VOLUME = 'cdktf-wsgi-rollout-state';
@@ -39,7 +39,7 @@ describeEngine('rollouts on a real Docker engine', () => {
       image,
       updateOrder: UpdateOrder.STOP_FIRST,
       publish: [{ hostPort: PORT }],
-      healthCheck: HealthCheck.http(healthPath),
+      healthCheck: HealthCheck.http(healthPath, PROMPT_CHECK),
       volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
     });
     app.synth();

@@ -6,9 +6,18 @@ import { App, TerraformStack } from 'cdktf';
 import { appContainer, applyStack, ApplyResult, destroyStack } from './deployer';
 import { TEST_LABELS } from './engine';
 import { addDockerProvider } from './provider';
-import { WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
+import { Duration, HealthCheck, HttpHealthCheckOptions, WsgiContainer, WsgiContainerProps, WsgiImage, WsgiImageProps } from '../../src';
 
 export const APPS = path.join(__dirname, 'apps');
+
+/**
+ * Health check timing for suites whose subject is not the check: the first check a second after
+ * start (not the default interval's ten), so each deploy waits for the app, not the clock. The
+ * leaves suite deploys the example with the defaults, and the unit suites pin their rendering.
+ */
+export const PROMPT_CHECK: HttpHealthCheckOptions = {
+  interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(30),
+};
 
 /** A route the rollout suites append to the probe app: it answers the `VERSION` an edit sets. */
 export const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
@@ -44,7 +53,9 @@ export async function deploy(
   const stack = new TerraformStack(app, id);
   addDockerProvider(stack);
   const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, entrypoint: 'manager:app', ...imageProps });
-  const container = new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, ...containerProps });
+  const container = new WsgiContainer(stack, 'Web', {
+    labels: TEST_LABELS, image, healthCheck: HealthCheck.http('/', { ...PROMPT_CHECK, healthyBelowStatus: 500 }), ...containerProps,
+  });
   app.synth();
   try {
     const result = await applyStack(path.join(outdir, 'stacks', id));

@@ -13,7 +13,7 @@ import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, waitFor } from './probes';
 import { addDockerProvider, mirrorHolds, ON_3_6_2 } from './provider';
-import { APPS } from './stacks';
+import { APPS, PROMPT_CHECK } from './stacks';
 import { HealthCheck, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const VOLUME = 'cdktf-wsgi-upgrade-data';
@@ -44,7 +44,7 @@ if (MISSING) {
       labels: TEST_LABELS,
       image,
       publish: [{ hostPort: PORT }],
-      healthCheck: HealthCheck.http('/api/ok'),
+      healthCheck: HealthCheck.http('/api/ok', PROMPT_CHECK),
       volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
       releaseCommand: ReleaseCommand.exec(['python3', '-c', 'print("release ran")']),
     });

@@ -4,16 +4,21 @@
 # staged context (Dockerfile, gunicorn.conf.py, fingerprint) equals the TypeScript leaves example's,
 # runs the pytest suite, and, where the real toolchain and a Docker daemon are there, deploys the
 # Python example, calls it, checks that a diff plans nothing, and destroys it.
-# Compiles first, so the package is built from the current source.
+# Compiles first, so the package is built from the current source (unless CDKTF_WSGI_PACKAGES_BUILT
+# says the wheel in dist/python was built from it already).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 export CHECKPOINT_DISABLE=1 JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
-echo "== wheel (jsii-pacmak)"
-npx projen compile >/dev/null 2>&1
-rm -rf dist/python
-npx projen package:python >/dev/null
+if [ -n "${CDKTF_WSGI_PACKAGES_BUILT:-}" ]; then
+  echo "== wheel, as .ci/run's package stage built it (CDKTF_WSGI_PACKAGES_BUILT)"
+else
+  echo "== wheel (jsii-pacmak)"
+  npx projen compile >/dev/null 2>&1
+  rm -rf dist/python
+  npx projen package:python >/dev/null
+fi
 wheel=$(ls dist/python/cdktf_wsgi-*.whl)
 echo "$wheel"
 
