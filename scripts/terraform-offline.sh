@@ -77,6 +77,10 @@ copy_from_prebuilt_mirror() {
     [ -n "$expected" ] || { log "$dir/SHA256SUMS has no line for $relative"; exit 1; }
     actual=$(sha256sum "$dir/$relative" | cut -d' ' -f1)
     [ "$actual" = "$expected" ] || { log "$dir/$relative: sha256 $actual, but SHA256SUMS says $expected"; exit 1; }
+    if cmp -s "$dir/$relative" "$target"; then
+      log "provider $PROVIDER_VERSION already in the mirror, the same as $dir's (sha256 checked): $target"
+      return 0
+    fi
     mkdir -p "$target_dir"
     cp "$dir/$relative" "$target.tmp"
     chmod 0755 "$target.tmp"
@@ -87,11 +91,12 @@ copy_from_prebuilt_mirror() {
   return 1
 }
 
-if [ -x "$target" ]; then
+# A prebuilt mirror that holds the version is authoritative: its checked binary replaces another.
+if copy_from_prebuilt_mirror; then
+  :
+elif [ -x "$target" ]; then
   # Whatever put it there (an earlier run, or a binary built elsewhere and copied in), it is reused.
   log "provider $PROVIDER_VERSION already in the mirror: $target"
-elif copy_from_prebuilt_mirror; then
-  :
 else
   mkdir -p "$build_dir" "$target_dir"
   started=$(date +%s)
