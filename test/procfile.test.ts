@@ -21,8 +21,11 @@ describe('Procfile parsing', () => {
   });
 
   test('shell operators are refused: the image runs one program', () => {
-    expect(() => shellWords('python manage.py migrate && gunicorn wsgi:app')).toThrow(/uses the shell operator &&/);
-    expect(() => shellWords('gunicorn wsgi:app > /tmp/log')).toThrow(/uses the shell operator >/);
+    const fix = 'Fix: keep a single gunicorn command in the web: line, or run the extra steps in the app or a release command';
+    expect(locatedError(() => shellWords('python manage.py migrate && gunicorn wsgi:app'))).toBe(
+      `python manage.py migrate && gunicorn wsgi:app uses the shell operator &&, but the image runs one program, not a shell line. ${fix}`);
+    expect(locatedError(() => shellWords('gunicorn wsgi:app > /tmp/log'))).toBe(
+      `gunicorn wsgi:app > /tmp/log uses the shell operator >, but the image runs one program, not a shell line. ${fix}`);
   });
 
   test('web and release lines, other processes ignored', () => {

@@ -340,7 +340,8 @@ describe('nothing is half-written', () => {
       const stack = new TerraformStack(app, 'one');
       new WsgiImage(stack, 'Image', { source: writeSource(), entrypoint: 'manager' });
       app.synth();
-    }).toThrow(/is not "module:callable"/);
+    }).toThrow('one/Image: \'entrypoint\' "manager" is not "module:callable". Fix: name the module and the WSGI callable or ASGI app, '
+      + 'e.g. "manager:app", "mysite.wsgi:application", "main:app" or "app:create_app()"');
     // cdktf's App creates the empty stacks folder up front; no file may exist below it.
     expect(fs.readdirSync(outdir, { recursive: true } as any).filter((f: any) => fs.statSync(path.join(outdir, String(f))).isFile())).toEqual([]);
   });
