@@ -8,19 +8,21 @@
 // engine suite deployed with its pass's line (test-reports/provider-lines.jsonl, written from
 // Terraform's lock files), and lists the cases that cannot run on this machine
 // (test-reports/cannot-run-here.jsonl), failing on any it does not know to be impossible here.
-// Usage: node .ci/test-summary.js [--providers "4.6.0 3.6.2"] <exit status> <jest.json | pytest.xml>...
+// Usage: node .ci/test-summary.js [--providers "4.6.0 3.6.2"] [--root DIR] <exit status> <jest.json | pytest.xml>...
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const args = process.argv.slice(2);
 let providers;
-if (args[0] === '--providers') {
-  providers = args[1];
+// The repository whose test files and test-reports/*.jsonl are read; its own tests point it elsewhere.
+let root = path.join(__dirname, '..');
+while (args[0] === '--providers' || args[0] === '--root') {
+  if (args[0] === '--providers') providers = args[1];
+  else root = path.resolve(args[1]);
   args.splice(0, 2);
 }
 const [statusArg, ...reports] = args;
-const root = path.join(__dirname, '..');
 /** Why a case may not run on this kind of machine; anything else reported as such is a failure. */
 const KNOWN_IMPOSSIBLE_HERE = ['the swarm ingress mesh needs IPVS, which this kernel lacks'];
 const status = Number(statusArg);
@@ -73,7 +75,11 @@ function checkSuitesAndLines(lines) {
   const secondLine = Object.keys(JSON.parse(fs.readFileSync(path.join(root, 'test/engine/second-line.json'), 'utf-8')).suites);
   const engine = testFiles('test/engine', /\.engine\.test\.ts$/);
   const unit = testFiles('test', /\.test\.ts$/).filter(f => !f.startsWith('test/engine/'));
-  const passes = lines.map((line, i) => ({ line, report: i === 0 ? 'test-reports/jest.json' : `test-reports/jest-engine-${line}.json`, engine: i === 0 ? engine : secondLine.map(f => `test/engine/${f}`) }));
+  const passes = lines.map((line, i) => ({
+    line,
+    report: path.join(root, i === 0 ? 'test-reports/jest.json' : `test-reports/jest-engine-${line}.json`),
+    engine: i === 0 ? engine : secondLine.map(f => `test/engine/${f}`),
+  }));
   const deployed = readLines(path.join(root, 'test-reports/provider-lines.jsonl'));
   for (const { line, report, engine: expected } of passes) {
     if (!fs.existsSync(report)) continue; // counted as a failure above
@@ -83,7 +89,7 @@ function checkSuitesAndLines(lines) {
     const extra = ran.filter(f => !wanted.includes(f));
     if (missing.length + extra.length > 0) {
       failed += 1;
-      notes.push(`${report}: ${missing.length ? `did not run ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `ran suites not expected in this pass: ${extra.join(', ')}` : ''}`);
+      notes.push(`${path.relative(root, report)}: ${missing.length ? `did not run ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `ran suites not expected in this pass: ${extra.join(', ')}` : ''}`);
     }
     const notOnLine = expected.map(f => path.basename(f)).filter(suite => !deployed.some(d => d.pass === line && d.suite === suite && d.version === line));
     if (notOnLine.length > 0) {
