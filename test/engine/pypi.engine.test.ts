@@ -17,7 +17,7 @@ import { ENGINE_AVAILABLE, OFFLINE_BASE, prepareEngine, TEST_LABELS } from './en
 import { removeTestVolume, resetTestVolume } from './labels';
 import { execIn, get } from './probes';
 import { addDockerProvider } from './provider';
-import { PROMPT_CHECK } from './stacks';
+import { PROMPT_CHECK, PROMPT_HTTP_CHECK } from './stacks';
 import { HealthCheck, ReleaseCommand, WsgiContainer, WsgiImage } from '../../src';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
@@ -90,7 +90,7 @@ describePypi('current Flask, Django and Falcon releases from PyPI', () => {
     const stack = new TerraformStack(app, 'pypi');
     addDockerProvider(stack);
     const flaskImage = new WsgiImage(stack, 'Flask', { labels: TEST_LABELS, source: flask, baseImage: PYPI_BASE });
-    new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }], healthCheck: HealthCheck.http('/', { ...PROMPT_CHECK, healthyBelowStatus: 500 }) });
+    new WsgiContainer(stack, 'FlaskWeb', { labels: TEST_LABELS, image: flaskImage, containerName: 'pypi-flask', publish: [{ hostPort: PORTS.flask }], healthCheck: PROMPT_HTTP_CHECK });
     const djangoImage = new WsgiImage(stack, 'Django', { labels: TEST_LABELS, source: django, baseImage: PYPI_BASE, writablePaths: ['/data'] });
     new WsgiContainer(stack, 'DjangoWeb', {
       labels: TEST_LABELS,

@@ -8,7 +8,7 @@ import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { DOCKER_CLI, get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS } from './stacks';
+import { APPS, PROMPT_HTTP_CHECK } from './stacks';
 import { BuildSecret, WsgiContainer, WsgiImage } from '../../src';
 
 const PORT = 18086;
@@ -53,7 +53,10 @@ describeEngine('secrets on a real Docker engine', () => {
       buildSecrets: { PIP_EXTRA_INDEX_URL: BuildSecret.fromEnvironment('CDKTF_WSGI_TEST_INDEX_URL') },
     });
     imageName = image.imageName;
-    new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, publish: [{ hostPort: PORT }], environment: { APP_SECRET_TOKEN: secret.stringValue } });
+    new WsgiContainer(stack, 'Web', {
+      labels: TEST_LABELS, image, publish: [{ hostPort: PORT }], healthCheck: PROMPT_HTTP_CHECK,
+      environment: { APP_SECRET_TOKEN: secret.stringValue },
+    });
     app.synth();
     return path.join(into, 'stacks', 'secrets');
   }
@@ -155,7 +158,7 @@ describeEngine('secrets on a real Docker engine', () => {
       entrypoint: 'manager:app',
       environment: { CONTROL_VALUE: CANARY, QUOTED: TRICKY_VALUE },
     });
-    new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image });
+    new WsgiContainer(stack, 'Web', { labels: TEST_LABELS, image, healthCheck: PROMPT_HTTP_CHECK });
     app.synth();
     const control = await applyStack(path.join(controlOut, 'stacks', 'control'));
     try {

@@ -19,6 +19,9 @@ export const PROMPT_CHECK: HttpHealthCheckOptions = {
   interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(30),
 };
 
+/** The default check (any answer below 500 on `/`) with {@link PROMPT_CHECK}'s timing. */
+export const PROMPT_HTTP_CHECK = HealthCheck.http('/', { ...PROMPT_CHECK, healthyBelowStatus: 500 });
+
 /** A route the rollout suites append to the probe app: it answers the `VERSION` an edit sets. */
 export const VERSION_ROUTE = '\n\n@app.route("/api/version")\ndef version():\n    return VERSION\n';
 
@@ -54,7 +57,7 @@ export async function deploy(
   addDockerProvider(stack);
   const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, entrypoint: 'manager:app', ...imageProps });
   const container = new WsgiContainer(stack, 'Web', {
-    labels: TEST_LABELS, image, healthCheck: HealthCheck.http('/', { ...PROMPT_CHECK, healthyBelowStatus: 500 }), ...containerProps,
+    labels: TEST_LABELS, image, healthCheck: PROMPT_HTTP_CHECK, ...containerProps,
   });
   app.synth();
   try {
