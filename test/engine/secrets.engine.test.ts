@@ -54,7 +54,10 @@ describeEngine('secrets on a real Docker engine', () => {
     });
     imageName = image.imageName;
     new WsgiContainer(stack, 'Web', {
-      labels: TEST_LABELS, image, publish: [{ hostPort: PORT }], healthCheck: PROMPT_HTTP_CHECK,
+      labels: TEST_LABELS,
+      image,
+      publish: [{ hostPort: PORT }],
+      healthCheck: PROMPT_HTTP_CHECK,
       environment: { APP_SECRET_TOKEN: secret.stringValue },
     });
     app.synth();
