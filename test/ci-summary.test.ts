@@ -53,8 +53,11 @@ function summarize(root: string, ci = true): { status: number | null; lines: str
 const GOOD: Run = {
   jest: {
     'jest.json': {
-      'test/a.test.ts': ['passed', 'passed'], 'test/private/b.test.ts': ['passed'],
-      'test/engine/x.engine.test.ts': ['passed'], 'test/engine/y.engine.test.ts': ['passed', 'passed'], 'test/engine/z.engine.test.ts': ['passed'],
+      'test/a.test.ts': ['passed', 'passed'],
+      'test/private/b.test.ts': ['passed'],
+      'test/engine/x.engine.test.ts': ['passed'],
+      'test/engine/y.engine.test.ts': ['passed', 'passed'],
+      'test/engine/z.engine.test.ts': ['passed'],
     },
     'jest-engine-3.6.2.json': { 'test/engine/x.engine.test.ts': ['passed'] },
   },
