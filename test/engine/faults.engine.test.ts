@@ -128,6 +128,21 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     state = await expectConvergesTo('v2', run.result);
   }, 900_000);
 
+  /**
+   * The versions 20 fresh connections get (Node's global agent would reuse one), each answer a 200;
+   * prints how many of each of `versions` answered.
+   */
+  async function versionsOnFreshConnections(when: string, versions: string[]): Promise<string[]> {
+    const answers: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const answer = await getOnNewConnection(PORT, '/api/version');
+      expect(answer.status).toBe(200);
+      answers.push(answer.body);
+    }
+    process.stdout.write(`faults: ${when}, 20 connections answered ${versions.map(v => `${answers.filter(b => b === v).length} × ${v}`).join(', ')}\n`);
+    return answers;
+  }
+
   test('terraform apply interrupted while the new container waits to be healthy: the old version serves on, and the next apply converges', async () => {
     setVersion('v3', 4);
     const before = appContainers();
@@ -136,13 +151,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     // The old generation serves on. The interrupted one stays, tainted, and once its gunicorn is up
     // it shares the port: a connection may reach either, and none may fail. Terraform can take
     // longer to stop than the new app takes to boot, so which of the two answer varies by run.
-    const answers: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const answer = await getOnNewConnection(PORT, '/api/version');
-      expect(answer.status).toBe(200);
-      answers.push(answer.body);
-    }
-    process.stdout.write(`faults: after the interrupted health wait, 20 connections answered ${answers.filter(b => b === 'v2').length} × v2, ${answers.filter(b => b === 'v3').length} × v3\n`);
+    const answers = await versionsOnFreshConnections('after the interrupted health wait', ['v2', 'v3']);
     expect(answers).toContain('v2');
     expect(answers.filter(b => b !== 'v2' && b !== 'v3')).toEqual([]);
     state = await expectConvergesTo('v3', run.result);
@@ -291,13 +300,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     const away = await restarted!;
     process.stdout.write(`faults: dockerd restarted during the apply (${away} ms); terraform exited ${run.code}\n`);
     await waitFor('the app to answer again', async () => (await get(PORT, '/api/version').catch(() => ({ status: 0 }))).status === 200, 180_000);
-    const answers: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const answer = await getOnNewConnection(PORT, '/api/version');
-      expect(answer.status).toBe(200);
-      answers.push(answer.body);
-    }
-    process.stdout.write(`faults: after the restart, 20 connections answered ${answers.filter(b => b === 'v7').length} × v7, ${answers.filter(b => b === 'v8').length} × v8\n`);
+    const answers = await versionsOnFreshConnections('after the restart', ['v7', 'v8']);
     // A completed apply removed the old version; a failed one may leave the new one (tainted) beside it.
     expect(answers.filter(b => b !== 'v8' && (run.code === 0 || b !== 'v7'))).toEqual([]);
     state = await expectConvergesTo('v8', run.result);
