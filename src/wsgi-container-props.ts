@@ -237,6 +237,22 @@ export interface WsgiContainerProps {
   readonly updateOrder?: UpdateOrder;
 
   /**
+   * With `UpdateOrder.START_FIRST`: the path of the Docker engine's socket on the Docker host, which
+   * each deploy's reconcile step mounts. That step is a one-shot container (`<containerName>-reconcile-<8 hex>`,
+   * Python from the image's base, no network, no capabilities, read-only) that runs after the new
+   * app container is healthy. It stops app containers of this `containerName` that no Terraform
+   * state holds, the ones an apply killed while the provider was creating them leaves behind, so
+   * they never share the port with the current version again, and it removes them on the next
+   * deploy. It runs as root to open the socket; the app containers never see the socket.
+   *
+   * Set it for an engine whose socket is elsewhere (rootless Docker:
+   * `/run/user/<uid>/docker.sock`, Podman: `/run/podman/podman.sock`).
+   *
+   * @default "/var/run/docker.sock"
+   */
+  readonly dockerSocketPath?: string;
+
+  /**
    * The docker provider whose engine runs the containers: the app, its release command and the
    * network holder, and the holder's base image. It must be a docker provider of the container's
    * stack, and its engine must have the image (the same engine as the image's provider).

@@ -13,6 +13,7 @@ import { DOCKER_NAME, IPV4, IPV6 } from './private/patterns';
 import { ProviderLine, providerLineOf } from './private/provider-line';
 import { debugValueOn } from './private/python/django';
 import { RELEASE_OUTPUT } from './private/release-output';
+import { newDestroyGuard, newReconcileContainer, RECONCILE_DEFAULT_SOCKET_PATH } from './private/runner/orphan-containers';
 import { renderRuntime, WsgiRuntime } from './private/runtime';
 import { warnIfSecretLooking } from './private/secrets';
 import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
@@ -92,6 +93,19 @@ export class WsgiContainer extends Construct {
    */
   public readonly resource: container.Container;
 
+  /**
+   * The one-shot container of `UpdateOrder.START_FIRST` that, once the new app container is healthy,
+   * takes app containers no Terraform state holds out of service; undefined with `UpdateOrder.STOP_FIRST`.
+   */
+  public readonly reconcileResource?: container.Container;
+
+  /**
+   * The sleeping container of `UpdateOrder.START_FIRST` that, when `cdktf destroy` stops it after the
+   * network holder is gone, removes the app containers no Terraform state holds; undefined with
+   * `UpdateOrder.STOP_FIRST`.
+   */
+  public readonly destroyGuard?: container.Container;
+
   /** The release container that runs `releaseCommand` before the app; undefined without one. */
   public readonly releaseResource?: container.Container;
 
@@ -144,6 +158,11 @@ export class WsgiContainer extends Construct {
         fail(this, 'cpus', props.cpus, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
       }
     }
+    const socketPath = props.dockerSocketPath ?? RECONCILE_DEFAULT_SOCKET_PATH;
+    requireSingleLine(this, 'dockerSocketPath', socketPath);
+    if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
+      fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
+    }
     const tmpSizeMiB = props.tmpSizeMiB ?? 64;
     requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
@@ -195,18 +214,33 @@ export class WsgiContainer extends Construct {
     // containers joins it under a name of its own, so old and new can run side by side.
     let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
     let generationSuffix = '';
+    let holderImage: dockerImage.Image | undefined;
     const networksAdvanced = props.networks?.map(name => ({ name }));
     if (startFirst) {
-      const longest = 128 - '-release-'.length - GENERATION_CHARS;
+      const longest = 128 - '-reconcile-'.length - GENERATION_CHARS;
       if (this.containerName.length > longest) {
-        fail(this, 'containerName', this.containerName, `is too long to name the app and release containers of each deploy (<name>-release-<${GENERATION_CHARS} characters>)`,
+        fail(this, 'containerName', this.containerName, `is too long to name the app, release and reconcile containers of each deploy (<name>-reconcile-<${GENERATION_CHARS} characters>)`,
           `use a name of at most ${longest} characters`);
       }
       // Pulled only if the engine lacks it (the app's build needs it anyway); kept at destroy, as
       // other images and stacks use it too. The holder ignores later changes of it, so a new base
       // image never replaces the holder, which would have to bind the ports the old one holds.
-      const holderImage = new dockerImage.Image(this, 'NetworkHolderImage', { name: this.runtime.baseImage, keepLocally: true });
+      holderImage = new dockerImage.Image(this, 'NetworkHolderImage', { name: this.runtime.baseImage, keepLocally: true });
+      // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
+      // so a replacement never waits for the name of the container it replaces. A name tied to the
+      // container's settings would block the retry of a failed or interrupted deploy: the tainted
+      // container keeps the name its replacement, with the same settings, would need.
+      generationSuffix = `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`;
+      this.destroyGuard = newDestroyGuard(this, {
+        containerName: this.containerName,
+        nameSuffix: generationSuffix,
+        image: holderImage.imageId,
+        socketPath,
+        restart,
+        labels: userLabels,
+      });
       this.networkHolder = new container.Container(this, 'NetworkHolder', {
+        dependsOn: [this.destroyGuard],
         name: this.containerName,
         image: holderImage.imageId,
         entrypoint: ['python3', '-c', NETWORK_HOLDER_SCRIPT],
@@ -227,11 +261,6 @@ export class WsgiContainer extends Construct {
         lifecycle: { ignoreChanges: ['image'] },
       });
       network = { networkMode: `container:${this.networkHolder.id}` };
-      // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
-      // so a replacement never waits for the name of the container it replaces. A name tied to the
-      // container's settings would block the retry of a failed or interrupted deploy: the tainted
-      // container keeps the name its replacement, with the same settings, would need.
-      generationSuffix = `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`;
       // The image a new generation runs must exist before the old generation's is removed.
       props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
       // After a deploy that failed half-way (its old containers and image left deposed in the state),
@@ -303,6 +332,19 @@ export class WsgiContainer extends Construct {
       ],
       lifecycle: startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
     });
+    if (holderImage) {
+      this.reconcileResource = newReconcileContainer(this, {
+        containerName: this.containerName,
+        nameSuffix: generationSuffix,
+        image: holderImage.imageId,
+        keep: [this.resource, ...(this.releaseResource ? [this.releaseResource] : [])],
+        stopTimeoutSeconds: rendered.stopTimeoutSeconds,
+        socketPath,
+        labels: userLabels,
+      });
+    } else if (props.dockerSocketPath !== undefined) {
+      fail(this, 'dockerSocketPath', props.dockerSocketPath, 'is used only by UpdateOrder.START_FIRST, whose reconcile step mounts it', 'leave it unset with UpdateOrder.STOP_FIRST');
+    }
     useDockerProvider(this, props.provider ?? props.image.provider);
   }
 

@@ -1,0 +1,118 @@
+import { container } from '@cdktf/provider-docker';
+import { Lazy } from 'cdktf';
+import { Construct } from 'constructs';
+import { GUARD_LABEL, GUARD_SCRIPT, RECONCILE_LABEL, RECONCILE_SCRIPT, RECONCILE_SOCKET } from './orphans';
+import { ProviderLine, providerLineOf } from '../provider-line';
+import { RELEASE_OUTPUT } from '../release-output';
+
+/** @internal */
+export const RECONCILE_DEFAULT_SOCKET_PATH = '/var/run/docker.sock';
+
+/** Each program reads a few JSON lists; the limit keeps a mistake in one from costing more. */
+const ORPHAN_CONTAINER_MEMORY_MIB = 32;
+
+/** The guard removes with force: a few seconds at most. */
+const GUARD_STOP_SECONDS = 30;
+
+/** What both containers are: Python from the app's base image, no network, no capabilities, read-only, the socket mounted. */
+function orphanContainerBase(spec: { image: string; socketPath: string }) {
+  return {
+    image: spec.image,
+    volumes: [{ hostPath: spec.socketPath, containerPath: RECONCILE_SOCKET }],
+    networkMode: 'none',
+    // root, to open the socket (its owner); no capability beyond that.
+    user: '0:0',
+    readOnly: true,
+    securityOpts: ['no-new-privileges:true'],
+    capabilities: { drop: ['ALL'] },
+    memory: ORPHAN_CONTAINER_MEMORY_MIB,
+    // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
+    memorySwap: 2 * ORPHAN_CONTAINER_MEMORY_MIB,
+  };
+}
+
+/** @internal */
+export interface ReconcileContainerSpec {
+  /** The app's `containerName`, which the app containers carry in their label. */
+  readonly containerName: string;
+  /** The suffix drawn at apply, as the app containers get. */
+  readonly nameSuffix: string;
+  /** An image with `python3`: the app's base image. */
+  readonly image: string;
+  /** The containers of this generation, which the step must never touch. */
+  readonly keep: container.Container[];
+  /** How long a stop of an app container may take. */
+  readonly stopTimeoutSeconds: number;
+  /** The Docker socket's path on the Docker host. */
+  readonly socketPath: string;
+  /** The user's labels. */
+  readonly labels: Array<{ label: string; value: string }>;
+}
+
+/**
+ * The reconcile step of one generation (see `orphan-reconcile.ts`): it runs once, after the
+ * containers it keeps exist, and again only when they are replaced (their IDs are in its
+ * environment, which is ForceNew).
+ *
+ * @internal
+ */
+export function newReconcileContainer(scope: Construct, spec: ReconcileContainerSpec): container.Container {
+  return new container.Container(scope, 'Reconcile', {
+    ...orphanContainerBase(spec),
+    name: `${spec.containerName}-reconcile${spec.nameSuffix}`,
+    entrypoint: ['python3', '-c', RECONCILE_SCRIPT],
+    env: [
+      `CDKTF_WSGI_APP=${spec.containerName}`,
+      `CDKTF_WSGI_KEEP=${spec.keep.map(c => c.id).join(',')}`,
+      `CDKTF_WSGI_STOP_SECONDS=${spec.stopTimeoutSeconds}`,
+      Lazy.stringValue({ produce: () => `CDKTF_WSGI_REMOVE_AT_ONCE=${providerLineOf(scope) !== ProviderLine.V3_6_2}` }),
+    ],
+    labels: [{ label: RECONCILE_LABEL, value: spec.containerName }, ...spec.labels],
+    attach: true,
+    logs: true,
+    // As the release container: 3.6.2 reads the log stream of a container without a terminal undemultiplexed.
+    tty: Lazy.anyValue({ produce: () => providerLineOf(scope) === ProviderLine.V3_6_2 }),
+    mustRun: false,
+    restart: 'no',
+    lifecycle: {
+      createBeforeDestroy: true,
+      ignoreChanges: ['name'],
+      postcondition: [{
+        condition: '${self.exit_code == 0}',
+        errorMessage: `The reconcile step of ${scope.node.path} failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
+      }],
+    },
+  });
+}
+
+/** @internal */
+export interface DestroyGuardSpec {
+  readonly containerName: string;
+  /** The suffix drawn at apply: the guard is replaced create-before-destroy, as the holder that depends on it. */
+  readonly nameSuffix: string;
+  readonly image: string;
+  readonly socketPath: string;
+  readonly restart: string;
+  readonly labels: Array<{ label: string; value: string }>;
+}
+
+/**
+ * The destroy guard (see `orphans.ts`): a sleeping container the network holder depends on, so
+ * that Terraform's destroy stops it last, when what is left of the app is what no state holds.
+ *
+ * @internal
+ */
+export function newDestroyGuard(scope: Construct, spec: DestroyGuardSpec): container.Container {
+  return new container.Container(scope, 'DestroyGuard', {
+    ...orphanContainerBase(spec),
+    name: `${spec.containerName}-guard${spec.nameSuffix}`,
+    entrypoint: ['python3', '-c', GUARD_SCRIPT],
+    env: [`CDKTF_WSGI_APP=${spec.containerName}`, `CDKTF_WSGI_STOP_SECONDS=${GUARD_STOP_SECONDS}`],
+    labels: [{ label: GUARD_LABEL, value: spec.containerName }, ...spec.labels],
+    restart: spec.restart,
+    stopTimeout: GUARD_STOP_SECONDS,
+    destroyGraceSeconds: GUARD_STOP_SECONDS,
+    // As the holder's: a new base image never replaces it.
+    lifecycle: { createBeforeDestroy: true, ignoreChanges: ['name', 'image'] },
+  });
+}
