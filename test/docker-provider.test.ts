@@ -30,7 +30,7 @@ describe('provider', () => {
     new WsgiContainer(stack, 'Web', { image, releaseCommand: ReleaseCommand.exec(['python', '-V']) });
     new WsgiService(stack, 'Svc', { image, pushToRegistry: true, secrets: { KEY: 'k' }, networks: ['backend'] });
     const found = providersByAddress(stack);
-    expect(Object.keys(found).length).toBe(9);
+    expect(Object.keys(found).length).toBe(11);
     expect(Object.values(found).every(p => p === undefined)).toBe(true);
     expect(image.provider).toBeUndefined();
   });
@@ -41,12 +41,14 @@ describe('provider', () => {
     new WsgiContainer(stack, 'Web', { image, releaseCommand: ReleaseCommand.exec(['python', '-V']) });
     new WsgiService(stack, 'Svc', { image, pushToRegistry: true, secrets: { KEY: 'k' }, networks: ['backend'] });
     const found = providersByAddress(stack);
-    // The image, its push, the holder's base image, the holder, the release and app containers, a
-    // secret, a network lookup and the service.
+    // The image, its push, the holder's base image, the holder, its destroy guard, the release, app
+    // and reconcile containers, a secret, a network lookup and the service.
     expect(Object.keys(found).sort().map(a => a.replace(/_[0-9A-F]{8}$/, ''))).toEqual([
       'data.docker_network.Svc_Network0',
       'docker_container.Web',
+      'docker_container.Web_DestroyGuard',
       'docker_container.Web_NetworkHolder',
+      'docker_container.Web_Reconcile',
       'docker_container.Web_Release',
       'docker_image.Image',
       'docker_image.Web_NetworkHolderImage',

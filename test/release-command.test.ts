@@ -43,7 +43,7 @@ describe('release command', () => {
     new WsgiContainer(stack, 'Web', { image: img, releaseCommand: ReleaseCommand.exec(['python3', '-m', 'flask', 'db', 'upgrade']) });
     new WsgiContainer(stack, 'Other', { image: img, containerName: 'other' });
     const all = containers(stack);
-    expect(Object.keys(all).sort()).toEqual(['Other', 'Other/NetworkHolder', 'Web', 'Web/NetworkHolder', 'Web/Release']);
+    expect(Object.keys(all).sort()).toEqual(['Other', 'Other/DestroyGuard', 'Other/NetworkHolder', 'Other/Reconcile', 'Web', 'Web/DestroyGuard', 'Web/NetworkHolder', 'Web/Reconcile', 'Web/Release']);
     expect(all['Web/Release'].entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
     expect(all.Other.depends_on).toBeUndefined();
     // With STOP_FIRST, as before: one container each, the release one named after the app's.

@@ -208,7 +208,7 @@ describe('WsgiContainer options', () => {
     (l1 as container.Container).addOverride('log_driver', 'local');
     const json = JSON.parse(Testing.synth(web.node.scope as any));
     const all = containers(web.node.scope as any);
-    expect(Object.keys(all).sort()).toEqual(['Web', 'Web/NetworkHolder']);
+    expect(Object.keys(all).sort()).toEqual(['Web', 'Web/DestroyGuard', 'Web/NetworkHolder', 'Web/Reconcile']);
     const app = byPath(all, 'Web');
     expect(app.log_driver).toBe('local');
     expect(app.name).toBe('test-web-${substr(uuid(), 0, 8)}');
@@ -233,6 +233,8 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
       sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
       restart: 'unless-stopped',
       lifecycle: { ignore_changes: ['image'] },
+      // Destroyed before its guard, which then finds what no state holds (test/private/orphans.test.ts).
+      depends_on: [expect.stringMatching(/^docker_container\.Web_DestroyGuard_[0-9A-F]+$/)],
     });
     const images = JSON.parse(Testing.synth(stack)).resource.docker_image;
     const holderImage = Object.entries<any>(images).find(([key]) => key.startsWith('Web_NetworkHolderImage'))![1];
@@ -295,8 +297,80 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
     expect(() => new WsgiContainer(stack, 'Stop', { image, updateOrder: UpdateOrder.STOP_FIRST })).not.toThrow();
     expect(() => setup({ updateOrder: 'sideways' as UpdateOrder })).toThrow(
       'test/Web: \'updateOrder\' "sideways" is not an update order. Fix: use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
-    expect(() => setup({ containerName: 'a'.repeat(112) })).toThrow(
-      `test/Web: 'containerName' "${'a'.repeat(112)}" is too long to name the app and release containers of each deploy (<name>-release-<8 characters>). Fix: use a name of at most 111 characters`);
-    expect(setup({ containerName: 'a'.repeat(111) }).holder!.name).toBe('a'.repeat(111));
+    expect(() => setup({ containerName: 'a'.repeat(110) })).toThrow(
+      `test/Web: 'containerName' "${'a'.repeat(110)}" is too long to name the app, release and reconcile containers of each deploy (<name>-reconcile-<8 characters>). Fix: use a name of at most 109 characters`);
+    expect(setup({ containerName: 'a'.repeat(109) }).holder!.name).toBe('a'.repeat(109));
+  });
+});
+
+describe('UpdateOrder.START_FIRST: what an interrupted apply leaves is taken out of service', () => {
+  const hardened = {
+    image: expect.stringMatching(/^\$\{docker_image\.Web_NetworkHolderImage_[0-9A-F]+\.image_id\}$/),
+    volumes: [{ host_path: '/var/run/docker.sock', container_path: '/var/run/docker.sock' }],
+    network_mode: 'none',
+    user: '0:0',
+    read_only: true,
+    security_opts: ['no-new-privileges:true'],
+    capabilities: { drop: ['ALL'] },
+    memory: 32,
+    memory_swap: 64,
+  };
+
+  test('a reconcile step runs once per generation, after its app and release containers, keeping them', () => {
+    const { all } = setup({ releaseCommand: ReleaseCommand.exec(['flask', 'db', 'upgrade']), labels: { team: 'a' } }, 30);
+    const step = byPath(all, 'Web/Reconcile');
+    expect(step).toEqual({
+      ...hardened,
+      name: 'test-web-reconcile-${substr(uuid(), 0, 8)}',
+      entrypoint: ['python3', '-c', expect.stringContaining("for app in labelled('cdktf-wsgi.container=' + APP):")],
+      env: [
+        'CDKTF_WSGI_APP=test-web',
+        expect.stringMatching(/^CDKTF_WSGI_KEEP=\$\{docker_container\.Web_[0-9A-F]+\.id\},\$\{docker_container\.Web_Release_[0-9A-F]+\.id\}$/),
+        'CDKTF_WSGI_STOP_SECONDS=35',
+        'CDKTF_WSGI_REMOVE_AT_ONCE=false',
+      ],
+      labels: [{ label: 'cdktf-wsgi.reconcile', value: 'test-web' }, { label: 'team', value: 'a' }],
+      attach: true,
+      logs: true,
+      tty: true,
+      must_run: false,
+      restart: 'no',
+      lifecycle: {
+        create_before_destroy: true,
+        ignore_changes: ['name'],
+        postcondition: [{ condition: '${self.exit_code == 0}', error_message: expect.stringMatching(/^The reconcile step of test\/Web failed with exit code \$\{self\.exit_code\}\. Its output:\n\$\{replace/) }],
+      },
+    });
+  });
+
+  test('a destroy guard the holder depends on sleeps, restarted as the app is', () => {
+    const { all } = setup({ restartPolicy: RestartPolicy.ALWAYS, dockerSocketPath: '/run/user/1000/docker.sock' });
+    expect(byPath(all, 'Web/DestroyGuard')).toEqual({
+      ...hardened,
+      volumes: [{ host_path: '/run/user/1000/docker.sock', container_path: '/var/run/docker.sock' }],
+      name: 'test-web-guard-${substr(uuid(), 0, 8)}',
+      entrypoint: ['python3', '-c', expect.stringContaining('signal.signal(signal.SIGTERM, on_stop)')],
+      env: ['CDKTF_WSGI_APP=test-web', 'CDKTF_WSGI_STOP_SECONDS=30'],
+      labels: [{ label: 'cdktf-wsgi.destroy-guard', value: 'test-web' }],
+      restart: 'always',
+      stop_timeout: 30,
+      destroy_grace_seconds: 30,
+      lifecycle: { create_before_destroy: true, ignore_changes: ['name', 'image'] },
+    });
+    expect(byPath(all, 'Web/Reconcile').volumes).toEqual([{ host_path: '/run/user/1000/docker.sock', container_path: '/var/run/docker.sock' }]);
+  });
+
+  test('STOP_FIRST has neither', () => {
+    const { all, web } = setup({ updateOrder: UpdateOrder.STOP_FIRST });
+    expect(Object.keys(all)).toEqual(['Web']);
+    expect(web.reconcileResource).toBeUndefined();
+    expect(web.destroyGuard).toBeUndefined();
+  });
+
+  test('bad input: a relative socket path, a socket path with STOP_FIRST', () => {
+    expect(() => setup({ dockerSocketPath: 'docker.sock' })).toThrow(
+      'test/Web: \'dockerSocketPath\' "docker.sock" is not an absolute path. Fix: use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
+    expect(() => setup({ updateOrder: UpdateOrder.STOP_FIRST, dockerSocketPath: '/var/run/docker.sock' })).toThrow(
+      'test/Web: \'dockerSocketPath\' "/var/run/docker.sock" is used only by UpdateOrder.START_FIRST, whose reconcile step mounts it. Fix: leave it unset with UpdateOrder.STOP_FIRST');
   });
 });

@@ -20,7 +20,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { get, getOnNewConnection, waitFor } from './probes';
 import { addDockerProvider } from './provider';
 import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
-import { applyPlan, applyWatched, currentState, interrupt, planStack, WatchedApply } from './terraform';
+import { applyPlan, applyWatched, currentState, planStack } from './terraform';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18120;
@@ -87,20 +87,6 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     return next;
   }
 
-  /** Runs an apply, interrupting it (SIGINT, then SIGKILL after 10 s) once `ready` says so after the line `at`. */
-  async function applyInterrupted(at: RegExp, ready: () => Promise<boolean> = async () => true): Promise<WatchedApply & { signals: string[] }> {
-    let signals: Promise<string[]> | undefined;
-    const run = await applyWatched(synth(), state, (line, group) => {
-      if (signals === undefined && at.test(line)) {
-        signals = waitFor('the moment to interrupt', ready, 60_000).then(() => interrupt(group));
-      }
-    });
-    expect(signals).toBeDefined();
-    const sent = await signals!;
-    process.stdout.write(`faults: interrupted at ${at.source} with ${sent.join(', then ')}; terraform exited ${run.code ?? run.signal}\n`);
-    return { ...run, signals: sent };
-  }
-
   beforeAll(async () => {
     prepareEngine();
     fs.cpSync(path.join(APPS, 'probe'), source, { recursive: true });
@@ -117,17 +103,6 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     removeTestVolume(VOLUME);
   }, 300_000);
 
-  test('terraform apply interrupted during the image build: the old version serves on, and the next apply converges', async () => {
-    // A dependency edit, so the build runs pip for seconds rather than copying one file.
-    fs.appendFileSync(path.join(source, 'requirements.txt'), `\n# edited ${Date.now()}\n`);
-    setVersion('v2');
-    const run = await applyInterrupted(IMAGE_CREATING);
-    expect(run.code).not.toBe(0);
-    expect(run.output).not.toMatch(/docker_container\.Web_[0-9A-F]{8}: Creating/);
-    expect(await get(PORT, '/api/version')).toEqual({ status: 200, body: 'v1' });
-    state = await expectConvergesTo('v2', run.result);
-  }, 900_000);
-
   /**
    * The versions 20 fresh connections get (Node's global agent would reuse one), each answer a 200;
    * prints how many of each of `versions` answered.
@@ -142,20 +117,6 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
     process.stdout.write(`faults: ${when}, 20 connections answered ${versions.map(v => `${answers.filter(b => b === v).length} × ${v}`).join(', ')}\n`);
     return answers;
   }
-
-  test('terraform apply interrupted while the new container waits to be healthy: the old version serves on, and the next apply converges', async () => {
-    setVersion('v3', 4);
-    const before = appContainers();
-    const run = await applyInterrupted(APP_CREATING, async () => appContainers().length > before.length);
-    expect(run.code).not.toBe(0);
-    // The old generation serves on. The interrupted one stays, tainted, and once its gunicorn is up
-    // it shares the port: a connection may reach either, and none may fail. Terraform can take
-    // longer to stop than the new app takes to boot, so which of the two answer varies by run.
-    const answers = await versionsOnFreshConnections('after the interrupted health wait', ['v2', 'v3']);
-    expect(answers).toContain('v2');
-    expect(answers.filter(b => b !== 'v2' && b !== 'v3')).toEqual([]);
-    state = await expectConvergesTo('v3', run.result);
-  }, 900_000);
 
   test('the new container\'s gunicorn killed during the health wait: Docker restarts it, and the deploy completes', async () => {
     setVersion('v4', 4);

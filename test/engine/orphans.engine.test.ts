@@ -107,7 +107,8 @@ describeEngine('deploys interrupted at each point of an apply, on a real Docker 
     expect(ended).toBeDefined();
     await ended;
     expect(run.code).not.toBe(0);
-    process.stdout.write(`orphans (${PROVIDER_VERSION}): v${version} ended by ${ending} at ${at.source}; left ${ourContainers().join(', ')}\n`);
+    const outside = ourContainers().filter(n => !inState(run.result).includes(n));
+    process.stdout.write(`orphans (${PROVIDER_VERSION}): v${version} ended by ${ending} at ${at.source}; outside the state: ${outside.join(', ') || 'nothing'}\n`);
     return run;
   }
 
@@ -119,6 +120,8 @@ describeEngine('deploys interrupted at each point of an apply, on a real Docker 
    */
   async function expectNextDeploysConverge(after: WatchedApply): Promise<void> {
     const next = await applyStack(synth(), after.result);
+    const step = next.resources.find(r => r.type === 'docker_container' && /-reconcile-/.test(String(r.attrs.name)));
+    process.stdout.write(`orphans (${PROVIDER_VERSION}): the next deploy's reconcile step said: ${JSON.stringify(String(step?.attrs.container_logs ?? '').replace(/\r/g, '').trim())}\n`);
     expect([...new Set(await versionsAnswering())]).toEqual([`v${version}`]);
     expect(ourContainers('running')).toEqual(inState(next).filter(n => !/-(release|reconcile)-/.test(n)));
     if (PROVIDER_VERSION !== '3.6.2') expect(ourContainers()).toEqual(inState(next));

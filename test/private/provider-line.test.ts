@@ -129,6 +129,7 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
   const v4 = synthOn('~> 4.6');
   const app = (r: typeof v3) => r.containers.Web;
   const release = (r: typeof v3) => r.containers['Web/Release'];
+  const reconcile = (r: typeof v3) => r.containers['Web/Reconcile'];
   const settingsLabel = (r: typeof v3) => app(r).labels.find((l: any) => l.label === WsgiContainer.UNAPPLIED_SETTINGS_LABEL).value;
 
   test('the Dockerfile path: the stack directory\'s on 3.6.2, the context\'s on 4.x', () => {
@@ -180,6 +181,14 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     expect(app(v3).tty).toBeUndefined();
   });
 
+  test('the reconcile step removes what no state holds at once on 4.x; on 3.6.2, which fails a removal of a container already gone, only what an earlier step passed by', () => {
+    const removeAtOnce = (r: typeof v3) => reconcile(r).env.filter((e: string) => e.startsWith('CDKTF_WSGI_REMOVE_AT_ONCE='));
+    expect(removeAtOnce(v3)).toEqual(['CDKTF_WSGI_REMOVE_AT_ONCE=false']);
+    expect(removeAtOnce(v4)).toEqual(['CDKTF_WSGI_REMOVE_AT_ONCE=true']);
+    expect(reconcile(v3).tty).toBe(true);
+    expect(reconcile(v4).tty).toBe(false);
+  });
+
   test('a service\'s /tmp: no size on 3.6.2; @default 64 MiB on 4.x', () => {
     expect(v3.service.task_spec.container_spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp' }]);
     expect(v4.service.task_spec.container_spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp', tmpfs_options: { size_bytes: 64 * 1024 * 1024 } }]);
@@ -215,7 +224,11 @@ describe('what differs between the provider lines (docs/providers.md)', () => {
     const strip = (r: typeof v3) => JSON.parse(JSON.stringify({
       ...r,
       image: { ...r.image, name: undefined, build: { ...r.image.build, dockerfile: undefined } },
-      containers: Object.fromEntries(Object.entries(r.containers).map(([path, c]) => [path, { ...c, tty: undefined }])),
+      containers: Object.fromEntries(Object.entries(r.containers).map(([path, c]) => [path, {
+        ...c,
+        tty: undefined,
+        env: c.env?.filter((e: string) => !e.startsWith('CDKTF_WSGI_REMOVE_AT_ONCE=')),
+      }])),
       service: { ...r.service, task_spec: { ...r.service.task_spec, container_spec: { ...r.service.task_spec.container_spec, mounts: undefined } } },
     }));
     expect(strip(v4)).toEqual(strip(v3));
