@@ -6,8 +6,9 @@
 remove_example_leftovers() {
   local name=$1 pattern leftovers
   # The stable name (the app's with STOP_FIRST, the network holder's with START_FIRST), the release
-  # container's, and each generation's app and release containers (<name>[-release]-<8 hex>).
-  pattern="^${name//./\\.}(-release)?(-[0-9a-f]{8})?$"
+  # container's, each generation's app, release and reconcile containers
+  # (<name>[-release|-reconcile]-<8 hex>) and the destroy guard (<name>-guard-<8 hex>).
+  pattern="^${name//./\\.}(-release|-reconcile|-guard)?(-[0-9a-f]{8})?$"
   leftovers=$(docker ps -a --format '{{.Names}}' | grep -E "$pattern" || true)
   if [ -n "$leftovers" ]; then
     echo "removing leftovers of an earlier, interrupted run: $(echo "$leftovers" | tr '\n' ' ')"

@@ -20,5 +20,6 @@ grep -q "No changes. Your infrastructure matches the configuration." /tmp/cdktf-
 echo "README deploy: cdktf diff -> No changes"
 trap - EXIT
 npx cdktf destroy leaves --auto-approve --skip-provider-lock --no-color > /tmp/cdktf-wsgi-readme-destroy.log 2>&1 || { cat /tmp/cdktf-wsgi-readme-destroy.log; exit 1; }
-if docker inspect leaves-web >/dev/null 2>&1; then echo "README deploy: leaves-web survived the destroy"; exit 1; fi
+left=$(docker ps -a --format '{{.Names}}' | grep -E '^leaves-web(-|$)' || true)
+if [ -n "$left" ]; then echo "README deploy: the destroy left $(echo "$left" | tr '\n' ' ')"; exit 1; fi
 echo "README deploy: cdktf destroy -> gone"

@@ -145,10 +145,10 @@ describe('the reconcile step', () => {
     });
     expect(fake.containers.map(c => c.name).sort()).toEqual(['other-app', 'web-new', 'web-old', 'web-reconcile-new', 'web-reconcile-old', 'web-release-new', 'web-release-old']);
     expect(output).toBe([
-      `removed web-left-long-ago (${hex(5).slice(0, 12)}): no Terraform state holds it`,
-      `stopped web-interrupted (${hex(6).slice(0, 12)}): no Terraform state holds it`,
-      `removed web-interrupted (${hex(6).slice(0, 12)}): no Terraform state holds it`,
-      `removed web-release-interrupted (${hex(7).slice(0, 12)}): no Terraform state holds it`,
+      `removed web-left-long-ago (${hex(5).slice(0, 12)}): not of the generation deployed now or of the one before it`,
+      `stopped web-interrupted (${hex(6).slice(0, 12)}): not of the generation deployed now or of the one before it`,
+      `removed web-interrupted (${hex(6).slice(0, 12)}): not of the generation deployed now or of the one before it`,
+      `removed web-release-interrupted (${hex(7).slice(0, 12)}): not of the generation deployed now or of the one before it`,
       '',
     ].join('\n'));
   });

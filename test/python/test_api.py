@@ -247,7 +247,7 @@ def test_a_swarm_service_through_python_names(outdir):
 def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
     app, stack = new_stack(outdir)
     image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app", port=8123)
-    web = WsgiContainer(stack, "Web", image=image, publish=[PublishedPort(host_port=18202)])
+    web = WsgiContainer(stack, "Web", image=image, publish=[PublishedPort(host_port=18202)], docker_socket_path="/run/docker-alt.sock")
     plain = WsgiContainer(stack, "Plain", image=image, container_name="plain", update_order=UpdateOrder.STOP_FIRST)
     svc = WsgiService(stack, "Svc", image=image, publish=[ServicePort(published_port=18203, mode=PublishMode.HOST_NETWORK)])
     app.synth()
@@ -265,6 +265,13 @@ def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
     assert app_container["name"] == "py-web-${substr(uuid(), 0, 8)}"
     assert "GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123" in app_container["env"]
     assert containers[plain.resource.friendly_unique_id]["name"] == "plain"
+    assert plain.reconcile_resource is None and plain.destroy_guard is None
+    socket = [{"host_path": "/run/docker-alt.sock", "container_path": "/var/run/docker.sock"}]
+    reconcile = containers[web.reconcile_resource.friendly_unique_id]
+    assert reconcile["volumes"] == socket and reconcile["network_mode"] == "none"
+    assert reconcile["name"] == "py-web-reconcile-${substr(uuid(), 0, 8)}"
+    assert containers[web.destroy_guard.friendly_unique_id]["volumes"] == socket
+    assert holder["depends_on"] == ["docker_container.%s" % web.destroy_guard.friendly_unique_id]
     service = tf["resource"]["docker_service"][svc.resource.friendly_unique_id]
     assert service["task_spec"]["container_spec"]["env"]["GUNICORN_CMD_ARGS"] == "--reuse-port --bind 0.0.0.0:18203"
     assert service["update_config"]["order"] == "start-first"

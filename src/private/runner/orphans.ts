@@ -91,10 +91,10 @@ for app in labelled('cdktf-wsgi.container=' + APP):
         continue
     if app['State'] in ('running', 'restarting', 'paused', 'created'):
         call('POST', '/containers/%s/stop?t=%d' % (app['Id'], STOP_SECONDS))
-        print('stopped %s: no Terraform state holds it' % name_of(app), flush=True)
+        print('stopped %s: not of the generation deployed now or of the one before it' % name_of(app), flush=True)
     if REMOVE_AT_ONCE or (passed_by is not None and app['Created'] < passed_by):
         call('DELETE', '/containers/%s?force=1' % app['Id'])
-        print('removed %s: no Terraform state holds it' % name_of(app), flush=True)
+        print('removed %s: not of the generation deployed now or of the one before it' % name_of(app), flush=True)
 `;
 
 /**
