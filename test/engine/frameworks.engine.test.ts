@@ -99,6 +99,8 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
       Image_9D742C96: 'replace',
       Web_Release_2E46FD6D: 'replace',
       Web_3C8945DB: 'replace',
+      Web_Reconcile_108B3D71: 'replace',
+      Web_DestroyGuard_74FC7802: 'unchanged',
       Web_NetworkHolder_7ABD2D08: 'unchanged',
       Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
     });
@@ -152,6 +154,8 @@ describeEngine('Django (examples/django) on a real Docker engine', () => {
           Image_9D742C96: 'replace',
           Web_Release_2E46FD6D: 'replace',
           Web_3C8945DB: 'create',
+          Web_Reconcile_108B3D71: 'create',
+          Web_DestroyGuard_74FC7802: 'unchanged',
           Web_NetworkHolder_7ABD2D08: 'unchanged',
           Web_NetworkHolderImage_FCB2F5CE: 'unchanged',
         });

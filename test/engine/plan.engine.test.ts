@@ -57,12 +57,17 @@ describeTerraform(`plan review with Terraform and provider ${PROVIDER_VERSION}`,
     'docker_image.Image': 'unchanged',
     'docker_image.Web_NetworkHolderImage': 'unchanged',
     'docker_container.Web_NetworkHolder': 'unchanged',
+    'docker_container.Web_DestroyGuard': 'unchanged',
     'docker_network.Backend': 'unchanged',
     'docker_container.Web': 'unchanged',
+    'docker_container.Web_Reconcile': 'unchanged',
     ...changed,
   });
-  /** What replaces the app container: a new one, under a new name, next to the old one. */
-  const newGeneration = { 'docker_container.Web': 'replace' };
+  /**
+   * What replaces the app container: a new one, under a new name, next to the old one, and the
+   * reconcile step of that generation.
+   */
+  const newGeneration = { 'docker_container.Web': 'replace', 'docker_container.Web_Reconcile': 'replace' };
 
   beforeAll(async () => {
     prepareEngine();
@@ -95,7 +100,7 @@ describeTerraform(`plan review with Terraform and provider ${PROVIDER_VERSION}`,
       expect(plan.planText).toMatch(/triggers[\s\S]*# forces replacement/);
       // Created before the old ones go, which the plan says, under a name drawn at apply.
       expect(plan.planText).toMatch(/docker_container\.Web_[0-9A-F]{8} must be replaced\n\+\/- resource/);
-      expect(plan.planText).toMatch(/Plan: 2 to add, 0 to change, 2 to destroy\./);
+      expect(plan.planText).toMatch(/Plan: 3 to add, 0 to change, 3 to destroy\./);
     } finally {
       fs.writeFileSync(file, original);
     }
@@ -130,7 +135,7 @@ describeTerraform(`plan review with Terraform and provider ${PROVIDER_VERSION}`,
     await docker.getContainer(id).stop();
     const plan = await planOnly(synth(), state!);
     if (ON_3_6_2) {
-      expect(actionsByConstruct(plan.actions)).toEqual(planned({ 'docker_container.Web': 'create' }));
+      expect(actionsByConstruct(plan.actions)).toEqual(planned({ 'docker_container.Web': 'create', 'docker_container.Web_Reconcile': 'replace' }));
       // A plan is meant to change nothing; this provider's Read removed the stopped container.
       await expect(docker.getContainer(id).inspect()).rejects.toThrow(/no such container/i);
     } else {

@@ -79,7 +79,10 @@ if (MISSING) {
       'docker_image.Image': 'replace',
       'docker_container.Web_Release': 'replace',
       'docker_container.Web': 'replace',
+      // Its environment names the app container, and it gets the line's removal rule and terminal.
+      'docker_container.Web_Reconcile': 'replace',
       'docker_service.Svc': 'update',
+      'docker_container.Web_DestroyGuard': 'unchanged',
       // The network holder and what it runs on keep serving the port across the upgrade.
       'docker_container.Web_NetworkHolder': 'unchanged',
       'docker_image.Web_NetworkHolderImage': 'unchanged',
