@@ -41,7 +41,9 @@ def test_the_users_aliased_provider_reaches_every_resource():
     WsgiService(stack, "Svc", image=image, push_to_registry=True, secrets={"TOKEN": "t"}, networks=["backend"],
                 mode=ServiceMode.replicated(1))
     doc, found = docker_addresses(stack)
-    assert len(found) == 9, found
+    # The image, its push, the holder's base image, the holder, its destroy guard, the release, app
+    # and reconcile containers, a secret, a network lookup and the service.
+    assert len(found) == 11, found
     assert set(found.values()) == {"docker.remote"}
     assert doc["provider"]["docker"] == [{}, {"alias": "remote", "host": "ssh://deploy@build.example.com"}]
     assert doc["terraform"]["required_providers"]["docker"]["version"] == "4.6.0"
@@ -87,7 +89,11 @@ def test_the_python_example_builds_and_runs_through_its_own_provider(tmp_path):
     swarm = example.SwarmStack(app, "swarm-cdktn-py")
     doc, found = docker_addresses(leaves)
     assert doc["provider"]["docker"] == [{"alias": "engine", "host": "unix:///var/run/docker.sock"}]
-    assert len(found) == 4 and set(found.values()) == {"docker.engine"}
+    assert sorted(a.rsplit("_", 1)[0] for a in found) == [
+        "docker_container.Web", "docker_container.Web_DestroyGuard", "docker_container.Web_NetworkHolder",
+        "docker_container.Web_Reconcile", "docker_image.Image", "docker_image.Web_NetworkHolderImage",
+    ]
+    assert set(found.values()) == {"docker.engine"}
     assert leaves.web.published_ports == ["127.0.0.1:8132/tcp"]
     _, swarm_found = docker_addresses(swarm)
     assert sorted(a.rsplit("_", 1)[0] for a in swarm_found) == ["data.docker_network.Web_HostNetwork", "docker_image.Image", "docker_service.Web"]
