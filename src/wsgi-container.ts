@@ -101,8 +101,9 @@ export class WsgiContainer extends Construct {
 
   /**
    * The sleeping container of `UpdateOrder.START_FIRST` that, when `cdktf destroy` stops it after the
-   * network holder is gone, removes the app containers no Terraform state holds; undefined with
-   * `UpdateOrder.STOP_FIRST`.
+   * network holder is gone, removes the app containers no Terraform state holds, and that, when the
+   * daemon starts it again (a dockerd restart, a reboot), starts the app containers the daemon
+   * failed to start before their holder ran; undefined with `UpdateOrder.STOP_FIRST`.
    */
   public readonly destroyGuard?: container.Container;
 

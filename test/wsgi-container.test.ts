@@ -343,14 +343,14 @@ describe('UpdateOrder.START_FIRST: what an interrupted apply leaves is taken out
     });
   });
 
-  test('a destroy guard the holder depends on sleeps, restarted as the app is', () => {
+  test('a destroy guard the holder depends on sleeps, restarted as the app is, and looks for two minutes after each start for apps the daemon started before their holder', () => {
     const { all } = setup({ restartPolicy: RestartPolicy.ALWAYS, dockerSocketPath: '/run/user/1000/docker.sock' });
     expect(byPath(all, 'Web/DestroyGuard')).toEqual({
       ...hardened,
       volumes: [{ host_path: '/run/user/1000/docker.sock', container_path: '/var/run/docker.sock' }],
       name: 'test-web-guard-${substr(uuid(), 0, 8)}',
       entrypoint: ['python3', '-c', expect.stringContaining('signal.signal(signal.SIGTERM, on_stop)')],
-      env: ['CDKTF_WSGI_APP=test-web', 'CDKTF_WSGI_STOP_SECONDS=30'],
+      env: ['CDKTF_WSGI_APP=test-web', 'CDKTF_WSGI_STOP_SECONDS=30', 'CDKTF_WSGI_START_WINDOW_SECONDS=120'],
       labels: [{ label: 'cdktf-wsgi.destroy-guard', value: 'test-web' }],
       restart: 'always',
       stop_timeout: 30,

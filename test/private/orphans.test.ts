@@ -18,6 +18,11 @@ interface FakeContainer {
   readonly Labels: Record<string, string>;
   readonly networkMode?: string;
   readonly env?: string[];
+  /** Why its last start failed, as Docker's `State.Error` says. */
+  error?: string;
+  readonly restart?: string;
+  /** The engine refuses to start it. */
+  readonly refusesStart?: boolean;
 }
 
 /** A fake engine: the list, inspect, stop and remove calls the programs make, and a log of the last two. */
@@ -55,7 +60,22 @@ class FakeEngine {
     }
     if (req.method === 'GET' && (m = /^\/containers\/([^/]+)\/json$/.exec(url.pathname))) {
       const c = found(m[1]);
-      return c ? reply(200, { Id: c.Id, Config: { Env: c.env ?? null } }) : reply(404, { message: 'No such container' });
+      return c ? reply(200, {
+        Id: c.Id,
+        Name: `/${c.name}`,
+        Config: { Env: c.env ?? null },
+        State: { Running: c.State === 'running', Error: c.error ?? '' },
+        HostConfig: { NetworkMode: c.networkMode ?? 'default', RestartPolicy: { Name: c.restart ?? 'unless-stopped' } },
+      }) : reply(404, { message: 'No such container' });
+    }
+    if (req.method === 'POST' && (m = /^\/containers\/([^/]+)\/start$/.exec(url.pathname))) {
+      const c = found(m[1]);
+      this.calls.push(`start ${c?.name ?? m[1]}`);
+      if (!c) return reply(404, { message: 'No such container' });
+      if (c.refusesStart) return reply(500, { message: 'cannot start' });
+      c.State = 'running';
+      c.error = undefined;
+      return reply(204);
     }
     if (req.method === 'POST' && (m = /^\/containers\/([^/]+)\/stop$/.exec(url.pathname))) {
       const c = found(m[1]);
@@ -105,7 +125,10 @@ async function startEngine(containers: FakeContainer[]): Promise<FakeEngine> {
 function start(script: string, env: Record<string, string>): ChildProcess {
   const atSocket = script.split(`'${RECONCILE_SOCKET}'`).join(`'${path.join(dir, 'docker.sock')}'`);
   expect(atSocket).not.toBe(script);
-  return spawn('python3', ['-c', atSocket], { env: { PATH: process.env.PATH!, CDKTF_WSGI_APP: APP, CDKTF_WSGI_STOP_SECONDS: '35', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('python3', ['-c', atSocket], {
+    env: { PATH: process.env.PATH!, CDKTF_WSGI_APP: APP, CDKTF_WSGI_STOP_SECONDS: '35', CDKTF_WSGI_START_WINDOW_SECONDS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function finished(child: ChildProcess): Promise<{ code: number | null; output: string }> {
@@ -179,14 +202,59 @@ describe('the reconcile step', () => {
 });
 
 describe('the destroy guard', () => {
-  async function stopGuard(): Promise<{ code: number | null; output: string }> {
-    const guard = start(GUARD_SCRIPT, {});
+  const pause = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+  /** Starts the guard, lets it run `runMs`, then stops it as Docker would. */
+  async function stopGuard(window = 0, runMs = 1_000): Promise<{ code: number | null; output: string }> {
+    const guard = start(GUARD_SCRIPT, { CDKTF_WSGI_START_WINDOW_SECONDS: String(window) });
     const done = finished(guard);
     // Python sets its handler before it pauses; give it the moment that takes.
-    await new Promise(r => setTimeout(r, 1_000));
+    await pause(runMs);
     guard.kill('SIGTERM');
     return done;
   }
+
+  const RACED = 'cannot join network of a non running container: 0123456789ab';
+  const holder = (State: string): FakeContainer => ({ Id: 'holder', name: 'web', State, Created: 1, Labels: {} });
+
+  test('started, brings back the app containers whose start failed before their holder ran, once it runs, and only those', async () => {
+    const fake = await startEngine([
+      holder('exited'),
+      { ...appContainer(1, 'web-raced', 'exited', 10), error: RACED },
+      { ...appContainer(2, 'web-release', 'exited', 9), error: RACED, restart: 'no' },
+      appContainer(3, 'web-stopped-by-hand', 'exited', 8),
+      { ...appContainer(4, 'other-raced', 'exited', 10), error: RACED, Labels: { 'cdktf-wsgi.container': 'other' } },
+      { ...appContainer(5, 'web-stop-first', 'exited', 5, 'bridge'), error: 'port is already allocated' },
+    ]);
+    const guard = start(GUARD_SCRIPT, { CDKTF_WSGI_START_WINDOW_SECONDS: '6' });
+    const done = finished(guard);
+    let whileHolderStopped: string[];
+    try {
+      await pause(2_500);
+      whileHolderStopped = [...fake.calls];
+      fake.containers[0].State = 'running';
+      await pause(2_500);
+    } finally {
+      guard.kill('SIGTERM');
+    }
+    const { code, output } = await done;
+    // Nothing starts while the holder does not run.
+    expect(whileHolderStopped).toEqual([]);
+    expect({ code, calls: fake.calls }).toEqual({ code: 0, calls: ['start web-raced'] });
+    expect(fake.containers.find(c => c.name === 'web-raced')).toMatchObject({ State: 'running', error: undefined });
+    expect(output).toBe(`started web-raced (${hex(1).slice(0, 12)}): the daemon had started it before its network holder web ran (moby/moby#50326)\n`);
+  });
+
+  test('started, tries a start the engine refuses three times at most, stops looking when its window ends, and keeps running', async () => {
+    const fake = await startEngine([holder('running'), { ...appContainer(1, 'web-raced', 'exited', 10), error: RACED, refusesStart: true }]);
+    const { code, output } = await stopGuard(4, 6_500);
+    expect({ code, calls: fake.calls }).toEqual({ code: 0, calls: ['start web-raced', 'start web-raced', 'start web-raced'] });
+    expect(output).toMatch(/^(POST \/containers\/0+1\/start: the engine answered 500 \{"message":"cannot start"\}\n){3}$/);
+    // With no window (as in the other cases here), it starts nothing.
+    fake.calls.length = 0;
+    expect((await stopGuard(0)).code).toBe(0);
+    expect(fake.calls).toEqual([]);
+  });
 
   test('stopped, removes the app containers whose network holder is gone, and only those', async () => {
     const fake = await startEngine([

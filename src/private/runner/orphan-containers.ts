@@ -14,6 +14,13 @@ const ORPHAN_CONTAINER_MEMORY_MIB = 32;
 /** The guard removes with force: a few seconds at most. */
 const GUARD_STOP_SECONDS = 30;
 
+/**
+ * How long a started guard looks for app containers the daemon failed to start before their
+ * holder: the daemon starts the guard, the holder and the apps in one pass, so their outcomes are
+ * known well within this.
+ */
+const GUARD_START_WINDOW_SECONDS = 120;
+
 /** What both containers are: Python from the app's base image, no network, no capabilities, read-only, the socket mounted. */
 function orphanContainerBase(spec: { image: string; socketPath: string }) {
   return {
@@ -107,7 +114,11 @@ export function newDestroyGuard(scope: Construct, spec: DestroyGuardSpec): conta
     ...orphanContainerBase(spec),
     name: `${spec.containerName}-guard${spec.nameSuffix}`,
     entrypoint: ['python3', '-c', GUARD_SCRIPT],
-    env: [`CDKTF_WSGI_APP=${spec.containerName}`, `CDKTF_WSGI_STOP_SECONDS=${GUARD_STOP_SECONDS}`],
+    env: [
+      `CDKTF_WSGI_APP=${spec.containerName}`,
+      `CDKTF_WSGI_STOP_SECONDS=${GUARD_STOP_SECONDS}`,
+      `CDKTF_WSGI_START_WINDOW_SECONDS=${GUARD_START_WINDOW_SECONDS}`,
+    ],
     labels: [{ label: GUARD_LABEL, value: spec.containerName }, ...spec.labels],
     restart: spec.restart,
     stopTimeout: GUARD_STOP_SECONDS,

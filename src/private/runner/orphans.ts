@@ -32,7 +32,7 @@ export const GUARD_LABEL = 'cdktf-wsgi.destroy-guard';
  * only, so any app base image runs the programs below.
  */
 const ENGINE_CLIENT = `
-import http.client, json, os, signal, socket, sys, urllib.parse
+import http.client, json, os, signal, socket, sys, time, urllib.parse
 
 APP = os.environ['CDKTF_WSGI_APP']
 STOP_SECONDS = int(os.environ['CDKTF_WSGI_STOP_SECONDS'])
@@ -98,11 +98,21 @@ for app in labelled('cdktf-wsgi.container=' + APP):
 `;
 
 /**
- * The destroy guard's program. It sleeps; stopped, it removes the app and release containers of
- * this `containerName` whose network holder no longer exists. Terraform's destroy stops it after
- * removing the holder (the holder depends on it), so what is left then is what an interrupted
- * apply created outside the state. Stopped for any other reason (a daemon shutdown, a replacement
- * of the guard) it finds every holder there and removes nothing; on any error it removes nothing.
+ * The destroy guard's program. Its two duties come from when Docker stops and starts it.
+ *
+ * Started, for a while, it brings back the app containers the daemon failed to start because
+ * their network holder was not running yet: after a daemon restart or a reboot the daemon starts
+ * every container of a restart policy at once, with no order between an app and the holder whose
+ * network it joins (moby/moby#50326), and leaves such an app exited for good. The daemon starts
+ * the guard in the same pass, so it sees that failure (the app's `State.Error`, which a
+ * successful start clears and a stop by hand never sets) and starts the app once its holder
+ * runs, a few times at most. It then sleeps, costing nothing.
+ *
+ * Stopped, it removes the app and release containers of this `containerName` whose network holder
+ * no longer exists. Terraform's destroy stops it after removing the holder (the holder depends on
+ * it), so what is left then is what an interrupted apply created outside the state. Stopped for
+ * any other reason (a daemon shutdown, a replacement of the guard) it finds every holder there and
+ * removes nothing; on any error it removes nothing.
  */
 export const GUARD_SCRIPT = `${ENGINE_CLIENT}
 def holder_gone(app):
@@ -119,6 +129,39 @@ def on_stop(*_):
         os._exit(0)
 
 signal.signal(signal.SIGTERM, on_stop)
+
+START_WINDOW_SECONDS = int(os.environ['CDKTF_WSGI_START_WINDOW_SECONDS'])
+STARTS_PER_APP = 3
+
+def running_holder_of(app):
+    inspected = call('GET', '/containers/%s/json' % app['Id']) or {}
+    state, host = inspected.get('State') or {}, inspected.get('HostConfig') or {}
+    mode = host.get('NetworkMode') or ''
+    if state.get('Running') or not state.get('Error') or not mode.startswith('container:'):
+        return None
+    if ((host.get('RestartPolicy') or {}).get('Name') or 'no') == 'no':
+        return None
+    holder = call('GET', '/containers/%s/json' % mode[len('container:'):]) or {}
+    return holder if (holder.get('State') or {}).get('Running') else None
+
+def bring_back(starts):
+    for app in labelled('cdktf-wsgi.container=' + APP):
+        if app['State'] not in ('exited', 'created') or starts.get(app['Id'], 0) >= STARTS_PER_APP:
+            continue
+        holder = running_holder_of(app)
+        if holder is None:
+            continue
+        starts[app['Id']] = starts.get(app['Id'], 0) + 1
+        call('POST', '/containers/%s/start' % app['Id'])
+        print('started %s: the daemon had started it before its network holder %s ran (moby/moby#50326)' % (name_of(app), holder['Name'].lstrip('/')), flush=True)
+
+starts, deadline = {}, time.monotonic() + START_WINDOW_SECONDS
+while time.monotonic() < deadline:
+    try:
+        bring_back(starts)
+    except SystemExit as error:
+        print(error, flush=True)
+    time.sleep(1)
 while True:
     signal.pause()
 `;
