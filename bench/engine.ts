@@ -12,7 +12,7 @@ import { App, TerraformStack } from 'cdktf';
 import Docker from 'dockerode';
 import * as tar from 'tar-fs';
 import { WsgiImage } from '../src';
-import { renderRuntime } from '../src/private/runtime';
+import { renderRuntime } from '../src/private/docker/runtime';
 
 const docker = new Docker();
 const ROOT = path.resolve(__dirname, '..');

@@ -9,8 +9,8 @@ import { container, image } from '@cdktf/provider-docker';
 import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';
 import { WsgiContainer, WsgiImage } from '../src';
-import { ContentCache, fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/build-context';
-import { renderRuntime } from '../src/private/runtime';
+import { renderRuntime } from '../src/private/docker/runtime';
+import { ContentCache, fingerprint, readDockerignore, selectContextFiles, writeContext } from '../src/private/image/build-context';
 
 const [scenario, mode, rawArgs] = process.argv.slice(2);
 const args = JSON.parse(rawArgs);

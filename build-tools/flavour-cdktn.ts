@@ -2,7 +2,7 @@
  * Builds cdktn-wsgi, the CDK Terrain flavour of this library, from the same src/: writes
  * build/cdktn-wsgi/ (never committed) with the sources' core and bindings imports swapped
  * (`cdktf` -> `cdktn`, `@cdktf/provider-docker` -> `@cdktn/provider-docker`) and the values of
- * src/private/flavour.ts rewritten, a package.json made from this package's, and the README's
+ * src/private/core/flavour.ts rewritten, a package.json made from this package's, and the README's
  * "Using with CDK Terrain" section as its README; then compiles it with jsii, writes its API.md and
  * API.python.md with jsii-docgen, and packages it with jsii-pacmak: build/cdktn-wsgi/dist/js/cdktn-wsgi@<version>.jsii.tgz and
  * build/cdktn-wsgi/dist/python/cdktn_wsgi-<version>-py3-none-any.whl.
@@ -34,7 +34,7 @@ const SWAPS: Array<[RegExp, string]> = [
   [/(from |import\()'@cdktf\/provider-docker(['/])/g, "$1'@cdktn/provider-docker$2"],
 ];
 
-/** src/private/flavour.ts's values for this flavour; each must be found there exactly once. */
+/** src/private/core/flavour.ts's values for this flavour; each must be found there exactly once. */
 const FLAVOUR_VALUES: Array<[string, string]> = [
   ["packageName: 'cdktf-wsgi'", "packageName: 'cdktn-wsgi'"],
   ["bindingsPackage: '@cdktf/provider-docker'", `bindingsPackage: '${BINDINGS.name}'`],
@@ -68,9 +68,9 @@ function writeSources(): number {
         const left = /(from |import\()'(cdktf|@cdktf\/)[^']*'/.exec(text);
         if (left) throw new Error(`${path.relative(ROOT, source)}: the import ${left[0]} has no cdktn counterpart in build-tools/flavour-cdktn.ts`);
       }
-      if (path.relative(ROOT, source) === path.join('src', 'private', 'flavour.ts')) {
+      if (path.relative(ROOT, source) === path.join('src', 'private', 'core', 'flavour.ts')) {
         for (const [from_, to_] of FLAVOUR_VALUES) {
-          if (text.split(from_).length !== 2) throw new Error(`src/private/flavour.ts: expected ${from_} once`);
+          if (text.split(from_).length !== 2) throw new Error(`src/private/core/flavour.ts: expected ${from_} once`);
           text = text.replace(from_, to_);
         }
       }

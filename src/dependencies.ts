@@ -1,4 +1,4 @@
-import { DependenciesSpec } from './private/manifests/choice';
+import { DependenciesSpec } from './private/core/dependencies-spec';
 
 /** Options of {@link Dependencies.poetryLock}. */
 export interface PoetryLockOptions {

@@ -1,6 +1,6 @@
 import { Duration } from './duration';
-import { RenderedHealthCheck } from './private/rendered-health-check';
-import { fail, Locatable, requireDuration, requireInteger, requireSingleLine } from './private/validation';
+import { fail, Locatable, requireDuration, requireInteger, requireSingleLine } from './private/core/validation';
+import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 
 /** Timing of a container health check. */
 export interface HealthCheckOptions {

@@ -1,5 +1,5 @@
-import { WsgiRuntime } from './private/runtime';
-import { fail, Locatable, requireSingleLine } from './private/validation';
+import { fail, Locatable, requireSingleLine } from './private/core/validation';
+import { WsgiRuntime } from './private/docker/runtime';
 
 /**
  * A one-off command a {@link WsgiContainer} runs from its image before the app container starts,

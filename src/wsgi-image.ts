@@ -7,13 +7,13 @@ import { addCustomSynthesis } from 'cdktf/lib/synthesize/synthesizer';
 import { Construct } from 'constructs';
 import { AppInterface } from './app-interface';
 import { Duration } from './duration';
-import { writeContext } from './private/build-context';
-import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
-import { planImage } from './private/image-plan/plan';
-import { pathSlug } from './private/names';
-import { BINDINGS_PROVIDER_VERSION, CONSTRAINT_PATH, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf, providerLineSoFar } from './private/provider-line';
-import { WsgiRuntime } from './private/runtime';
-import { fail, Locatable, Site } from './private/validation';
+import { pathSlug } from './private/core/names';
+import { fail, Locatable, Site } from './private/core/validation';
+import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
+import { BINDINGS_PROVIDER_VERSION, CONSTRAINT_PATH, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf, providerLineSoFar } from './private/docker/provider-line';
+import { WsgiRuntime } from './private/docker/runtime';
+import { writeContext } from './private/image/build-context';
+import { planImage } from './private/image/plan/plan';
 import { WsgiImageProps } from './wsgi-image-props';
 
 /**

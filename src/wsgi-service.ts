@@ -3,15 +3,15 @@ import { Annotations, DataResource, Fn, Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
-import { requireDockerProvider, useDockerProvider } from './private/docker-provider';
-import { goShortDuration } from './private/go-duration';
-import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/gunicorn-config';
-import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/host-ports';
-import { pathSlug } from './private/names';
-import { ProviderLine, providerLineOf } from './private/provider-line';
-import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/runtime';
-import { warnIfSecretLooking } from './private/secrets';
-import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/validation';
+import { pathSlug } from './private/core/names';
+import { warnIfSecretLooking } from './private/core/secrets';
+import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
+import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
+import { goShortDuration } from './private/docker/go-duration';
+import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
+import { ProviderLine, providerLineOf } from './private/docker/provider-line';
+import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/docker/runtime';
+import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
 /** Swarm service names are DNS labels: at most 63 characters. */

@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AppInterface, Dependencies, WorkerClass, WsgiImage } from '../src';
 import { locatedError, newStack, warnings, writeSource } from './util';
-import { mapAsgiServerArguments, mapServerCommand } from '../src/private/procfile';
+import { mapAsgiServerArguments, mapServerCommand } from '../src/private/python/procfile';
 import { findCallables } from '../src/private/python/reader';
-import { exactPin } from '../src/private/requirements';
+import { exactPin } from '../src/private/python/requirements';
 
 const FASTAPI = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef index():\n    return {"ok": True}\n';
 

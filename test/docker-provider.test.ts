@@ -2,7 +2,7 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformProvider, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { ReleaseCommand, UpdateOrder, WsgiContainer, WsgiImage, WsgiService } from '../src';
 import { newStack, writeSource } from './util';
-import { FLAVOUR } from '../src/private/flavour';
+import { FLAVOUR } from '../src/private/core/flavour';
 
 /** Every docker resource and data source of a synthesized stack, as `type.name` -> its `provider` (undefined: the default one). */
 function providersByAddress(stack: TerraformStack): Record<string, string | undefined> {

@@ -1,4 +1,4 @@
-import { FLAVOUR } from '../src/private/flavour';
+import { FLAVOUR } from '../src/private/core/flavour';
 
 // test/cdktn/jest.config.js runs this suite against cdktn-wsgi with CDKTF_WSGI_FLAVOUR=cdktn-wsgi:
 // this is where a run that silently tested the cdktf sources, or mixed the two cores, goes red.

@@ -6,7 +6,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { Dependencies, Duration, HealthCheck, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, resources, writeSource } from './util';
-import { WsgiConfigError } from '../src/private/validation';
+import { WsgiConfigError } from '../src/private/core/validation';
 
 /**
  * Property-based: for arbitrary strings in every property that reaches the Dockerfile, the gunicorn

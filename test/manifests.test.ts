@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Dependencies, WsgiImage } from '../src';
 import { FLASK_APP, newStack, warnings, writeSource } from './util';
-import { translatePipfileLock } from '../src/private/manifests/pipfile-lock';
-import { translatePoetryLock } from '../src/private/manifests/poetry-lock';
-import { translatePyproject } from '../src/private/manifests/pyproject';
-import { detectManifest } from '../src/private/manifests/resolve';
-import { translateUvLock } from '../src/private/manifests/uv-lock';
+import { translatePipfileLock } from '../src/private/python/manifests/pipfile-lock';
+import { translatePoetryLock } from '../src/private/python/manifests/poetry-lock';
+import { translatePyproject } from '../src/private/python/manifests/pyproject';
+import { detectManifest } from '../src/private/python/manifests/resolve';
+import { translateUvLock } from '../src/private/python/manifests/uv-lock';
 
 const LOCKS = path.join(__dirname, 'fixtures', 'locks');
 const read = (f: string) => fs.readFileSync(path.join(LOCKS, f), 'utf-8');

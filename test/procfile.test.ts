@@ -1,6 +1,6 @@
 import { Duration, ReleaseCommand, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { containers, FLASK_APP, locatedError, newStack, warnings, writeSource } from './util';
-import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/procfile';
+import { gunicornArguments, mapGunicornArguments, parseProcfile, shellWords } from '../src/private/python/procfile';
 
 function image(procfile: string | undefined, props: Partial<WsgiImageProps> = {}, files: Record<string, string> = {}) {
   const { app, stack } = newStack();

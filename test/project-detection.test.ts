@@ -3,8 +3,8 @@ import * as path from 'path';
 import { TerraformVariable } from 'cdktf';
 import { Dependencies, WsgiContainer, WsgiImage } from '../src';
 import { DJANGO, FLASK_APP, image, newStack, warnings, writeSource } from './util';
+import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python/python-version';
 import { findCallables, findImports, moduleLevelNames } from '../src/private/python/reader';
-import { choosePythonVersion, satisfiesAnyPatch } from '../src/private/python-version';
 
 describe('entrypoint detection', () => {
   test.each([

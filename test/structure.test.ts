@@ -1,6 +1,6 @@
 /**
- * The shape of `src/`, read from its TypeScript syntax tree: how long each function is, and which
- * way the imports point.
+ * The shape of `src/`, read from its TypeScript syntax tree: how long each function is, which way
+ * the imports point, and where private code lives.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -61,17 +61,17 @@ function tooLong(files: string[]): string[] {
  * one split without its entry removed.
  */
 const NOT_YET_SPLIT: Record<string, number> = {
-  'private/build-context.ts selectContextFiles': 76,
-  'private/build-context.ts walk': 61,
-  'private/dockerfile.ts renderDockerfile': 94,
-  'private/image-plan/gunicorn.ts readProjectGunicornConfig': 62,
-  'private/image-plan/options.ts validateOptions': 76,
-  'private/image-plan/source.ts resolveDjango': 67,
-  'private/manifests/poetry-lock.ts translatePoetryLock': 95,
-  'private/manifests/uv-lock.ts translateUvLock': 79,
-  'private/procfile.ts mapAsgiServerArguments': 101,
+  'private/image/build-context.ts selectContextFiles': 76,
+  'private/image/build-context.ts walk': 61,
+  'private/image/dockerfile.ts renderDockerfile': 94,
+  'private/image/plan/gunicorn.ts readProjectGunicornConfig': 62,
+  'private/image/plan/options.ts validateOptions': 76,
+  'private/image/plan/source.ts resolveDjango': 67,
+  'private/python/manifests/poetry-lock.ts translatePoetryLock': 95,
+  'private/python/manifests/uv-lock.ts translateUvLock': 79,
+  'private/python/procfile.ts mapAsgiServerArguments': 101,
   'private/python/reader.ts findCallables': 70,
-  'private/requirements.ts readRequirements': 62,
+  'private/python/requirements.ts readRequirements': 62,
   'wsgi-container.ts constructor': 226,
   'wsgi-service.ts constructor': 218,
 };
@@ -117,5 +117,67 @@ describe('function length', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/**
+ * The layers of `src/`, lowest first. A file imports from its own folder, or from a lower layer.
+ * `private/core` is below everything; the value objects and the props sit under the code that
+ * reads them; the constructs (and their props, which name them) are on top.
+ */
+const LAYERS: Array<{ layer: number; match: RegExp }> = [
+  { layer: 0, match: /^private\/core\// },
+  { layer: 1, match: /^(app-interface|build-secret|dependencies|django-options|duration|gunicorn|health-check|release-command)\.ts$/ },
+  { layer: 2, match: /^private\/python\// },
+  { layer: 3, match: /^private\/docker\// },
+  { layer: 4, match: /^private\/(runner|image)\// },
+  { layer: 5, match: /^(wsgi-[a-z-]+|index)\.ts$/ },
+];
+
+function layerOf(relative: string): number {
+  const found = LAYERS.find(l => l.match.test(relative));
+  if (!found) throw new Error(`${relative}: in no layer of test/structure.test.ts`);
+  return found.layer;
+}
+
+/** The folder a file's layer is counted by: its concept folder under private/, or src/ itself. */
+const folderOf = (relative: string) => /^private\/[^/]+/.exec(relative)?.[0] ?? '.';
+
+/** Every import in `src/` that points up, or sideways into another folder of the same layer. */
+function upwardImports(): string[] {
+  return sourceFiles(SRC).flatMap(file => {
+    const from = path.relative(SRC, file);
+    const points = (to: string) => layerOf(to) > layerOf(from)
+      || (layerOf(to) === layerOf(from) && folderOf(to) !== folderOf(from) && ![1, 5].includes(layerOf(from)));
+    return parse(file).statements
+      .flatMap(st => ((ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier ? [st.moduleSpecifier] : []))
+      .map(specifier => (specifier as ts.StringLiteral).text)
+      .filter(spec => spec.startsWith('.'))
+      .map(spec => path.relative(SRC, path.resolve(path.dirname(file), spec)) + '.ts')
+      .filter(points)
+      .map(to => `${from} -> ${to}`);
+  });
+}
+
+/** The imports that still point up (issue 33): the list may only shrink. */
+const NOT_YET_LAYERED = [
+  'health-check.ts -> private/docker/rendered-health-check.ts',
+  'private/image/plan/gunicorn.ts -> wsgi-image-props.ts',
+  'private/image/plan/options.ts -> wsgi-image-props.ts',
+  'private/image/plan/plan.ts -> wsgi-image-props.ts',
+  'private/image/plan/server.ts -> wsgi-image-props.ts',
+  'private/image/plan/source.ts -> wsgi-image-props.ts',
+  'release-command.ts -> private/docker/runtime.ts',
+];
+
+describe('layers', () => {
+  test('no import in src/ points up a layer, or across into another folder of its layer, but those not yet moved', () => {
+    expect(upwardImports().sort()).toEqual(NOT_YET_LAYERED);
+  });
+
+  test('private/ has no loose files: each lives in the folder of its concept', () => {
+    const loose = fs.readdirSync(path.join(SRC, 'private'), { withFileTypes: true }).filter(e => !e.isDirectory()).map(e => e.name);
+    expect(loose).toEqual([]);
+    expect(fs.readdirSync(path.join(SRC, 'private')).sort()).toEqual(['core', 'docker', 'image', 'python', 'runner']);
   });
 });

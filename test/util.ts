@@ -6,8 +6,8 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { invokeAspects } from 'cdktf/lib/synthesize/synthesizer';
 import { IConstruct } from 'constructs';
 import { WsgiImage, WsgiImageProps } from '../src';
-import { FLAVOUR } from '../src/private/flavour';
-import { CONSTRAINT_PATH } from '../src/private/provider-line';
+import { FLAVOUR } from '../src/private/core/flavour';
+import { CONSTRAINT_PATH } from '../src/private/docker/provider-line';
 
 /** A minimal Flask app; override or add files per test. */
 export const FLASK_APP: Record<string, string> = {

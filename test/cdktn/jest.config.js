@@ -1,5 +1,5 @@
 // The unit suite once more, against cdktn-wsgi: the sources build-tools/flavour-cdktn.ts wrote to
-// build/cdktn-wsgi/src (imports swapped, src/private/flavour.ts rewritten), with cdktn, constructs
+// build/cdktn-wsgi/src (imports swapped, src/private/core/flavour.ts rewritten), with cdktn, constructs
 // and @cdktn/provider-docker from that build's node_modules standing in for cdktf's. The tests'
 // own imports of cdktf and of the provider bindings are mapped the same way, so one tree of
 // constructs, one core and one set of bindings meet. Run by test/cdktn/run.sh after the build.

@@ -1,4 +1,4 @@
-import { goDuration, goShortDuration } from '../../src/private/go-duration';
+import { goDuration, goShortDuration } from '../../src/private/docker/go-duration';
 
 test.each([
   [0, '0s', '0s'], [500, '500ms', '500ms'], [1000, '1s', '1s'], [1500, '1.5s', '1.5s'], [35_000, '35s', '35s'], [60_000, '1m0s', '1m'],

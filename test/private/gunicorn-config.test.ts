@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderGunicornConfig, SECRET_FILES_VARIABLE } from '../../src/private/gunicorn-config';
+import { renderGunicornConfig, SECRET_FILES_VARIABLE } from '../../src/private/image/gunicorn-config';
 
 const SPEC = {
   entrypoint: 'app:app',

@@ -2,8 +2,8 @@ import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ReleaseCommand, WsgiContainer, WsgiImage, WsgiService } from '../../src';
-import { FLAVOUR } from '../../src/private/flavour';
-import { allowedRange, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf } from '../../src/private/provider-line';
+import { FLAVOUR } from '../../src/private/core/flavour';
+import { allowedRange, dockerConstraintOf, lineOfConstraint, ProviderLine, providerLineOf } from '../../src/private/docker/provider-line';
 import { containers, newStack, newStackOnBindingsPin, resources, writeSource } from '../util';
 
 const MESSAGE = (constraint: string) => `test: 'terraform.required_providers.docker.version' ${JSON.stringify(constraint)} allows kreuzwerker/docker versions `

@@ -1,4 +1,4 @@
-import { DEFAULT_HARDENING, renderRuntime, STOP_MARGIN_SECONDS } from '../../src/private/runtime';
+import { DEFAULT_HARDENING, renderRuntime, STOP_MARGIN_SECONDS } from '../../src/private/docker/runtime';
 
 describe('renderRuntime', () => {
   test('the secure defaults: the image user, read-only root with a 64 MiB noexec /tmp, no privileges, graceful timeout + margin', () => {

@@ -1,7 +1,7 @@
-import { ContextFile } from '../build-context';
 import { ALTERNATIVE_DISTRIBUTIONS, BROUGHT_BY, IMPORT_TO_DISTRIBUTION, STDLIB_MODULES } from './modules';
 import { CallableCandidate, findCallables, findImports } from './reader';
-import { normalizeDistribution } from '../requirements';
+import { normalizeDistribution } from './requirements';
+import { ContextFile } from '../core/context-file';
 
 /** Test code is never the app and may import test-only packages. */
 export function isTestFile(rel: string): boolean {

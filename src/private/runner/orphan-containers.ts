@@ -2,8 +2,8 @@ import { container } from '@cdktf/provider-docker';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { GUARD_LABEL, GUARD_SCRIPT, RECONCILE_LABEL, RECONCILE_SCRIPT, RECONCILE_SOCKET } from './orphans';
-import { ProviderLine, providerLineOf } from '../provider-line';
-import { RELEASE_OUTPUT } from '../release-output';
+import { RELEASE_OUTPUT } from './release-output';
+import { ProviderLine, providerLineOf } from '../docker/provider-line';
 
 /** @internal */
 export const RECONCILE_DEFAULT_SOCKET_PATH = '/var/run/docker.sock';

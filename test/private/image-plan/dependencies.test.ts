@@ -1,7 +1,7 @@
 import { Dependencies } from '../../../src';
-import { planDependencies } from '../../../src/private/image-plan/dependencies';
-import { validateOptions } from '../../../src/private/image-plan/options';
-import { Site } from '../../../src/private/validation';
+import { Site } from '../../../src/private/core/validation';
+import { planDependencies } from '../../../src/private/image/plan/dependencies';
+import { validateOptions } from '../../../src/private/image/plan/options';
 import { writeSource } from '../../util';
 
 function plan(files: Record<string, string>, extra: object = {}) {

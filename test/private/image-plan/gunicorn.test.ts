@@ -1,6 +1,6 @@
 import { Duration } from '../../../src';
-import { planGunicorn } from '../../../src/private/image-plan/gunicorn';
-import { Site } from '../../../src/private/validation';
+import { Site } from '../../../src/private/core/validation';
+import { planGunicorn } from '../../../src/private/image/plan/gunicorn';
 import { FLASK_APP, writeSource } from '../../util';
 
 describe('planGunicorn', () => {

@@ -1,6 +1,6 @@
 import { BuildSecret } from '../../../src';
-import { validateOptions } from '../../../src/private/image-plan/options';
-import { Site } from '../../../src/private/validation';
+import { Site } from '../../../src/private/core/validation';
+import { validateOptions } from '../../../src/private/image/plan/options';
 
 // Stage 1 needs no files: the props alone, checked and normalised.
 const props = (extra: object = {}) => ({ source: '/nowhere', ...extra });

@@ -1,8 +1,8 @@
 import * as crypto from 'crypto';
 import { AppInterface } from '../../../src';
-import { defaultImageTag, planImage } from '../../../src/private/image-plan/plan';
-import { ProviderLine } from '../../../src/private/provider-line';
-import { Site } from '../../../src/private/validation';
+import { Site } from '../../../src/private/core/validation';
+import { ProviderLine } from '../../../src/private/docker/provider-line';
+import { defaultImageTag, planImage } from '../../../src/private/image/plan/plan';
 import { FLASK_APP, writeSource } from '../../util';
 
 describe('planImage', () => {

@@ -1,8 +1,8 @@
-import { planDependencies } from '../../../src/private/image-plan/dependencies';
-import { planGunicorn } from '../../../src/private/image-plan/gunicorn';
-import { validateOptions } from '../../../src/private/image-plan/options';
-import { analyseSource, resolveSource } from '../../../src/private/image-plan/source';
-import { Site } from '../../../src/private/validation';
+import { Site } from '../../../src/private/core/validation';
+import { planDependencies } from '../../../src/private/image/plan/dependencies';
+import { planGunicorn } from '../../../src/private/image/plan/gunicorn';
+import { validateOptions } from '../../../src/private/image/plan/options';
+import { analyseSource, resolveSource } from '../../../src/private/image/plan/source';
 import { FLASK_APP, writeSource } from '../../util';
 
 function analyse(files: Record<string, string>, extra: object = {}) {

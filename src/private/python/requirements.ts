@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LocatedError } from './validation';
+import { LocatedError } from '../core/validation';
 
 /** A requirements file and the files it pulls in with `-r` / `-c`, all inside the source directory. */
 export interface RequirementsTree {

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Dependencies } from '../../dependencies';
-import { byCodePoint } from '../build-context';
-import { ResolvedManifest } from '../manifests/locked';
-import { detectManifest, resolveManifest } from '../manifests/resolve';
-import { PYTHON_VERSION } from '../patterns';
-import { choosePythonVersion, PythonVersionSource, readVersionFiles } from '../python-version';
-import { fail, LocatedError, requireSingleLine, Site } from '../validation';
 import { ValidatedOptions } from './options';
+import { Dependencies } from '../../../dependencies';
+import { PYTHON_VERSION } from '../../core/patterns';
+import { fail, LocatedError, requireSingleLine, Site } from '../../core/validation';
+import { ResolvedManifest } from '../../python/manifests/locked';
+import { detectManifest, resolveManifest } from '../../python/manifests/resolve';
+import { choosePythonVersion, PythonVersionSource, readVersionFiles } from '../../python/python-version';
+import { byCodePoint } from '../build-context';
 
 /** Stage 3's output: what gets installed, and on which base image. */
 export interface PlannedDependencies {

@@ -1,7 +1,7 @@
 import { normalizeDistribution } from '../requirements';
 import { LockedPackage, renderLocked, ResolvedManifest } from './locked';
 import { Doc, readManifest, str, table } from './toml';
-import { LocatedError } from '../validation';
+import { LocatedError } from '../../core/validation';
 
 /**
  * Translates `Pipfile.lock` (JSON) into pinned requirements. pipenv already flattens the graph

@@ -1,7 +1,7 @@
-import { WsgiImageProps } from '../../wsgi-image-props';
-import { APT_PACKAGE, ABSOLUTE_DIRECTORY, GUNICORN_REQUIREMENT, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, PLATFORM, PYTHON_VERSION } from '../patterns';
-import { warnIfSecretLooking } from '../secrets';
-import { fail, requireEnvName, requireLabels, requireLiteral, requireSingleLine, requireSingleLines, requireStringMap, Site } from '../validation';
+import { WsgiImageProps } from '../../../wsgi-image-props';
+import { APT_PACKAGE, ABSOLUTE_DIRECTORY, GUNICORN_REQUIREMENT, IMAGE_REFERENCE, IMAGE_REPOSITORY, IMAGE_TAG, PLATFORM, PYTHON_VERSION } from '../../core/patterns';
+import { warnIfSecretLooking } from '../../core/secrets';
+import { fail, requireEnvName, requireLabels, requireLiteral, requireSingleLine, requireSingleLines, requireStringMap, Site } from '../../core/validation';
 
 /** Where a build secret's value comes from: an environment variable or a file at build time. */
 type BuildSecretSource = { readonly env?: string; readonly src?: string };

@@ -1,16 +1,16 @@
 import * as crypto from 'crypto';
-import { WsgiImageProps } from '../../wsgi-image-props';
-import { ContentCache, fingerprint } from '../build-context';
-import { APP_UID } from '../dockerfile';
-import { ProviderLine } from '../provider-line';
-import { WsgiRuntime } from '../runtime';
-import { Site } from '../validation';
 import { planDependencies } from './dependencies';
 import { planGunicorn } from './gunicorn';
 import { PlannedSecret, validateOptions } from './options';
 import { renderContext, RenderedContext } from './render';
 import { planServer } from './server';
 import { analyseSource, resolveSource } from './source';
+import { WsgiImageProps } from '../../../wsgi-image-props';
+import { Site } from '../../core/validation';
+import { ProviderLine } from '../../docker/provider-line';
+import { WsgiRuntime } from '../../docker/runtime';
+import { ContentCache, fingerprint } from '../build-context';
+import { APP_UID } from '../dockerfile';
 
 /**
  * Everything a WsgiImage needs to define its resource and stage its context, computed without the

@@ -1,11 +1,11 @@
-import { AppInterface } from '../../app-interface';
-import { WorkerClass } from '../../gunicorn';
-import { WsgiImageProps } from '../../wsgi-image-props';
-import { WSGI_ENTRYPOINT } from '../patterns';
-import { CallableCandidate, findCallables } from '../python/reader';
-import { fail, Site } from '../validation';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
+import { AppInterface } from '../../../app-interface';
+import { WorkerClass } from '../../../gunicorn';
+import { WsgiImageProps } from '../../../wsgi-image-props';
+import { WSGI_ENTRYPOINT } from '../../core/patterns';
+import { fail, Site } from '../../core/validation';
+import { CallableCandidate, findCallables } from '../../python/reader';
 
 /** The requirement the image adds for uvicorn's gunicorn worker when the dependencies lack it. */
 export const UVICORN_WORKER_REQUIREMENT = 'uvicorn-worker>=0.2,<1';

@@ -1,5 +1,5 @@
-import { AppInterface } from '../app-interface';
-import { DjangoProject } from './python/django';
+import { AppInterface } from '../../app-interface';
+import { DjangoProject } from '../python/django';
 
 /**
  * What anything that runs an image (a container, a service, the benchmarks) must agree with: the

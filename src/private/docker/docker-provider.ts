@@ -1,7 +1,7 @@
 import { TerraformDataSource, TerraformProvider, TerraformResource, TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { FLAVOUR } from './flavour';
-import { fail } from './validation';
+import { FLAVOUR } from '../core/flavour';
+import { fail } from '../core/validation';
 
 /**
  * Rejects a `provider` that is no docker provider, or that belongs to another stack (Terraform

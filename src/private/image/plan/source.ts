@@ -1,18 +1,19 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DjangoOptions } from '../../django-options';
-import { WsgiImageProps } from '../../wsgi-image-props';
-import { byCodePoint, ContentCache, ContextFile, findInvalidPattern, readDockerignore, selectContextFiles } from '../build-context';
-import { PYTHON_IDENTIFIER, PYTHON_MODULE, WSGI_ENTRYPOINT } from '../patterns';
-import { detectCallables, findUndeclaredImports, topLevelModules } from '../python/app-analysis';
-import { DjangoProject, isDjangoEntryModule, readDjangoSettings, settingsModuleOf } from '../python/django';
-import { CallableCandidate, findCallables, moduleLevelNames } from '../python/reader';
-import { fail, LocatedError, requireSingleLine, requireStringMap, Site } from '../validation';
 import { PlannedDependencies } from './dependencies';
 import { PlannedGunicorn } from './gunicorn';
 import { ValidatedOptions } from './options';
 import { DecidedInterface, decideInterface, entryCandidate, statedInterface } from './server';
-import { AppInterface } from '../../app-interface';
+import { AppInterface } from '../../../app-interface';
+import { DjangoOptions } from '../../../django-options';
+import { WsgiImageProps } from '../../../wsgi-image-props';
+import { ContextFile } from '../../core/context-file';
+import { PYTHON_IDENTIFIER, PYTHON_MODULE, WSGI_ENTRYPOINT } from '../../core/patterns';
+import { fail, LocatedError, requireSingleLine, requireStringMap, Site } from '../../core/validation';
+import { detectCallables, findUndeclaredImports, topLevelModules } from '../../python/app-analysis';
+import { DjangoProject, isDjangoEntryModule, readDjangoSettings, settingsModuleOf } from '../../python/django';
+import { CallableCandidate, findCallables, moduleLevelNames } from '../../python/reader';
+import { byCodePoint, ContentCache, findInvalidPattern, readDockerignore, selectContextFiles } from '../build-context';
 
 /** Reads a context file's text (through the plan's content cache). */
 type SourceReader = (absolutePath: string) => string;

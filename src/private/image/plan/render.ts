@@ -1,4 +1,5 @@
-import { ContextFile, GeneratedFile } from '../build-context';
+import { ContextFile } from '../../core/context-file';
+import { GeneratedFile } from '../build-context';
 import { COLLECTSTATIC_SCRIPT, CONTEXT_GENERATED_DIR, CONTEXT_LIB_DIR, CONTEXT_SOURCE_DIR, IMAGE_APP_DIR, IMAGE_LIB_DIR, renderDockerfile } from '../dockerfile';
 import { renderGunicornConfig } from '../gunicorn-config';
 import { PlannedDependencies } from './dependencies';
@@ -6,8 +7,8 @@ import { PlannedGunicorn } from './gunicorn';
 import { ValidatedOptions } from './options';
 import { PlannedServer } from './server';
 import { AnalysedSource } from './source';
-import { ResolvedManifest } from '../manifests/locked';
-import { renderCollectStatic } from '../python/django';
+import { renderCollectStatic } from '../../python/django';
+import { ResolvedManifest } from '../../python/manifests/locked';
 
 /** Stage 5's output: every file of the build context, generated or copied. */
 export interface RenderedContext {

@@ -1,5 +1,5 @@
+import { LocatedError } from '../../core/validation';
 import { normalizeDistribution } from '../requirements';
-import { LocatedError } from '../validation';
 
 /**
  * What a dependency manifest turns into: the requirement lines pip installs, and what the rest of

@@ -1,7 +1,7 @@
 import { normalizeDistribution } from '../requirements';
 import { parsePep508, ResolvedManifest } from './locked';
 import { list, parseToml, readManifest, str, table } from './toml';
-import { LocatedError } from '../validation';
+import { LocatedError } from '../../core/validation';
 
 /**
  * Reads PEP 621 `[project]` dependencies (plus the requested optional-dependency extras) from

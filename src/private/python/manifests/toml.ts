@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { LocatedError } from '../validation';
+import { LocatedError } from '../../core/validation';
 
 // smol-toml ships a CommonJS build (dist/index.cjs) next to its ESM one, but types it as ESM only.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

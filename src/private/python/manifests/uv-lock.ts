@@ -1,7 +1,7 @@
 import { normalizeDistribution } from '../requirements';
 import { LockedPackage, LockEdge, renderLocked, ResolvedManifest, walkLock } from './locked';
 import { Doc, list, parseToml, readManifest, str, table } from './toml';
-import { LocatedError } from '../validation';
+import { LocatedError } from '../../core/validation';
 
 /**
  * Translates `uv.lock` into pinned requirements: the project's own dependencies (the package whose

@@ -1,7 +1,7 @@
 import { normalizeDistribution } from '../requirements';
 import { LockedPackage, LockEdge, parsePep508, renderLocked, ResolvedManifest, walkLock } from './locked';
 import { Doc, list, parseToml, readManifest, str, table } from './toml';
-import { LocatedError } from '../validation';
+import { LocatedError } from '../../core/validation';
 
 /**
  * Translates `poetry.lock` (lock-version 1.1 with `category`, 2.0 with only the graph, 2.1 with

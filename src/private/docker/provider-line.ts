@@ -1,7 +1,7 @@
 import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
-import { FLAVOUR } from './flavour';
-import { fail } from './validation';
+import { FLAVOUR } from '../core/flavour';
+import { fail } from '../core/validation';
 
 /**
  * The two kreuzwerker/docker release lines the constructs render for. They differ in what some

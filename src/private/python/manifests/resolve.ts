@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { DependenciesSpec } from './choice';
+import { DependenciesSpec } from '../../core/dependencies-spec';
 import { exactPin, readRequirements } from '../requirements';
 import { ResolvedManifest } from './locked';
 import { translatePipfileLock } from './pipfile-lock';

@@ -1,4 +1,4 @@
-import { Duration } from '../duration';
+import { Duration } from '../../duration';
 
 /** A health check in Docker's terms, ready for the container resource. */
 export interface RenderedHealthCheck {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { PYTHON_VERSION } from './patterns';
+import { PYTHON_VERSION } from '../core/patterns';
 
 /** One place that says which Python the app wants. */
 export interface PythonVersionSource {

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from '../../duration';
-import { GunicornSettings, WorkerClass } from '../../gunicorn';
-import { WsgiImageProps } from '../../wsgi-image-props';
+import { Duration } from '../../../duration';
+import { GunicornSettings, WorkerClass } from '../../../gunicorn';
+import { WsgiImageProps } from '../../../wsgi-image-props';
+import { FORWARDED_IP, WORKER_CLASS } from '../../core/patterns';
+import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../../core/validation';
+import { mapServerCommand, parseProcfile, ProcfileGunicorn } from '../../python/procfile';
+import { moduleAssignments, simpleLiteral } from '../../python/reader';
 import { GunicornConfigSpec } from '../gunicorn-config';
-import { FORWARDED_IP, WORKER_CLASS } from '../patterns';
-import { mapServerCommand, parseProcfile, ProcfileGunicorn } from '../procfile';
-import { moduleAssignments, simpleLiteral } from '../python/reader';
-import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../validation';
 
 /** What the Procfile says, when there is one and `procfile` is not false. */
 export interface PlannedProcfile {

@@ -1,5 +1,5 @@
 import { parse as parseShell } from 'shell-quote';
-import { LocatedError } from './validation';
+import { LocatedError } from '../core/validation';
 
 /** A Procfile's processes we read: `web` (how the app is served) and `release` (run before it). */
 export interface Procfile {

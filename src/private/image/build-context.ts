@@ -2,7 +2,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import ignore from '@balena/dockerignore';
-import { LocatedError } from './validation';
+import { ContextFile } from '../core/context-file';
+import { LocatedError } from '../core/validation';
 
 /**
  * Paths never sent to the image, whatever `.dockerignore` says: version control, virtualenvs,
@@ -20,16 +21,6 @@ export const BUILT_IN_EXCLUDES = [
   '**/.DS_Store',
   '.dockerignore',
 ];
-
-/** A file selected for the build context. */
-export interface ContextFile {
-  /** Path relative to the source directory, with `/` separators. */
-  readonly relativePath: string;
-  /** Absolute path to read (a symlink inside the source resolves to its target). */
-  readonly absolutePath: string;
-  /** Whether any execute bit is set; COPY keeps modes, so this is part of the image. */
-  readonly executable: boolean;
-}
 
 
 /** Reads `.dockerignore` patterns the way Docker does: `#` lines are comments, blank lines skipped. */
