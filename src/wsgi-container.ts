@@ -12,11 +12,13 @@ import { requireDockerProvider, useDockerProvider } from './private/docker/docke
 import { goDuration } from './private/docker/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
-import { renderRuntime, WsgiRuntime } from './private/docker/runtime';
+import { RenderedHealthCheck } from './private/docker/rendered-health-check';
+import { RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, sharedPortArguments } from './private/image/gunicorn-config';
 import { debugValueOn } from './private/python/django';
 import { newDestroyGuard, newReconcileContainer, RECONCILE_DEFAULT_SOCKET_PATH } from './private/runner/orphan-containers';
 import { RELEASE_OUTPUT } from './private/runner/release-output';
+import { ReleaseCommand } from './release-command';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
 import { UpdateOrder } from './wsgi-service-props';
 
@@ -38,6 +40,30 @@ const NETWORK_HOLDER_MEMORY_MIB = 32;
  * `UpdateOrder.START_FIRST`: `<containerName>-<8 hex>`.
  */
 const GENERATION_CHARS = 8;
+
+/** Where a container's network comes from: the holder's namespace, or its own networks. */
+type ContainerNetwork = Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
+
+/** What the app container and its release container share. */
+type SharedSettings = Pick<container.ContainerConfig, 'image' | 'user' | 'readOnly' | 'tmpfs' | 'securityOpts' | 'capabilities' | 'memory' | 'cpus' | 'volumes'>;
+
+/** A release command bound to the image. */
+type BoundRelease = NonNullable<ReturnType<ReleaseCommand['_bind']>>;
+
+/** The settings of a WsgiContainer, checked, with the defaults filled in. */
+interface CheckedSettings {
+  readonly startFirst: boolean;
+  readonly check?: RenderedHealthCheck;
+  readonly waitForHealthy: boolean;
+  readonly waitSeconds: number;
+  readonly socketPath: string;
+  readonly tmpSizeMiB: number;
+  readonly userLabels: Array<{ label: string; value: string }>;
+  readonly restart: string;
+  /** `-<8 hex>` drawn at apply with START_FIRST; empty with STOP_FIRST. */
+  readonly generationSuffix: string;
+  readonly generationLabels: Array<{ label: string; value: string }>;
+}
 
 /**
  * Runs a {@link WsgiImage} as a `docker_container`, hardened by default: non-root, read-only
@@ -130,219 +156,37 @@ export class WsgiContainer extends Construct {
     requireDockerProvider(this, 'provider', props.provider);
     this.containerPort = this.runtime.port;
     this.containerName = this.resolveName(props.containerName);
-    (props.publish ?? []).forEach(p => this.addPublishedPort(p));
-    this.node.addValidation({ validate: () => findHostPortConflicts(this) });
-    const environment = props.environment ?? {};
-    requireLiteral(this, 'environment', environment);
-    Object.keys(environment).sort().forEach(name => this.addEnvironment(name, environment[name]));
-    // DEBUG and SECRET_KEY are checked at synth, when every addEnvironment call has been made.
-    Aspects.of(this).add({ visit: node => (node === this ? this.checkDjangoEnvironment() : undefined) });
-
-    this.updateOrder = props.updateOrder ?? UpdateOrder.START_FIRST;
-    if (!Object.values(UpdateOrder).includes(this.updateOrder)) {
-      fail(this, 'updateOrder', this.updateOrder, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
-    }
-    const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
-    // START_FIRST generations share the port: each one's health check counts only its own gunicorn's answers.
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.containerPort, startFirst);
-    const waitForHealthy = props.waitForHealthy ?? check !== undefined;
-    if (waitForHealthy && !check) {
-      fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
-    }
-    const waitSeconds = requireWholeSeconds(this, 'waitTimeout', props.waitTimeout ?? Duration.seconds(60), 1, 'use Duration.seconds(n)');
-    if (props.memoryMiB !== undefined) {
-      requireInteger(this, 'memoryMiB', props.memoryMiB, 6, 2 ** 31 - 1, 'use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more');
-    }
-    if (props.cpus !== undefined) {
-      requireLiteral(this, 'cpus', props.cpus);
-      if (!(props.cpus > 0) || !Number.isFinite(props.cpus)) {
-        fail(this, 'cpus', props.cpus, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
-      }
-    }
-    const socketPath = props.dockerSocketPath ?? RECONCILE_DEFAULT_SOCKET_PATH;
-    requireSingleLine(this, 'dockerSocketPath', socketPath);
-    if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
-      fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
-    }
-    const tmpSizeMiB = props.tmpSizeMiB ?? 64;
-    requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
-    (props.volumes ?? []).forEach(v => this.addVolume(v));
-    requireNetworks(this, props.networks ?? []);
-    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
-    if (startFirst && !props.image._tagFollowsImage) {
-      fail(this, 'image', props.image.imageName, 'has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, and the provider removes the old one by that tag, which is the new one\'s',
-        'leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
-    }
-
+    this.takePortsAndEnvironment(props);
+    this.updateOrder = this.resolveUpdateOrder(props.updateOrder);
+    const settings = this.checkSettings(props);
     const rendered = renderRuntime(this.runtime, {
       runAsNonRoot: props.runAsNonRoot ?? true,
       readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      tmpSizeMiB,
+      tmpSizeMiB: settings.tmpSizeMiB,
       noNewPrivileges: props.noNewPrivileges ?? true,
       dropAllCapabilities: props.dropAllCapabilities ?? true,
     });
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
-    // In the form the provider reads back (Go's), or every plan would show an in-place update.
-    const healthcheck = check && {
-      test: check.test,
-      interval: goDuration(check.interval.toMilliseconds()),
-      timeout: goDuration(check.timeout.toMilliseconds()),
-      startPeriod: goDuration(check.startPeriod.toMilliseconds()),
-      retries: check.retries,
-    };
-    const tmpfs = rendered.tmpfs && { ...rendered.tmpfs };
-    // What the app container and its release container share: the same user, hardening, limits,
-    // networks, volumes and environment, so a release command runs exactly where the app will.
-    const shared = {
-      image: props.image.imageId,
-      user: rendered.user,
-      readOnly: rendered.readOnlyRootFilesystem,
-      tmpfs,
-      securityOpts: rendered.securityOpts && [...rendered.securityOpts],
-      capabilities: rendered.capDrop && { drop: [...rendered.capDrop] },
-      memory: props.memoryMiB,
-      cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
-      volumes: Lazy.anyValue({ produce: () => this.renderVolumes() }) as unknown as container.ContainerVolumes[],
-    };
-    const userLabels = Object.entries(labels).map(([label, value]) => ({ label, value }));
-    const restart = props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED;
+    const shared = this.sharedSettings(props, rendered);
     // Bound (and so validated) before any resource exists: a bad command leaves nothing half-written.
     const release = props.releaseCommand?._bind(this, this.runtime);
-    if (release !== undefined && !startFirst && !DOCKER_NAME.test(`${this.containerName}-release`)) {
+    if (release !== undefined && !settings.startFirst && !DOCKER_NAME.test(`${this.containerName}-release`)) {
       fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
     }
-    // START_FIRST: the holder owns the network side, and each generation of app (and release)
-    // containers joins it under a name of its own, so old and new can run side by side.
-    let network: Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
-    let generationSuffix = '';
+    let network: ContainerNetwork = { networksAdvanced: props.networks?.map(name => ({ name })) };
     let holderImage: dockerImage.Image | undefined;
-    const networksAdvanced = props.networks?.map(name => ({ name }));
-    if (startFirst) {
-      const longest = 128 - '-reconcile-'.length - GENERATION_CHARS;
-      if (this.containerName.length > longest) {
-        fail(this, 'containerName', this.containerName, `is too long to name the app, release and reconcile containers of each deploy (<name>-reconcile-<${GENERATION_CHARS} characters>)`,
-          `use a name of at most ${longest} characters`);
-      }
-      // Pulled only if the engine lacks it (the app's build needs it anyway); kept at destroy, as
-      // other images and stacks use it too. The holder ignores later changes of it, so a new base
-      // image never replaces the holder, which would have to bind the ports the old one holds.
-      holderImage = new dockerImage.Image(this, 'NetworkHolderImage', { name: this.runtime.baseImage, keepLocally: true });
-      // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
-      // so a replacement never waits for the name of the container it replaces. A name tied to the
-      // container's settings would block the retry of a failed or interrupted deploy: the tainted
-      // container keeps the name its replacement, with the same settings, would need.
-      generationSuffix = `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`;
-      this.destroyGuard = newDestroyGuard(this, {
-        containerName: this.containerName,
-        nameSuffix: generationSuffix,
-        image: holderImage.imageId,
-        socketPath,
-        restart,
-        labels: userLabels,
-      });
-      this.networkHolder = new container.Container(this, 'NetworkHolder', {
-        dependsOn: [this.destroyGuard],
-        name: this.containerName,
-        image: holderImage.imageId,
-        entrypoint: ['python3', '-c', NETWORK_HOLDER_SCRIPT],
-        user: '65534:65534',
-        readOnly: true,
-        securityOpts: ['no-new-privileges:true'],
-        capabilities: { drop: ['ALL'] },
-        memory: NETWORK_HOLDER_MEMORY_MIB,
-        // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
-        memorySwap: 2 * NETWORK_HOLDER_MEMORY_MIB,
-        ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
-        networksAdvanced,
-        // When the old app container closes its listener, the connections still queued on it move
-        // to the new one's instead of being reset (Linux 5.14+).
-        sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
-        restart,
-        labels: userLabels.length > 0 ? userLabels : undefined,
-        lifecycle: { ignoreChanges: ['image'] },
-      });
+    if (settings.startFirst) {
+      holderImage = this.addHolderImage();
+      this.destroyGuard = this.addDestroyGuard(holderImage, settings);
+      this.networkHolder = this.addNetworkHolder(holderImage, settings, network);
       network = { networkMode: `container:${this.networkHolder.id}` };
       // The image a new generation runs must exist before the old generation's is removed.
-      props.image.resource.lifecycle = { ...(props.image.resource.lifecycle ?? {}), createBeforeDestroy: true };
-      // After a deploy that failed half-way (its old containers and image left deposed in the state),
-      // Terraform 1.11 may remove the old image while the old app container is still being removed;
-      // Docker then refuses to remove an image a container uses, and the retry fails. Forced, the
-      // removal untags it instead, and the retry goes through (docs/reliability.md).
-      props.image.resource.forceRemove = true;
-    } else {
-      network = { networksAdvanced };
+      props.image._replaceBeforeRemoving();
     }
-    const generationLabels = startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [];
-    if (release !== undefined) {
-      const releaseName = `${this.containerName}-release`;
-      this.releaseResource = new container.Container(this, 'Release', {
-        ...shared,
-        ...network,
-        name: `${releaseName}${generationSuffix}`,
-        entrypoint: release.argv,
-        env: Lazy.listValue({ produce: () => this.renderEnvironment(release.environment) }, { omitEmpty: true }),
-        labels: userLabels.length + generationLabels.length > 0 ? [...generationLabels, ...userLabels] : undefined,
-        // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
-        // and must_run=false lets the exited container stay in the state so it runs again only
-        // when the image (ForceNew) changes.
-        attach: true,
-        logs: true,
-        // Provider 3.6.2 reads the log stream without demultiplexing it, so a container without a
-        // terminal gets 8 binary header bytes before every write in container_logs. With a
-        // terminal the stream is plain text; the message below drops its \r and colour codes.
-        // 4.x demultiplexes it (#899), so there the release command runs as the app does.
-        tty: Lazy.anyValue({ produce: () => providerLineOf(this) === ProviderLine.V3_6_2 }),
-        mustRun: false,
-        restart: 'no',
-        lifecycle: {
-          createBeforeDestroy: startFirst ? true : undefined,
-          ignoreChanges: startFirst ? ['name'] : undefined,
-          postcondition: [{
-            condition: '${self.exit_code == 0}',
-            errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
-          }],
-        },
-      });
-    }
-    this.resource = new container.Container(this, 'Resource', {
-      ...shared,
-      ...network,
-      dependsOn: this.releaseResource ? [this.releaseResource] : undefined,
-      name: `${this.containerName}${generationSuffix}`,
-      ports: startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
-      // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
-      env: Lazy.listValue({
-        produce: () => this.renderEnvironment({}, startFirst ? sharedPortArguments(this.containerPort) : []),
-      }, { omitEmpty: true }),
-      restart,
-      healthcheck,
-      wait: waitForHealthy,
-      waitTimeout: waitForHealthy ? waitSeconds : undefined,
-      stopSignal: rendered.stopSignal,
-      stopTimeout: rendered.stopTimeoutSeconds,
-      destroyGraceSeconds: rendered.stopTimeoutSeconds,
-      // The provider accepts edits to healthcheck, tmpfs and init but never applies them to the
-      // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
-      // hash of those settings here turns such an edit into a replacement that does apply. 4.6
-      // marks the healthcheck block ForceNew (#989), but an edit inside the block still plans as
-      // an in-place update that Docker never sees (the rollout suite shows it on both lines).
-      labels: [
-        { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs, init: null }) },
-        ...generationLabels,
-        ...userLabels,
-      ],
-      lifecycle: startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
-    });
+    this.releaseResource = release && this.addReleaseContainer(release, { ...shared, ...network }, settings);
+    this.resource = this.addAppContainer({ ...shared, ...network }, rendered, settings);
     if (holderImage) {
-      this.reconcileResource = newReconcileContainer(this, {
-        containerName: this.containerName,
-        nameSuffix: generationSuffix,
-        image: holderImage.imageId,
-        keep: [this.resource, ...(this.releaseResource ? [this.releaseResource] : [])],
-        stopTimeoutSeconds: rendered.stopTimeoutSeconds,
-        socketPath,
-        labels: userLabels,
-      });
+      this.reconcileResource = this.addReconcileStep(holderImage, rendered, settings);
     } else if (props.dockerSocketPath !== undefined) {
       fail(this, 'dockerSocketPath', props.dockerSocketPath, 'is used only by UpdateOrder.START_FIRST, whose reconcile step mounts it', 'leave it unset with UpdateOrder.STOP_FIRST');
     }
@@ -418,6 +262,235 @@ export class WsgiContainer extends Construct {
    */
   public _published(): HostBinding[] {
     return [...this.published];
+  }
+
+  /** The ports, the environment and the checks that wait for the whole construct tree. */
+  private takePortsAndEnvironment(props: WsgiContainerProps): void {
+    (props.publish ?? []).forEach(p => this.addPublishedPort(p));
+    this.node.addValidation({ validate: () => findHostPortConflicts(this) });
+    const environment = props.environment ?? {};
+    requireLiteral(this, 'environment', environment);
+    Object.keys(environment).sort().forEach(name => this.addEnvironment(name, environment[name]));
+    // DEBUG and SECRET_KEY are checked at synth, when every addEnvironment call has been made.
+    Aspects.of(this).add({ visit: node => (node === this ? this.checkDjangoEnvironment() : undefined) });
+  }
+
+  private resolveUpdateOrder(updateOrder: UpdateOrder | undefined): UpdateOrder {
+    const order = updateOrder ?? UpdateOrder.START_FIRST;
+    if (!Object.values(UpdateOrder).includes(order)) {
+      fail(this, 'updateOrder', order, 'is not an update order', 'use UpdateOrder.START_FIRST or UpdateOrder.STOP_FIRST');
+    }
+    return order;
+  }
+
+  /** Checks every setting that stands alone, in the order of the props' docs, before any resource exists. */
+  private checkSettings(props: WsgiContainerProps): CheckedSettings {
+    const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
+    // START_FIRST generations share the port: each one's health check counts only its own gunicorn's answers.
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.containerPort, startFirst);
+    const waitForHealthy = props.waitForHealthy ?? check !== undefined;
+    if (waitForHealthy && !check) {
+      fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
+    }
+    const waitSeconds = requireWholeSeconds(this, 'waitTimeout', props.waitTimeout ?? Duration.seconds(60), 1, 'use Duration.seconds(n)');
+    this.checkLimits(props);
+    const socketPath = props.dockerSocketPath ?? RECONCILE_DEFAULT_SOCKET_PATH;
+    requireSingleLine(this, 'dockerSocketPath', socketPath);
+    if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
+      fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
+    }
+    const tmpSizeMiB = props.tmpSizeMiB ?? 64;
+    requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
+    (props.volumes ?? []).forEach(v => this.addVolume(v));
+    requireNetworks(this, props.networks ?? []);
+    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
+    if (startFirst && !props.image._tagFollowsImage) {
+      fail(this, 'image', props.image.imageName, 'has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, and the provider removes the old one by that tag, which is the new one\'s',
+        'leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
+    }
+    return {
+      startFirst,
+      check,
+      waitForHealthy,
+      waitSeconds,
+      socketPath,
+      tmpSizeMiB,
+      userLabels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+      restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
+      // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
+      // so a replacement never waits for the name of the container it replaces. A name tied to the
+      // container's settings would block the retry of a failed or interrupted deploy: the tainted
+      // container keeps the name its replacement, with the same settings, would need.
+      generationSuffix: startFirst ? `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}` : '',
+      generationLabels: startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [],
+    };
+  }
+
+  private checkLimits(props: WsgiContainerProps): void {
+    if (props.memoryMiB !== undefined) {
+      requireInteger(this, 'memoryMiB', props.memoryMiB, 6, 2 ** 31 - 1, 'use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more');
+    }
+    if (props.cpus !== undefined) {
+      requireLiteral(this, 'cpus', props.cpus);
+      if (!(props.cpus > 0) || !Number.isFinite(props.cpus)) {
+        fail(this, 'cpus', props.cpus, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
+      }
+    }
+  }
+
+  /**
+   * What the app container and its release container share: the same user, hardening, limits,
+   * volumes and environment, so a release command runs exactly where the app will.
+   */
+  private sharedSettings(props: WsgiContainerProps, rendered: RenderedRuntime): SharedSettings {
+    return {
+      image: props.image.imageId,
+      user: rendered.user,
+      readOnly: rendered.readOnlyRootFilesystem,
+      tmpfs: rendered.tmpfs && { ...rendered.tmpfs },
+      securityOpts: rendered.securityOpts && [...rendered.securityOpts],
+      capabilities: rendered.capDrop && { drop: [...rendered.capDrop] },
+      memory: props.memoryMiB,
+      cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
+      volumes: Lazy.anyValue({ produce: () => this.renderVolumes() }) as unknown as container.ContainerVolumes[],
+    };
+  }
+
+  /**
+   * The base image the holder and the helper containers run. Pulled only if the engine lacks it
+   * (the app's build needs it anyway); kept at destroy, as other images and stacks use it too.
+   */
+  private addHolderImage(): dockerImage.Image {
+    const longest = 128 - '-reconcile-'.length - GENERATION_CHARS;
+    if (this.containerName.length > longest) {
+      fail(this, 'containerName', this.containerName, `is too long to name the app, release and reconcile containers of each deploy (<name>-reconcile-<${GENERATION_CHARS} characters>)`,
+        `use a name of at most ${longest} characters`);
+    }
+    return new dockerImage.Image(this, 'NetworkHolderImage', { name: this.runtime.baseImage, keepLocally: true });
+  }
+
+  private addDestroyGuard(holderImage: dockerImage.Image, settings: CheckedSettings): container.Container {
+    return newDestroyGuard(this, {
+      containerName: this.containerName,
+      nameSuffix: settings.generationSuffix,
+      image: holderImage.imageId,
+      socketPath: settings.socketPath,
+      restart: settings.restart,
+      labels: settings.userLabels,
+    });
+  }
+
+  /**
+   * START_FIRST: the holder owns the network side, and each generation of app (and release)
+   * containers joins it under a name of its own, so old and new can run side by side. It ignores
+   * later changes of its image, so a new base image never replaces it: the new one would have to
+   * bind the ports the old one holds.
+   */
+  private addNetworkHolder(holderImage: dockerImage.Image, settings: CheckedSettings, network: ContainerNetwork): container.Container {
+    return new container.Container(this, 'NetworkHolder', {
+      dependsOn: [this.destroyGuard!],
+      name: this.containerName,
+      image: holderImage.imageId,
+      entrypoint: ['python3', '-c', NETWORK_HOLDER_SCRIPT],
+      user: '65534:65534',
+      readOnly: true,
+      securityOpts: ['no-new-privileges:true'],
+      capabilities: { drop: ['ALL'] },
+      memory: NETWORK_HOLDER_MEMORY_MIB,
+      // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
+      memorySwap: 2 * NETWORK_HOLDER_MEMORY_MIB,
+      ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+      networksAdvanced: network.networksAdvanced,
+      // When the old app container closes its listener, the connections still queued on it move
+      // to the new one's instead of being reset (Linux 5.14+).
+      sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
+      restart: settings.restart,
+      labels: settings.userLabels.length > 0 ? settings.userLabels : undefined,
+      lifecycle: { ignoreChanges: ['image'] },
+    });
+  }
+
+  private addReleaseContainer(release: BoundRelease, shared: SharedSettings & ContainerNetwork, settings: CheckedSettings): container.Container {
+    const labels = [...settings.generationLabels, ...settings.userLabels];
+    return new container.Container(this, 'Release', {
+      ...shared,
+      name: `${this.containerName}-release${settings.generationSuffix}`,
+      entrypoint: release.argv,
+      env: Lazy.listValue({ produce: () => this.renderEnvironment(release.environment) }, { omitEmpty: true }),
+      labels: labels.length > 0 ? labels : undefined,
+      // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
+      // and must_run=false lets the exited container stay in the state so it runs again only
+      // when the image (ForceNew) changes.
+      attach: true,
+      logs: true,
+      // Provider 3.6.2 reads the log stream without demultiplexing it, so a container without a
+      // terminal gets 8 binary header bytes before every write in container_logs. With a
+      // terminal the stream is plain text; the message below drops its \r and colour codes.
+      // 4.x demultiplexes it (#899), so there the release command runs as the app does.
+      tty: Lazy.anyValue({ produce: () => providerLineOf(this) === ProviderLine.V3_6_2 }),
+      mustRun: false,
+      restart: 'no',
+      lifecycle: {
+        createBeforeDestroy: settings.startFirst ? true : undefined,
+        ignoreChanges: settings.startFirst ? ['name'] : undefined,
+        postcondition: [{
+          condition: '${self.exit_code == 0}',
+          errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
+        }],
+      },
+    });
+  }
+
+  private addAppContainer(shared: SharedSettings & ContainerNetwork, rendered: RenderedRuntime, settings: CheckedSettings): container.Container {
+    const check = settings.check;
+    // In the form the provider reads back (Go's), or every plan would show an in-place update.
+    const healthcheck = check && {
+      test: check.test,
+      interval: goDuration(check.interval.toMilliseconds()),
+      timeout: goDuration(check.timeout.toMilliseconds()),
+      startPeriod: goDuration(check.startPeriod.toMilliseconds()),
+      retries: check.retries,
+    };
+    return new container.Container(this, 'Resource', {
+      ...shared,
+      dependsOn: this.releaseResource ? [this.releaseResource] : undefined,
+      name: `${this.containerName}${settings.generationSuffix}`,
+      ports: settings.startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+      // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
+      env: Lazy.listValue({
+        produce: () => this.renderEnvironment({}, settings.startFirst ? sharedPortArguments(this.containerPort) : []),
+      }, { omitEmpty: true }),
+      restart: settings.restart,
+      healthcheck,
+      wait: settings.waitForHealthy,
+      waitTimeout: settings.waitForHealthy ? settings.waitSeconds : undefined,
+      stopSignal: rendered.stopSignal,
+      stopTimeout: rendered.stopTimeoutSeconds,
+      destroyGraceSeconds: rendered.stopTimeoutSeconds,
+      // The provider accepts edits to healthcheck, tmpfs and init but never applies them to the
+      // running container (kreuzwerker/terraform-provider-docker#988). Labels are ForceNew, so a
+      // hash of those settings here turns such an edit into a replacement that does apply. 4.6
+      // marks the healthcheck block ForceNew (#989), but an edit inside the block still plans as
+      // an in-place update that Docker never sees (the rollout suite shows it on both lines).
+      labels: [
+        { label: WsgiContainer.UNAPPLIED_SETTINGS_LABEL, value: settingsHash({ healthcheck, tmpfs: shared.tmpfs, init: null }) },
+        ...settings.generationLabels,
+        ...settings.userLabels,
+      ],
+      lifecycle: settings.startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
+    });
+  }
+
+  private addReconcileStep(holderImage: dockerImage.Image, rendered: RenderedRuntime, settings: CheckedSettings): container.Container {
+    return newReconcileContainer(this, {
+      containerName: this.containerName,
+      nameSuffix: settings.generationSuffix,
+      image: holderImage.imageId,
+      keep: [this.resource, ...(this.releaseResource ? [this.releaseResource] : [])],
+      stopTimeoutSeconds: rendered.stopTimeoutSeconds,
+      socketPath: settings.socketPath,
+      labels: settings.userLabels,
+    });
   }
 
   private renderEnvironment(extra: { [name: string]: string }, gunicornArguments: string[] = []): string[] {

@@ -188,6 +188,21 @@ export class WsgiImage extends Construct {
   }
 
   /**
+   * Rolls the image out for a runner whose old containers outlive the new image's creation (a
+   * START_FIRST container, a service's rolling update): the new image is created before the old
+   * one is removed, and the old one is removed by force, which untags it while a container still
+   * uses it. After a deploy that failed half-way (its old containers and image left deposed in the
+   * state), Terraform may remove the old image while the old container is still being removed;
+   * unforced, Docker refuses and the retry fails (docs/reliability.md).
+   *
+   * @internal
+   */
+  public _replaceBeforeRemoving(): void {
+    this.resource.lifecycle = { ...(this.resource.lifecycle ?? {}), createBeforeDestroy: true };
+    this.resource.forceRemove = true;
+  }
+
+  /**
    * The image's contract with whatever runs it (port, user, stop timing, baked environment, Django
    * facts). WsgiContainer and the benchmarks render from it.
    *

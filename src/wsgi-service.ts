@@ -286,10 +286,9 @@ export class WsgiService extends Construct {
       fail(this, 'image', image.imageName, 'has a fixed tag, but a service rolls out by a tag that changes with the image (the old image is removed after the new one exists)',
         'leave `imageTag` unset on the WsgiImage');
     }
-    // Tasks keep using the old image until the rolling update is done: the new image must exist
-    // before the old one goes, and the old one may still be referenced by exited tasks.
-    image.resource.lifecycle = { ...(image.resource.lifecycle ?? {}), createBeforeDestroy: true };
-    image.resource.forceRemove = true;
+    // Tasks keep using the old image until the rolling update is done, and exited tasks may still
+    // reference it.
+    image._replaceBeforeRemoving();
     if (props.pushToRegistry !== true) {
       Annotations.of(this).addInfo(`the tasks run ${image.node.path} from the local image store of the node Terraform talks to: with more than one node, `
         + 'set pushToRegistry (and a registry `repository` on the image), or a placement constraint that keeps the tasks on that node');
