@@ -10,12 +10,55 @@ import { requireDockerProvider, useDockerProvider } from './private/docker/docke
 import { goShortDuration } from './private/docker/go-duration';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
-import { DEFAULT_HARDENING, renderRuntime, WsgiRuntime } from './private/docker/runtime';
+import { RenderedHealthCheck } from './private/docker/rendered-health-check';
+import { DEFAULT_HARDENING, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
 /** Swarm service names are DNS labels: at most 63 characters. */
 const SERVICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+
+type ServiceLabel = { label: string; value: string };
+
+/** The ports a service publishes, by where they are taken. */
+interface PublishedPorts {
+  readonly ports: service.ServiceEndpointSpecPorts[];
+  /** Whether any port is published in host mode (one task per node). */
+  readonly hostMode: boolean;
+  /** The ports taken in the node's network namespace (`HOST_NETWORK`); empty otherwise. */
+  readonly hostNetworkPorts: number[];
+}
+
+/** Everything a service's resource is rendered from, checked, with the defaults filled in. */
+interface ServicePlan extends PublishedPorts {
+  readonly replicas?: number;
+  readonly check?: RenderedHealthCheck;
+  readonly rendered: RenderedRuntime;
+  readonly update: service.ServiceUpdateConfig;
+  readonly rollback: service.ServiceRollbackConfig;
+  readonly convergeSeconds: number;
+  readonly limits: service.ServiceTaskSpecResourcesLimits;
+  readonly reservation: service.ServiceTaskSpecResourcesReservation;
+  readonly restartCondition: string;
+  readonly constraints: string[];
+  readonly networks: string[];
+  readonly labelList: ServiceLabel[];
+  readonly secretMounts: service.ServiceTaskSpecContainerSpecSecrets[];
+  readonly env: { [name: string]: string };
+}
+
+/** The tasks' environment: the user's, the secrets' file list, and the binds of `HOST_NETWORK`. */
+function taskEnvironment(environment: { [name: string]: string }, secretNames: string[], hostNetworkPorts: number[]): { [name: string]: string } {
+  const env: { [name: string]: string } = { ...environment };
+  if (secretNames.length > 0) {
+    env[SECRET_FILES_VARIABLE] = secretNames.join(',');
+  }
+  if (hostNetworkPorts.length > 0) {
+    // Several tasks per node listen together; the binds replace the image's own port.
+    addGunicornArguments(env, [...sharedPortArguments(hostNetworkPorts[0]), ...hostNetworkPorts.slice(1).map(port => `--bind 0.0.0.0:${port}`)]);
+  }
+  return env;
+}
 
 /**
  * Runs a {@link WsgiImage} as a Docker Swarm service (`docker_service`): replicated (or global)
@@ -52,17 +95,83 @@ export class WsgiService extends Construct {
     const runtime: WsgiRuntime = props.image._runtime();
     requireDockerProvider(this, 'provider', props.provider);
     this.targetPort = runtime.port;
-    this.serviceName = props.serviceName ?? (pathSlug(this) || 'wsgi-service');
-    requireSingleLine(this, 'serviceName', this.serviceName);
-    if (!SERVICE_NAME.test(this.serviceName)) {
-      fail(this, 'serviceName', this.serviceName, 'is not a valid service name (letters, digits, "_", ".", "-", at most 63, starting with a letter or digit)', 'use a name such as "web"');
+    this.serviceName = this.resolveServiceName(props.serviceName);
+    const replicas = this.resolveReplicas(props.mode ?? ServiceMode.replicated(2));
+    const publish = this.checkPublished(props);
+    const environment = requireEnvironment(this, props.environment ?? {});
+    const secrets = props.secrets ?? {};
+    const secretNames = this.checkSecretNames(secrets, environment);
+    // In the node's network namespace, the app listens on the published port rather than its own;
+    // there the tasks share the port, so each one's health check counts only its own gunicorn's answers.
+    const hostNetwork = publish.hostNetworkPorts.length > 0;
+    const listenPort = hostNetwork ? publish.hostNetworkPorts[0] : this.targetPort;
+    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort, hostNetwork);
+    if (props.tmpSizeMiB !== undefined) {
+      requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     }
+    const rendered = renderRuntime(runtime, {
+      runAsNonRoot: props.runAsNonRoot ?? true,
+      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+      // A service's /tmp takes a size only (below), so the options string goes unused.
+      tmpSizeMiB: DEFAULT_HARDENING.tmpSizeMiB,
+      // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
+      noNewPrivileges: false,
+      dropAllCapabilities: props.dropAllCapabilities ?? true,
+    });
+    this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
+    const rollout = this.renderRollout(props, check, publish.hostMode, replicas);
+    const task = this.checkTaskSettings(props);
+    const resolved = this.resolveImage(props);
+    this.imageReference = resolved.reference;
+    this.registryResource = resolved.pushed;
+    const plan: ServicePlan = {
+      ...publish,
+      ...rollout,
+      ...task,
+      replicas,
+      check,
+      rendered,
+      secretMounts: this.addSecrets(secrets, secretNames, rendered.user, task.labelList),
+      env: taskEnvironment(environment, secretNames, publish.hostNetworkPorts),
+    };
+    this.resource = this.addService(props, plan);
+    useDockerProvider(this, props.provider ?? props.image.provider);
+  }
 
-    const mode = props.mode ?? ServiceMode.replicated(2);
+  /** The ports this service takes on every node, as `0.0.0.0:port/tcp`. */
+  public get publishedPorts(): string[] {
+    return this.published.map(p => `${p.hostIp}:${p.hostPort}/${p.protocol}`);
+  }
+
+  /**
+   * The ports, for the app-wide host-port check.
+   *
+   * @internal
+   */
+  public _published(): HostBinding[] {
+    return [...this.published];
+  }
+
+  private resolveServiceName(name: string | undefined): string {
+    const serviceName = name ?? (pathSlug(this) || 'wsgi-service');
+    requireSingleLine(this, 'serviceName', serviceName);
+    if (!SERVICE_NAME.test(serviceName)) {
+      fail(this, 'serviceName', serviceName, 'is not a valid service name (letters, digits, "_", ".", "-", at most 63, starting with a letter or digit)', 'use a name such as "web"');
+    }
+    return serviceName;
+  }
+
+  /** The replica count; undefined for a global service. */
+  private resolveReplicas(mode: ServiceMode): number | undefined {
     const replicas = mode._replicas();
     if (replicas !== undefined) {
       requireInteger(this, 'mode.replicas', replicas, 0, 10_000, 'use a replica count such as 3');
     }
+    return replicas;
+  }
+
+  /** The endpoint's ports, and the ports taken in the node's network namespace (`HOST_NETWORK`). */
+  private checkPublished(props: WsgiServiceProps): PublishedPorts {
     const hostMode = (props.publish ?? []).some(p => (p.mode ?? PublishMode.INGRESS) === PublishMode.HOST);
     const hostNetworkPorts: number[] = [];
     const ports = (props.publish ?? []).map((p, i) => {
@@ -86,8 +195,13 @@ export class WsgiService extends Construct {
       }
       return { targetPort: this.targetPort, publishedPort: p.publishedPort, protocol: 'tcp', publishMode };
     }).filter((p): p is NonNullable<typeof p> => p !== undefined);
-    const hostNetwork = hostNetworkPorts.length > 0;
-    if (hostNetwork && ports.length > 0) {
+    this.checkHostNetwork(props, hostNetworkPorts.length > 0, ports.length > 0);
+    this.node.addValidation({ validate: () => findHostPortConflicts(this) });
+    return { ports, hostMode, hostNetworkPorts };
+  }
+
+  private checkHostNetwork(props: WsgiServiceProps, hostNetwork: boolean, otherPorts: boolean): void {
+    if (hostNetwork && otherPorts) {
       fail(this, 'publish', (props.publish ?? []).map(p => `${p.publishedPort}/${p.mode ?? PublishMode.INGRESS}`).join(', '),
         'mixes PublishMode.HOST_NETWORK with other modes, but a task is either in the node\'s network namespace or in its own', 'publish every port in one of the two');
     }
@@ -95,10 +209,10 @@ export class WsgiService extends Construct {
       fail(this, 'networks', (props.networks ?? []).join(', '), 'cannot be joined by tasks in the node\'s network namespace (PublishMode.HOST_NETWORK)',
         'remove the networks, or publish with PublishMode.INGRESS');
     }
-    this.node.addValidation({ validate: () => findHostPortConflicts(this) });
+  }
 
-    const environment = requireEnvironment(this, props.environment ?? {});
-    const secrets = props.secrets ?? {};
+  /** The secrets' names, sorted, each checked against the environment and the library's own variable. */
+  private checkSecretNames(secrets: { [name: string]: string }, environment: { [name: string]: string }): string[] {
     requireLiteral(this, 'secrets', secrets);
     const secretNames = Object.keys(secrets).sort();
     for (const name of secretNames) {
@@ -110,24 +224,11 @@ export class WsgiService extends Construct {
         fail(this, 'secrets key', name, 'is the library\'s own variable', 'choose another name');
       }
     }
-    // In the node's network namespace, the app listens on the published port rather than its own.
-    const listenPort = hostNetwork ? hostNetworkPorts[0] : this.targetPort;
-    // There the tasks share the port, so each one's health check counts only its own gunicorn's answers.
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort, hostNetwork);
-    if (props.tmpSizeMiB !== undefined) {
-      requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
-    }
-    const rendered = renderRuntime(runtime, {
-      runAsNonRoot: props.runAsNonRoot ?? true,
-      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      // A service's /tmp takes a size only (below), so the options string goes unused.
-      tmpSizeMiB: DEFAULT_HARDENING.tmpSizeMiB,
-      // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
-      noNewPrivileges: false,
-      dropAllCapabilities: props.dropAllCapabilities ?? true,
-    });
-    this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
+    return secretNames;
+  }
 
+  /** The update and rollback configs, and how long the apply waits for convergence. */
+  private renderRollout(props: WsgiServiceProps, check: RenderedHealthCheck | undefined, hostMode: boolean, replicas: number | undefined) {
     // A failed task must show within the monitor window, or Swarm calls the update done.
     const failureWindow = check
       ? check.startPeriod.toSeconds() + (check.interval.toSeconds() + check.timeout.toSeconds()) * check.retries + 5
@@ -140,7 +241,11 @@ export class WsgiService extends Construct {
         'remove convergeTimeout, or use ServiceMode.replicated(n)');
     }
     const convergeSeconds = requireWholeSeconds(this, 'convergeTimeout', props.convergeTimeout ?? Duration.minutes(3), 1, 'use Duration.minutes(n)');
+    return { update, rollback, convergeSeconds };
+  }
 
+  /** Resources, restart condition, placement, networks and labels, checked. */
+  private checkTaskSettings(props: WsgiServiceProps) {
     const limits = {
       memoryBytes: this.mebibytes('memoryMiB', props.memoryMiB),
       nanoCpus: this.nanoCpus('cpus', props.cpus),
@@ -164,12 +269,12 @@ export class WsgiService extends Construct {
     requireNetworks(this, networks);
     const labels = requireLabels(this, props.labels ?? {});
     const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
+    return { limits, reservation, restartCondition, constraints, networks, labelList };
+  }
 
-    const resolved = this.resolveImage(props);
-    this.imageReference = resolved.reference;
-    this.registryResource = resolved.pushed;
-
-    const secretMounts = secretNames.map(name => {
+  /** One Swarm secret per entry, mounted as a file only the app's user reads. */
+  private addSecrets(secrets: { [name: string]: string }, secretNames: string[], user: string, labelList: ServiceLabel[]) {
+    return secretNames.map(name => {
       const value = secrets[name];
       const created = new secret.Secret(this, `Secret${name}`, {
         // Swarm secrets are immutable and cannot be removed while a service uses them: a changed
@@ -180,103 +285,92 @@ export class WsgiService extends Construct {
         labels: labelList.length > 0 ? labelList : undefined,
         lifecycle: { createBeforeDestroy: true },
       });
-      const [uid, gid] = rendered.user.split(':');
+      const [uid, gid] = user.split(':');
       return { secretId: created.id, secretName: created.name, fileName: name, fileUid: uid, fileGid: gid, fileMode: 0o400 };
     });
-    const env: { [name: string]: string } = { ...environment };
-    if (secretNames.length > 0) {
-      env[SECRET_FILES_VARIABLE] = secretNames.join(',');
-    }
-    if (hostNetwork) {
-      // Several tasks per node listen together; the binds replace the image's own port.
-      addGunicornArguments(env, [...sharedPortArguments(hostNetworkPorts[0]), ...hostNetworkPorts.slice(1).map(port => `--bind 0.0.0.0:${port}`)]);
-    }
+  }
 
+  private addService(props: WsgiServiceProps, plan: ServicePlan): service.Service {
+    const hostNetwork = plan.hostNetworkPorts.length > 0;
     // Swarm stores a task's networks by ID and the provider reads them back that way; as
     // networks_advanced.name forces a new service, a name written there would replace the service
     // at every apply. A data source turns a name (or an ID) into the ID Swarm stores.
-    const networkIds = networks.map((n, i) => new dataDockerNetwork.DataDockerNetwork(this, `Network${i}`, { name: n }).id);
+    const networkIds = plan.networks.map((n, i) => new dataDockerNetwork.DataDockerNetwork(this, `Network${i}`, { name: n }).id);
     if (hostNetwork) {
       networkIds.push(new dataDockerNetwork.DataDockerNetwork(this, 'HostNetwork', { name: 'host' }).id);
     }
-
     // Swarm stores the host network under an ID of its own, which no data source returns, so with
     // HOST_NETWORK the attachment is ignored once created. Whether the tasks share the node's network
     // namespace is recorded here, and a change of it replaces the service: joining or leaving the
     // host network is then a create, which the ignore never applies to.
     const networkNamespace = new DataResource(this, 'NetworkNamespace', { input: { namespace: hostNetwork ? 'node' : 'task' } });
-    this.resource = new service.Service(this, 'Resource', {
+    return new service.Service(this, 'Resource', {
       lifecycle: {
         // Terraform takes the address itself here, not an expression.
         replaceTriggeredBy: [`${networkNamespace.terraformResourceType}.${networkNamespace.friendlyUniqueId}`],
         ignoreChanges: hostNetwork ? ['task_spec[0].networks_advanced'] : undefined,
       },
       name: this.serviceName,
-      labels: labelList.length > 0 ? labelList : undefined,
-      mode: replicas === undefined ? { global: true } : { replicated: { replicas } },
-      taskSpec: {
-        containerSpec: {
-          image: this.imageReference,
-          user: rendered.user,
-          readOnly: rendered.readOnlyRootFilesystem,
-          capDrop: rendered.capDrop && [...rendered.capDrop],
-          stopSignal: rendered.stopSignal,
-          stopGracePeriod: goShortDuration(rendered.stopTimeoutSeconds * 1000),
-          env: Object.keys(env).length > 0 ? env : undefined,
-          healthcheck: check && {
-            test: check.test,
-            interval: goShortDuration(check.interval.toMilliseconds()),
-            timeout: goShortDuration(check.timeout.toMilliseconds()),
-            startPeriod: goShortDuration(check.startPeriod.toMilliseconds()),
-            retries: check.retries,
-          },
-          // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
-          // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so there /tmp
-          // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against
-          // the task's memory limit; 4.x takes the size (#882).
-          mounts: rendered.readOnlyRootFilesystem
-            ? Lazy.anyValue({ produce: () => [this.renderTmpMount(props.tmpSizeMiB)] }) as unknown as service.ServiceTaskSpecContainerSpecMounts[]
-            : undefined,
-          secrets: secretMounts.length > 0 ? secretMounts : undefined,
-          labels: labelList.length > 0 ? labelList : undefined,
-        },
-        resources: {
-          limits: limits.memoryBytes !== undefined || limits.nanoCpus !== undefined ? limits : undefined,
-          reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
-        },
-        restartPolicy: { condition: restartCondition, delay: goShortDuration(5000), window: goShortDuration(60_000) },
-        // Host mode binds the port on the task's node: a second task there could not start.
-        placement: constraints.length > 0 || hostMode
-          ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
-          : undefined,
-        // 3.6.2 takes a network's ID in `name`; 4.x reads attachments back into `id` only, so an
-        // ID given as `name` (deprecated there) would replace the service at every apply.
-        networksAdvanced: networkIds.length > 0
-          ? Lazy.anyValue({
-            produce: () => networkIds.map(networkId => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: networkId } : { id: networkId })),
-          }) as unknown as service.ServiceTaskSpecNetworksAdvanced[]
-          : undefined,
-      },
-      endpointSpec: ports.length > 0 ? { ports } : undefined,
-      updateConfig: { ...update, failureAction: 'rollback' },
-      rollbackConfig: { ...rollback, failureAction: 'pause' },
-      convergeConfig: replicas === undefined ? undefined : { delay: '2s', timeout: `${convergeSeconds}s` },
+      labels: plan.labelList.length > 0 ? plan.labelList : undefined,
+      mode: plan.replicas === undefined ? { global: true } : { replicated: { replicas: plan.replicas } },
+      taskSpec: this.renderTaskSpec(props, plan, networkIds),
+      endpointSpec: plan.ports.length > 0 ? { ports: plan.ports } : undefined,
+      updateConfig: { ...plan.update, failureAction: 'rollback' },
+      rollbackConfig: { ...plan.rollback, failureAction: 'pause' },
+      convergeConfig: plan.replicas === undefined ? undefined : { delay: '2s', timeout: `${plan.convergeSeconds}s` },
     });
-    useDockerProvider(this, props.provider ?? props.image.provider);
   }
 
-  /** The ports this service takes on every node, as `0.0.0.0:port/tcp`. */
-  public get publishedPorts(): string[] {
-    return this.published.map(p => `${p.hostIp}:${p.hostPort}/${p.protocol}`);
+  private renderTaskSpec(props: WsgiServiceProps, plan: ServicePlan, networkIds: string[]): service.ServiceTaskSpec {
+    const { limits, reservation, constraints, hostMode } = plan;
+    return {
+      containerSpec: this.renderContainerSpec(props, plan),
+      resources: {
+        limits: limits.memoryBytes !== undefined || limits.nanoCpus !== undefined ? limits : undefined,
+        reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
+      },
+      restartPolicy: { condition: plan.restartCondition, delay: goShortDuration(5000), window: goShortDuration(60_000) },
+      // Host mode binds the port on the task's node: a second task there could not start.
+      placement: constraints.length > 0 || hostMode
+        ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }
+        : undefined,
+      // 3.6.2 takes a network's ID in `name`; 4.x reads attachments back into `id` only, so an
+      // ID given as `name` (deprecated there) would replace the service at every apply.
+      networksAdvanced: networkIds.length > 0
+        ? Lazy.anyValue({
+          produce: () => networkIds.map(networkId => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: networkId } : { id: networkId })),
+        }) as unknown as service.ServiceTaskSpecNetworksAdvanced[]
+        : undefined,
+    };
   }
 
-  /**
-   * The ports, for the app-wide host-port check.
-   *
-   * @internal
-   */
-  public _published(): HostBinding[] {
-    return [...this.published];
+  private renderContainerSpec(props: WsgiServiceProps, plan: ServicePlan): service.ServiceTaskSpecContainerSpec {
+    const { rendered, check } = plan;
+    return {
+      image: this.imageReference,
+      user: rendered.user,
+      readOnly: rendered.readOnlyRootFilesystem,
+      capDrop: rendered.capDrop && [...rendered.capDrop],
+      stopSignal: rendered.stopSignal,
+      stopGracePeriod: goShortDuration(rendered.stopTimeoutSeconds * 1000),
+      env: Object.keys(plan.env).length > 0 ? plan.env : undefined,
+      healthcheck: check && {
+        test: check.test,
+        interval: goShortDuration(check.interval.toMilliseconds()),
+        timeout: goShortDuration(check.timeout.toMilliseconds()),
+        startPeriod: goShortDuration(check.startPeriod.toMilliseconds()),
+        retries: check.retries,
+      },
+      // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
+      // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so there /tmp
+      // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against
+      // the task's memory limit; 4.x takes the size (#882).
+      mounts: rendered.readOnlyRootFilesystem
+        ? Lazy.anyValue({ produce: () => [this.renderTmpMount(props.tmpSizeMiB)] }) as unknown as service.ServiceTaskSpecContainerSpecMounts[]
+        : undefined,
+      secrets: plan.secretMounts.length > 0 ? plan.secretMounts : undefined,
+      labels: plan.labelList.length > 0 ? plan.labelList : undefined,
+    };
   }
 
   /** The reference the tasks run, and the push that makes it reachable from other nodes, if any. */
