@@ -55,7 +55,10 @@ export class Duration {
 
   /** A readable form for messages, such as `30s` or `1500ms`; never a Terraform value. */
   public toString(): string {
-    return this.problem !== undefined ? this.given : this._toDockerString();
+    if (this.problem !== undefined) {
+      return this.given;
+    }
+    return this.milliseconds % 1000 === 0 ? `${this.milliseconds / 1000}s` : `${this.milliseconds}ms`;
   }
 
   /**
@@ -70,14 +73,5 @@ export class Duration {
     if (this.problem !== undefined) {
       throw new Error(`Duration ${this.given} ${this.problem}`);
     }
-  }
-
-  /**
-   * The amount as given, in seconds when whole (`30s`, `1500ms`): for messages. Resources take the
-   * form the provider reads back instead (`private/go-duration.ts`).
-   * @internal
-   */
-  public _toDockerString(): string {
-    return this.milliseconds % 1000 === 0 ? `${this.milliseconds / 1000}s` : `${this.milliseconds}ms`;
   }
 }

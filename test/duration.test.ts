@@ -8,9 +8,9 @@ describe('Duration', () => {
     expect(Duration.minutes(1.5).toSeconds()).toBe(90);
   });
 
-  test('renders Docker duration strings', () => {
-    expect(Duration.seconds(30)._toDockerString()).toBe('30s');
-    expect(Duration.millis(1500)._toDockerString()).toBe('1500ms');
+  test('reads as seconds when whole, else as milliseconds, for messages', () => {
+    expect(Duration.seconds(30).toString()).toBe('30s');
+    expect(Duration.millis(1500).toString()).toBe('1500ms');
     expect(Duration.minutes(2).toString()).toBe('120s');
   });
 

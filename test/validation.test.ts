@@ -328,7 +328,7 @@ describe('nothing is half-written', () => {
   test('fails when two containers publish the same host port, and writes no stack or context', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflict-'));
     expect(() => appWithConflict(outdir).synth()).toThrow(
-      /one\/A: 'publish' "127\.0\.0\.1:8080\/tcp" is also published by one\/B \("0\.0\.0\.0:8080\/tcp"\), so one of the two containers would fail to start\. Fix: give each container its own host port/);
+      /one\/A: 'publish' "127\.0\.0\.1:8080\/tcp" is also published by one\/B \("0\.0\.0\.0:8080\/tcp"\), so one of the two would fail to start\. Fix: give each container and service its own host port/);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'one', 'cdk.tf.json'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'stacks', 'one', 'assets'))).toBe(false);
   });

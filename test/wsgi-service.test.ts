@@ -242,10 +242,10 @@ describe('WsgiService', () => {
     new WsgiContainer(stack, 'Web', { image, publish: [{ hostPort: 8080 }] });
     expect(() => Testing.fullSynth(stack)).toThrow([
       'Validation failed with the following errors:',
-      '  [test/Svc] test/Svc: \'publish\' "0.0.0.0:8080/tcp" is also published by test/Web ("127.0.0.1:8080/tcp"), so one of the two containers would fail to start. '
-        + 'Fix: give each container its own host port',
-      '  [test/Web] test/Web: \'publish\' "127.0.0.1:8080/tcp" is also published by test/Svc ("0.0.0.0:8080/tcp"), so one of the two containers would fail to start. '
-        + 'Fix: give each container its own host port',
+      '  [test/Svc] test/Svc: \'publish\' "0.0.0.0:8080/tcp" is also published by test/Web ("127.0.0.1:8080/tcp"), so one of the two would fail to start. '
+        + 'Fix: give each container and service its own host port',
+      '  [test/Web] test/Web: \'publish\' "127.0.0.1:8080/tcp" is also published by test/Svc ("0.0.0.0:8080/tcp"), so one of the two would fail to start. '
+        + 'Fix: give each container and service its own host port',
     ].join('\n'));
   });
 });

@@ -13,12 +13,12 @@ export interface HostPortHolder extends IConstruct {
   _published(): HostBinding[];
 }
 
-const REGISTRY_SYMBOL = Symbol.for('cdktf-wsgi.WsgiContainer.registry');
+const REGISTRY_SYMBOL = Symbol.for('cdktf-wsgi.hostPortHolders');
 
 /**
  * The host-port holders of an app, kept on its root (under a global symbol, so copies of the
  * library share it): the check compares each with the others without walking the whole tree once
- * per container.
+ * per container or service.
  */
 export function hostPortHolders(root: IConstruct): HostPortHolder[] {
   const holder = root as unknown as { [REGISTRY_SYMBOL]?: HostPortHolder[] };
@@ -48,7 +48,7 @@ export function findHostPortConflicts(self: HostPortHolder): string[] {
       for (const b of other._published()) {
         if (bindingsOverlap(a, b)) {
           errors.push(`${self.node.path}: 'publish' "${a.hostIp}:${a.hostPort}/${a.protocol}" is also published by ${other.node.path} ` +
-            `("${b.hostIp}:${b.hostPort}/${b.protocol}"), so one of the two containers would fail to start. Fix: give each container its own host port`);
+            `("${b.hostIp}:${b.hostPort}/${b.protocol}"), so one of the two would fail to start. Fix: give each container and service its own host port`);
         }
       }
     }

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { FLAVOUR } from '../core/flavour';
 import { fail } from '../core/validation';
+import { compareReleases } from '../core/version';
 
 /**
  * The two kreuzwerker/docker release lines the constructs render for. They differ in what some
@@ -26,10 +27,6 @@ export const CONSTRAINT_PATH = 'terraform.required_providers.docker.version';
 type Version = readonly [number, number, number];
 interface Bound { readonly version: Version; readonly inclusive: boolean }
 
-function compare(a: Version, b: Version): number {
-  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
-}
-
 /** `4`, `4.6` or `4.6.0` (a pre-release suffix is read as its release); the number of parts given. */
 function parseVersion(text: string): { version: Version; parts: number } | undefined {
   const m = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-[0-9A-Za-z.-]+)?$/.exec(text);
@@ -46,11 +43,11 @@ export function allowedRange(constraint: string): { low?: Bound; high?: Bound } 
   let low: Bound | undefined;
   let high: Bound | undefined;
   const raise = (b: Bound) => {
-    const c = low && compare(b.version, low.version);
+    const c = low && compareReleases(b.version, low.version);
     if (!low || c! > 0 || (c === 0 && !b.inclusive)) low = b;
   };
   const lower = (b: Bound) => {
-    const c = high && compare(b.version, high.version);
+    const c = high && compareReleases(b.version, high.version);
     if (!high || c! < 0 || (c === 0 && !b.inclusive)) high = b;
   };
   const parts = constraint.split(',').map(p => p.trim());
@@ -84,12 +81,12 @@ export function lineOfConstraint(constraint: string): ProviderLine | undefined {
   const range = allowedRange(constraint);
   if (!range?.low || !range.high) return undefined;
   const { low, high } = range;
-  if (compare(low.version, [3, 6, 2]) === 0 && low.inclusive && compare(high.version, [3, 6, 2]) === 0 && high.inclusive) {
+  if (compareReleases(low.version, [3, 6, 2]) === 0 && low.inclusive && compareReleases(high.version, [3, 6, 2]) === 0 && high.inclusive) {
     return ProviderLine.V3_6_2;
   }
-  const lowOk = compare(low.version, [4, 6, 0]) >= 0;
-  const highOk = compare(high.version, [5, 0, 0]) < 0 || (compare(high.version, [5, 0, 0]) === 0 && !high.inclusive);
-  const order = compare(low.version, high.version);
+  const lowOk = compareReleases(low.version, [4, 6, 0]) >= 0;
+  const highOk = compareReleases(high.version, [5, 0, 0]) < 0 || (compareReleases(high.version, [5, 0, 0]) === 0 && !high.inclusive);
+  const order = compareReleases(low.version, high.version);
   const nonEmpty = order < 0 || (order === 0 && low.inclusive && high.inclusive);
   return lowOk && highOk && nonEmpty ? ProviderLine.V4 : undefined;
 }

@@ -151,11 +151,6 @@ export interface GeneratedFile {
 }
 
 /**
- * SHA-256 over delimited fields, so no two different inputs can concatenate to the same stream:
- * the format salt, the build options, every generated file, then every source file's relative
- * path, mode and content. Absolute paths, timestamps and the walk's order on disk never enter it.
- */
-/**
  * Context files read once and kept (up to a bound): the app scan, the fingerprint and staging all
  * use the same bytes. Staging writes exactly what was hashed, which is also several times faster
  * than copying file by file, and a file edited between the steps cannot slip into the context.
@@ -188,6 +183,11 @@ export class ContentCache {
   }
 }
 
+/**
+ * SHA-256 over delimited fields, so no two different inputs can concatenate to the same stream:
+ * the format salt, the build options, every generated file, then every source file's relative
+ * path, mode and content. Absolute paths, timestamps and the walk's order on disk never enter it.
+ */
 export function fingerprint(
   options: Record<string, unknown>, generated: readonly GeneratedFile[], files: readonly ContextFile[], sourcePrefix: string, cache?: ContentCache,
 ): string {

@@ -5,6 +5,7 @@ import { WorkerClass } from '../../../gunicorn';
 import { WsgiImageProps } from '../../../wsgi-image-props';
 import { WSGI_ENTRYPOINT } from '../../core/patterns';
 import { fail, Site } from '../../core/validation';
+import { compareReleases, releaseNumbersOf } from '../../core/version';
 import { CallableCandidate, findCallables } from '../../python/reader';
 
 /** The requirement the image adds for uvicorn's gunicorn worker when the dependencies lack it. */
@@ -99,12 +100,7 @@ export interface PlannedServer {
 
 /** Whether a version is older than a [major, minor] release. */
 function olderThan(version: string, release: number[]): boolean {
-  const parts = version.split(/[.+!-]/).map(p => Number.parseInt(p, 10));
-  for (let i = 0; i < release.length; i++) {
-    const v = Number.isNaN(parts[i]) || parts[i] === undefined ? 0 : parts[i];
-    if (v !== release[i]) return v < release[i];
-  }
-  return false;
+  return compareReleases(releaseNumbersOf(version).slice(0, release.length), release) < 0;
 }
 
 /**
