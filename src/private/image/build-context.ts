@@ -75,14 +75,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
         'remove the link or add its path to .dockerignore');
     }
     activeDirs.add(real);
-    let entries: string[];
-    try {
-      entries = fs.readdirSync(absDir).sort(byCodePoint);
-    } catch (e) {
-      throw new LocatedError(relDir || '.', `cannot be read (${(e as NodeJS.ErrnoException).code})`,
-        'make the directory readable or add it to .dockerignore');
-    }
-    for (const name of entries) {
+    for (const name of readDirectory(absDir, relDir)) {
       const rel = relDir ? `${relDir}/${name}` : name;
       const abs = path.join(absDir, name);
       let stat = fs.lstatSync(abs);
@@ -91,17 +84,7 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
         if (builtIn.ignores(rel) || (isIgnored(rel) && !mayReinclude(rel))) {
           continue;
         }
-        try {
-          target = fs.realpathSync.native(abs);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          throw new LocatedError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
-            'remove the link or add its path to .dockerignore');
-        }
-        if (target !== root && !target.startsWith(root + path.sep)) {
-          throw new LocatedError(rel, 'is a symlink to a path outside the source directory, which the image build cannot see',
-            'copy the target into the source directory, or add the link to .dockerignore');
-        }
+        target = linkTarget(root, abs, rel);
         stat = fs.statSync(target);
       }
       if (stat.isDirectory()) {
@@ -132,6 +115,33 @@ export function selectContextFiles(sourceDir: string, userPatterns: string[]): C
 
   walk(root, '');
   return selected;
+}
+
+/** A directory's entries in code-point order, or an error naming it. */
+function readDirectory(absDir: string, relDir: string): string[] {
+  try {
+    return fs.readdirSync(absDir).sort(byCodePoint);
+  } catch (e) {
+    throw new LocatedError(relDir || '.', `cannot be read (${(e as NodeJS.ErrnoException).code})`,
+      'make the directory readable or add it to .dockerignore');
+  }
+}
+
+/** Where a symlink in the source leads: a real path inside `root`, or an error naming the link. */
+function linkTarget(root: string, abs: string, rel: string): string {
+  let target: string;
+  try {
+    target = fs.realpathSync.native(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LocatedError(rel, code === 'ELOOP' ? 'is a symlink loop' : `is a symlink whose target cannot be resolved (${code})`,
+      'remove the link or add its path to .dockerignore');
+  }
+  if (target !== root && !target.startsWith(root + path.sep)) {
+    throw new LocatedError(rel, 'is a symlink to a path outside the source directory, which the image build cannot see',
+      'copy the target into the source directory, or add the link to .dockerignore');
+  }
+  return target;
 }
 
 /** A directory holding a virtualenv, whatever its name. */

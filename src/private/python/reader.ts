@@ -213,27 +213,7 @@ function frameworkNames(lines: Array<{ text: string }>): Set<string> {
  */
 export function findCallables(text: string, module: string, file: string): CallableCandidate[] {
   const lines = logicalLines(stripStringsAndComments(text));
-  const imported = frameworkNames(lines);
-  const fromFramework = (expr: string) => {
-    const dotted = DOTTED_FRAMEWORKS.exec(expr);
-    if (dotted) {
-      return imported.has(`${dotted[1]}:*`);
-    }
-    if (expr.includes('.make_wsgi_app')) {
-      // A Pyramid Configurator instance may have any name; the module must import pyramid.
-      return [...imported].some(n => n.startsWith('pyramid.config:'));
-    }
-    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(expr)?.[1];
-    return head !== undefined && [...imported].some(n => importBinds(n, head));
-  };
-  const idiomOf = (rawExpr: string) => {
-    // `from falcon import App as FalconApp`: match the idiom under the name the framework gave it.
-    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rawExpr)?.[1];
-    const binding = head === undefined ? undefined : [...imported].find(n => n.endsWith(`=${head}`));
-    const expr = binding ? binding.split(':')[1].split('=')[0] + rawExpr.slice(head!.length) : rawExpr;
-    const c = CONSTRUCTORS.find(k => k.pattern.test(expr));
-    return c && fromFramework(rawExpr) ? c : undefined;
-  };
+  const idiomOf = idiomMatcher(frameworkNames(lines));
   const out: CallableCandidate[] = [];
   const blocks: Array<{ indent: number; kind: 'def' | 'class' | 'main' | 'other' }> = [];
   let factory: { name: string; callable: boolean; built?: { idiom: string; kind: 'wsgi' | 'asgi' } } | undefined;
@@ -280,6 +260,33 @@ export function findCallables(text: string, module: string, file: string): Calla
   closeFactory();
   // A module-level app makes factories in the same module helpers, not entrypoints.
   return out.some(c => !c.factory) ? out.filter(c => !c.factory) : out;
+}
+
+/**
+ * The app idiom an expression builds, given the framework names a module imports (frameworkNames):
+ * undefined unless the constructor it calls comes from a framework the module imports.
+ */
+function idiomMatcher(imported: Set<string>): (rawExpr: string) => (typeof CONSTRUCTORS)[number] | undefined {
+  const fromFramework = (expr: string) => {
+    const dotted = DOTTED_FRAMEWORKS.exec(expr);
+    if (dotted) {
+      return imported.has(`${dotted[1]}:*`);
+    }
+    if (expr.includes('.make_wsgi_app')) {
+      // A Pyramid Configurator instance may have any name; the module must import pyramid.
+      return [...imported].some(n => n.startsWith('pyramid.config:'));
+    }
+    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(expr)?.[1];
+    return head !== undefined && [...imported].some(n => importBinds(n, head));
+  };
+  return rawExpr => {
+    // `from falcon import App as FalconApp`: match the idiom under the name the framework gave it.
+    const head = /^([A-Za-z_][A-Za-z0-9_]*)/.exec(rawExpr)?.[1];
+    const binding = head === undefined ? undefined : [...imported].find(n => n.endsWith(`=${head}`));
+    const expr = binding ? binding.split(':')[1].split('=')[0] + rawExpr.slice(head!.length) : rawExpr;
+    const c = CONSTRUCTORS.find(k => k.pattern.test(expr));
+    return c && fromFramework(rawExpr) ? c : undefined;
+  };
 }
 
 /** Whether an import recorded by frameworkNames binds `head` to a framework's app constructor. */

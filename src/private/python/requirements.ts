@@ -33,6 +33,17 @@ const INCLUDE = /^(?:-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?=[^-\s]))
 const NAME = /^([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[|[<>=!~;@\s]|$)/;
 const EGG = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/;
 
+/** The text of a requirements file, or an error naming it and the file that includes it. */
+function readRequirementsFile(absolutePath: string, rel: string, from: string | undefined): string {
+  try {
+    return fs.readFileSync(absolutePath, 'utf-8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new LocatedError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
+      from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `dependencies` at the right one (Dependencies.requirementsFile(path))');
+  }
+}
+
 /**
  * Reads a pip requirements file and its includes. Only what decides the image is parsed: which
  * files must be in the dependency layer, and which distributions are named (to tell whether
@@ -54,14 +65,7 @@ export function readRequirements(sourceDir: string, relativeFile: string): Requi
       throw new LocatedError(rel, `is included${from ? ` by ${from}` : ''} but lies outside the source directory, so the image build cannot see it`,
         'move the file into the source directory');
     }
-    let text: string;
-    try {
-      text = fs.readFileSync(abs, 'utf-8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new LocatedError(rel, code === 'ENOENT' ? `does not exist${from ? ` (included by ${from})` : ''}` : `cannot be read (${code})`,
-        from ? `create ${rel} or fix the include in ${from}` : 'create the file in the source directory, or point `dependencies` at the right one (Dependencies.requirementsFile(path))');
-    }
+    const text = readRequirementsFile(abs, rel, from);
     files.push(rel);
     // Backslash-newline continues a line in pip's format.
     for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {

@@ -65,6 +65,42 @@ export function planGunicorn(site: Site, source: string, props: WsgiImageProps):
 }
 
 
+/** The gunicorn name of each setting the construct states. */
+const NAMES: { [key: string]: string } = {
+  workers: 'workers',
+  threads: 'threads',
+  workerClass: 'worker_class',
+  timeout: 'timeout',
+  gracefulTimeout: 'graceful_timeout',
+  keepAlive: 'keepalive',
+  maxRequests: 'max_requests',
+  maxRequestsJitter: 'max_requests_jitter',
+  forwardedAllowIps: 'forwarded_allow_ips',
+  accessLog: 'accesslog',
+  preload: 'preload_app',
+};
+
+/** A stated setting as the Python literal a config file would hold, to compare with the file's. */
+function asPythonLiteral(v: unknown): string {
+  return v instanceof WorkerClass ? JSON.stringify(v.name) : v instanceof Duration ? String(v.toSeconds())
+    : Array.isArray(v) ? JSON.stringify(v.join(',')) : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
+}
+
+/** The names a config file assigns at module level, and the literal value of those that have one. */
+function readConfigAssignments(file: string): { literals: Map<string, string>; assigned: Set<string> } {
+  const literals = new Map<string, string>();
+  const assigned = new Set<string>();
+  for (const a of moduleAssignments(fs.readFileSync(file, 'utf-8'))) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(a.name)) continue;
+    assigned.add(a.name);
+    const literal = simpleLiteral(a.value);
+    if (literal !== undefined) {
+      literals.set(a.name, literal);
+    }
+  }
+  return { literals, assigned };
+}
+
 /**
  * The project's own gunicorn config: which file, the settings stated explicitly (gunicorn names),
  * and the settings to resolve (a literal graceful_timeout in the file decides the stop timeout).
@@ -81,37 +117,13 @@ function readProjectGunicornConfig(
     site.info(`${relativePath} is ignored (projectGunicornConfig: false): the image runs gunicorn with the generated config alone`);
     return undefined;
   }
-  const literals = new Map<string, string>();
-  const assigned = new Set<string>();
-  for (const a of moduleAssignments(fs.readFileSync(file, 'utf-8'))) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(a.name)) continue;
-    assigned.add(a.name);
-    const literal = simpleLiteral(a.value);
-    if (literal !== undefined) {
-      literals.set(a.name, literal);
-    }
-  }
-  const NAMES: { [key: string]: string } = {
-    workers: 'workers',
-    threads: 'threads',
-    workerClass: 'worker_class',
-    timeout: 'timeout',
-    gracefulTimeout: 'graceful_timeout',
-    keepAlive: 'keepalive',
-    maxRequests: 'max_requests',
-    maxRequestsJitter: 'max_requests_jitter',
-    forwardedAllowIps: 'forwarded_allow_ips',
-    accessLog: 'accesslog',
-    preload: 'preload_app',
-  };
-  const show = (v: unknown) => (v instanceof WorkerClass ? JSON.stringify(v.name) : v instanceof Duration ? String(v.toSeconds())
-    : Array.isArray(v) ? JSON.stringify(v.join(',')) : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v));
+  const { literals, assigned } = readConfigAssignments(file);
   const explicit: string[] = [];
   for (const [key, value] of Object.entries(stated)) {
     if (value === undefined || NAMES[key] === undefined) continue;
     explicit.push(NAMES[key]);
     const theirs = literals.get(NAMES[key]);
-    const ours = key === 'accessLog' ? (value ? '"-"' : 'None') : show(value);
+    const ours = key === 'accessLog' ? (value ? '"-"' : 'None') : asPythonLiteral(value);
     if (theirs !== undefined && theirs !== ours) {
       site.warn(`${relativePath} sets ${NAMES[key]} = ${theirs}, and the construct states ${ours}: the construct's value is used`);
     }

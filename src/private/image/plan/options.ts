@@ -30,6 +30,17 @@ export interface ValidatedOptions {
   readonly tag?: string;
 }
 
+/** Checks an optional string prop: one line, of the shape `pattern` says. */
+function requireShape(site: Site, property: string, value: string | undefined, pattern: RegExp, problem: string, fix: string): void {
+  if (value === undefined) {
+    return;
+  }
+  requireSingleLine(site, property, value);
+  if (!pattern.test(value)) {
+    fail(site, property, value, problem, fix);
+  }
+}
+
 /** Stage 1: validates the props that stand alone (no files read). */
 export function validateOptions(site: Site, props: WsgiImageProps): ValidatedOptions {
   const buildArgs = requireStringMap(site, 'buildArgs', props.buildArgs ?? {}, false);
@@ -50,45 +61,20 @@ export function validateOptions(site: Site, props: WsgiImageProps): ValidatedOpt
       fail(site, property, p, 'is not an absolute directory path of letters, digits, ".", "_", "-" and "/"', 'use a path such as "/data"');
     }
   });
-  if (props.platform !== undefined) {
-    requireSingleLine(site, 'platform', props.platform);
-    if (!PLATFORM.test(props.platform)) {
-      fail(site, 'platform', props.platform, 'is not an OS/architecture pair', 'use a platform such as "linux/amd64" or "linux/arm64"');
-    }
-  }
+  requireShape(site, 'platform', props.platform, PLATFORM, 'is not an OS/architecture pair', 'use a platform such as "linux/amd64" or "linux/arm64"');
   if (props.baseImage !== undefined && props.pythonVersion !== undefined) {
     fail(site, 'pythonVersion', props.pythonVersion, `cannot be combined with 'baseImage' ("${props.baseImage}"): the base image decides the Python version`, 'remove one of the two');
   }
-  if (props.baseImage !== undefined) {
-    requireSingleLine(site, 'baseImage', props.baseImage);
-    if (!IMAGE_REFERENCE.test(props.baseImage)) {
-      fail(site, 'baseImage', props.baseImage, 'is not a valid image reference', 'use a reference such as "python:3.12-slim" or "registry.example.com/python:3.12-slim@sha256:<64 hex digits>"');
-    }
-  }
-  if (props.pythonVersion !== undefined) {
-    requireSingleLine(site, 'pythonVersion', props.pythonVersion);
-    if (!PYTHON_VERSION.test(props.pythonVersion)) {
-      fail(site, 'pythonVersion', props.pythonVersion, 'is not a Python 3 version', 'use a version such as "3.12" or "3.11.9"');
-    }
-  }
+  requireShape(site, 'baseImage', props.baseImage, IMAGE_REFERENCE, 'is not a valid image reference',
+    'use a reference such as "python:3.12-slim" or "registry.example.com/python:3.12-slim@sha256:<64 hex digits>"');
+  requireShape(site, 'pythonVersion', props.pythonVersion, PYTHON_VERSION, 'is not a Python 3 version', 'use a version such as "3.12" or "3.11.9"');
   const gunicornRequirement = props.gunicornRequirement ?? 'gunicorn>=20.1,<27';
-  requireSingleLine(site, 'gunicornRequirement', gunicornRequirement);
-  if (!GUNICORN_REQUIREMENT.test(gunicornRequirement)) {
-    fail(site, 'gunicornRequirement', gunicornRequirement, 'is not a requirement for gunicorn', 'use a pip requirement such as "gunicorn==23.0.0"');
-  }
+  requireShape(site, 'gunicornRequirement', gunicornRequirement, GUNICORN_REQUIREMENT, 'is not a requirement for gunicorn', 'use a pip requirement such as "gunicorn==23.0.0"');
   const allowUndeclaredImports = requireSingleLines(site, 'allowUndeclaredImports', props.allowUndeclaredImports ?? []);
-  if (props.repository !== undefined) {
-    requireSingleLine(site, 'repository', props.repository);
-    if (!IMAGE_REPOSITORY.test(props.repository)) {
-      fail(site, 'repository', props.repository, 'is not a valid image repository name (lowercase path components, optional registry host)', 'use a name such as "myteam/myapp" without a tag; set the tag with `imageTag`');
-    }
-  }
-  if (props.imageTag !== undefined) {
-    requireSingleLine(site, 'imageTag', props.imageTag);
-    if (!IMAGE_TAG.test(props.imageTag)) {
-      fail(site, 'imageTag', props.imageTag, 'is not a valid image tag (letters, digits, "_", ".", "-", at most 128, not starting with "." or "-")', 'use a tag such as "v1.2.3"');
-    }
-  }
+  requireShape(site, 'repository', props.repository, IMAGE_REPOSITORY, 'is not a valid image repository name (lowercase path components, optional registry host)',
+    'use a name such as "myteam/myapp" without a tag; set the tag with `imageTag`');
+  requireShape(site, 'imageTag', props.imageTag, IMAGE_TAG, 'is not a valid image tag (letters, digits, "_", ".", "-", at most 128, not starting with "." or "-")',
+    'use a tag such as "v1.2.3"');
   const labels = requireLabels(site, props.labels ?? {});
   return {
     buildArgs,

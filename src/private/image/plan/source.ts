@@ -242,6 +242,25 @@ function djangoAsgiSibling(wsgiModule: string, files: ContextFile[], importRoot:
   return file && findCallables(read(file.absolutePath), module, rel).find(c => c.idiom === 'get_asgi_application()');
 }
 
+/** What the Django settings read at synth would do in production that the user should hear of. */
+function warnAboutDjangoSettings(
+  site: Site, project: DjangoProject, seen: { settingsFile: string; chain: string; collect: boolean; collectStaticStated: boolean },
+): void {
+  if (!seen.collectStaticStated && project.staticRoot === 'unknown') {
+    const why = project.staticRootUnknown!;
+    site.warn(`cannot tell from ${why.file} whether STATIC_ROOT is set (${why.reason}); the build asks Django and collects static files only if it is. `
+      + 'Set django.collectStatic: true to require them, or false to skip the step.');
+  }
+  if (project.debug.kind === 'literal' && project.debug.on) {
+    site.warn(`${project.debugFile ?? seen.settingsFile} sets DEBUG = True, so every container of this image runs with DEBUG on (tracebacks and settings shown to visitors). `
+      + 'Read DEBUG from the environment, e.g. DEBUG = os.environ.get("DJANGO_DEBUG") == "1".');
+  }
+  if (seen.collect && project.staticRoot === 'set' && !project.usesWhitenoise) {
+    site.warn(`static files are collected into STATIC_ROOT, but ${seen.chain} has no WhiteNoise middleware, so the app does not serve them. `
+      + 'Add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware, or serve STATIC_ROOT from a proxy.');
+  }
+}
+
 function resolveDjango(
   site: Site, options: DjangoOptions | undefined, entryFile: ContextFile, files: ContextFile[], importRoot: string, read: SourceReader,
 ): PlannedDjango | undefined {
@@ -288,19 +307,7 @@ function resolveDjango(
   // Unset: collectStatic decides. Otherwise the build step runs whenever STATIC_ROOT may be set,
   // and asks Django whether it is: reading the files only decides what to say at synth.
   const collect = options?.collectStatic ?? project.staticRoot !== 'unset';
-  if (options?.collectStatic === undefined && project.staticRoot === 'unknown') {
-    const why = project.staticRootUnknown!;
-    site.warn(`cannot tell from ${why.file} whether STATIC_ROOT is set (${why.reason}); the build asks Django and collects static files only if it is. `
-      + 'Set django.collectStatic: true to require them, or false to skip the step.');
-  }
-  if (project.debug.kind === 'literal' && project.debug.on) {
-    site.warn(`${project.debugFile ?? settingsFile.relativePath} sets DEBUG = True, so every container of this image runs with DEBUG on (tracebacks and settings shown to visitors). `
-      + 'Read DEBUG from the environment, e.g. DEBUG = os.environ.get("DJANGO_DEBUG") == "1".');
-  }
-  if (collect && project.staticRoot === 'set' && !project.usesWhitenoise) {
-    site.warn(`static files are collected into STATIC_ROOT, but ${chain} has no WhiteNoise middleware, so the app does not serve them. `
-      + 'Add "whitenoise.middleware.WhiteNoiseMiddleware" after SecurityMiddleware, or serve STATIC_ROOT from a proxy.');
-  }
+  warnAboutDjangoSettings(site, project, { settingsFile: settingsFile.relativePath, chain, collect, collectStaticStated: options?.collectStatic !== undefined });
   const buildEnvironment = requireStringMap(site, 'django.buildEnvironment', options?.buildEnvironment ?? {}, true);
   const placeholders = Object.fromEntries(project.secretKeyVariables.map(v => [v.name, 'cdktf-wsgi-collectstatic-placeholder-not-a-secret']));
   return {
