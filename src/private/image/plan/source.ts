@@ -307,7 +307,8 @@ function resolveDjango(
   // Unset: collectStatic decides. Otherwise the build step runs whenever STATIC_ROOT may be set,
   // and asks Django whether it is: reading the files only decides what to say at synth.
   const collect = options?.collectStatic ?? project.staticRoot !== 'unset';
-  warnAboutDjangoSettings(site, project, { settingsFile: settingsFile.relativePath, chain, collect, collectStaticStated: options?.collectStatic !== undefined });
+  const collectStaticStated = options?.collectStatic !== undefined;
+  warnAboutDjangoSettings(site, project, { settingsFile: settingsFile.relativePath, chain, collect, collectStaticStated });
   const buildEnvironment = requireStringMap(site, 'django.buildEnvironment', options?.buildEnvironment ?? {}, true);
   const placeholders = Object.fromEntries(project.secretKeyVariables.map(v => [v.name, 'cdktf-wsgi-collectstatic-placeholder-not-a-secret']));
   return {
