@@ -64,6 +64,16 @@ export interface LockedPackage {
  */
 type Reach = true | Set<string>;
 
+/** The packages of a lock by normalized name: a name may be locked at several versions. */
+export function packagesByName(packages: LockedPackage[]): Map<string, LockedPackage[]> {
+  const byName = new Map<string, LockedPackage[]>();
+  for (const p of packages) {
+    const key = normalizeDistribution(p.name);
+    byName.set(key, [...(byName.get(key) ?? []), p]);
+  }
+  return byName;
+}
+
 /** The packages reachable from the roots, each with the environment markers under which pip needs it. */
 export function walkLock(
   roots: LockEdge[], find: (edge: LockEdge) => LockedPackage | undefined, lockFile: string,

@@ -1,5 +1,5 @@
 import { normalizeDistribution } from '../requirements';
-import { LockedPackage, LockEdge, parsePep508, renderLocked, ResolvedManifest, walkLock } from './locked';
+import { LockedPackage, LockEdge, packagesByName, parsePep508, renderLocked, ResolvedManifest, walkLock } from './locked';
 import { Doc, list, parseToml, readManifest, str, table } from './toml';
 import { LocatedError } from '../../core/validation';
 
@@ -20,69 +20,17 @@ export function translatePoetryLock(sourceDir: string, lockRel: string, groups: 
   const packages: LockedPackage[] = [];
   const perPackage = new Map<LockedPackage, Doc>();
   for (const raw of list(lock.package)) {
-    const p = table(raw);
-    const name = str(p.name);
-    const version = str(p.version);
-    if (!name || !version) {
-      throw new LocatedError(lockRel, 'has a [[package]] without a name or version', 'regenerate it with `poetry lock`');
-    }
-    const files = list(p.files).length > 0 ? list(p.files) : list(legacyFiles[name] ?? legacyFiles[normalizeDistribution(name)]);
-    const source = table(p.source);
-    const sourceType = str(source.type);
-    let directReference: string | undefined;
-    let localPath: string | undefined;
-    if (sourceType === 'git') {
-      directReference = `git+${str(source.url)}@${str(source.resolved_reference) ?? str(source.reference)}`;
-    } else if (sourceType === 'url') {
-      directReference = str(source.url);
-    } else if (sourceType === 'directory' || sourceType === 'file') {
-      localPath = str(source.url);
-    }
-    const pkg: LockedPackage = {
-      name,
-      version,
-      dependencies: dependencyEdges(table(p.dependencies)),
-      extras: new Map(Object.entries(table(p.extras)).map(([extra, deps]) => [
-        normalizeDistribution(extra),
-        list(deps).map(d => extraEdge(String(d))).filter((e): e is LockEdge => e !== undefined),
-      ])),
-      hashes: files.map(f => str(table(f).hash)).filter((h): h is string => h !== undefined),
-      directReference,
-      localPath,
-    };
+    const pkg = poetryPackage(table(raw), lockRel, legacyFiles);
     packages.push(pkg);
-    perPackage.set(pkg, p);
+    perPackage.set(pkg, table(raw));
   }
-  const byName = new Map<string, LockedPackage[]>();
-  for (const p of packages) {
-    const key = normalizeDistribution(p.name);
-    byName.set(key, [...(byName.get(key) ?? []), p]);
-  }
+  const byName = packagesByName(packages);
 
   let reached: Map<LockedPackage, { reach: true | Set<string> }>;
   const hasGroups = packages.some(p => Array.isArray(perPackage.get(p)!.groups));
   const hasCategory = packages.some(p => typeof perPackage.get(p)!.category === 'string');
   if (hasGroups || hasCategory) {
-    // The lock says itself which group each package belongs to (and, in 2.1, under which markers).
-    reached = new Map();
-    for (const p of packages) {
-      const raw = perPackage.get(p)!;
-      const pkgGroups = hasGroups ? list(raw.groups).map(String) : [String(raw.category ?? 'main')];
-      const selected = pkgGroups.filter(g => wanted.has(g));
-      if (selected.length === 0) {
-        continue;
-      }
-      const markers = raw.markers;
-      let reach: true | Set<string> = true;
-      if (typeof markers === 'string') {
-        reach = new Set([markers]);
-      } else if (markers !== undefined) {
-        const byGroup = table(markers);
-        const perGroup = selected.map(g => str(byGroup[g]));
-        reach = perGroup.some(m => m === undefined) ? true : new Set(perGroup as string[]);
-      }
-      reached.set(p, { reach });
-    }
+    reached = reachedByLockGroups(packages, perPackage, wanted, hasGroups);
   } else {
     const roots = rootEdges(pyproject, wanted);
     const find = (edge: LockEdge) => {
@@ -103,6 +51,68 @@ export function translatePoetryLock(sourceDir: string, lockRel: string, groups: 
     notes: rendered.notes,
     declareIn: `${pyprojectRel}, then run \`poetry lock\``,
   };
+}
+
+/** One `[[package]]` of the lock; a 1.1 lock keeps its files' hashes in `[metadata.files]`. */
+function poetryPackage(p: Doc, lockRel: string, legacyFiles: Doc): LockedPackage {
+  const name = str(p.name);
+  const version = str(p.version);
+  if (!name || !version) {
+    throw new LocatedError(lockRel, 'has a [[package]] without a name or version', 'regenerate it with `poetry lock`');
+  }
+  const files = list(p.files).length > 0 ? list(p.files) : list(legacyFiles[name] ?? legacyFiles[normalizeDistribution(name)]);
+  const source = table(p.source);
+  const sourceType = str(source.type);
+  let directReference: string | undefined;
+  let localPath: string | undefined;
+  if (sourceType === 'git') {
+    directReference = `git+${str(source.url)}@${str(source.resolved_reference) ?? str(source.reference)}`;
+  } else if (sourceType === 'url') {
+    directReference = str(source.url);
+  } else if (sourceType === 'directory' || sourceType === 'file') {
+    localPath = str(source.url);
+  }
+  return {
+    name,
+    version,
+    dependencies: dependencyEdges(table(p.dependencies)),
+    extras: new Map(Object.entries(table(p.extras)).map(([extra, deps]) => [
+      normalizeDistribution(extra),
+      list(deps).map(d => extraEdge(String(d))).filter((e): e is LockEdge => e !== undefined),
+    ])),
+    hashes: files.map(f => str(table(f).hash)).filter((h): h is string => h !== undefined),
+    directReference,
+    localPath,
+  };
+}
+
+/**
+ * The packages of the wanted groups, where the lock says itself which group each package belongs
+ * to (`groups` in 2.1, with the markers per group; `category` in 1.1).
+ */
+function reachedByLockGroups(
+  packages: LockedPackage[], perPackage: Map<LockedPackage, Doc>, wanted: Set<string>, hasGroups: boolean,
+): Map<LockedPackage, { reach: true | Set<string> }> {
+  const reached = new Map<LockedPackage, { reach: true | Set<string> }>();
+  for (const p of packages) {
+    const raw = perPackage.get(p)!;
+    const pkgGroups = hasGroups ? list(raw.groups).map(String) : [String(raw.category ?? 'main')];
+    const selected = pkgGroups.filter(g => wanted.has(g));
+    if (selected.length === 0) {
+      continue;
+    }
+    const markers = raw.markers;
+    let reach: true | Set<string> = true;
+    if (typeof markers === 'string') {
+      reach = new Set([markers]);
+    } else if (markers !== undefined) {
+      const byGroup = table(markers);
+      const perGroup = selected.map(g => str(byGroup[g]));
+      reach = perGroup.some(m => m === undefined) ? true : new Set(perGroup as string[]);
+    }
+    reached.set(p, { reach });
+  }
+  return reached;
 }
 
 /** `[package.dependencies]` / `[tool.poetry.dependencies]`: name = "constraint" | { ... } | [ { ... }, ... ]. */
