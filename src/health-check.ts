@@ -104,6 +104,15 @@ const OWN_HTTP_PROBE = [
 /** How Docker decides whether the app container is healthy. */
 export abstract class HealthCheck {
   /**
+   * The health check of a container or service that sets none: `GET /` below 500.
+   *
+   * @internal
+   */
+  public static _default(): HealthCheck {
+    return HealthCheck.http('/', { healthyBelowStatus: 500 });
+  }
+
+  /**
    * An HTTP GET from inside the container to the port gunicorn binds; healthy on a 2xx or 3xx
    * answer (see `healthyBelowStatus`).
    * @param path the request path, starting with `/`

@@ -287,7 +287,7 @@ export class WsgiContainer extends Construct {
   private checkSettings(props: WsgiContainerProps): CheckedSettings {
     const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
     // START_FIRST generations share the port: each one's health check counts only its own gunicorn's answers.
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, this.containerPort, startFirst);
+    const check = (props.healthCheck ?? HealthCheck._default())._bind(this, this.containerPort, startFirst);
     const waitForHealthy = props.waitForHealthy ?? check !== undefined;
     if (waitForHealthy && !check) {
       fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');

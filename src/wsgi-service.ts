@@ -105,7 +105,7 @@ export class WsgiService extends Construct {
     // there the tasks share the port, so each one's health check counts only its own gunicorn's answers.
     const hostNetwork = publish.hostNetworkPorts.length > 0;
     const listenPort = hostNetwork ? publish.hostNetworkPorts[0] : this.targetPort;
-    const check = (props.healthCheck ?? HealthCheck.http('/', { healthyBelowStatus: 500 }))._bind(this, listenPort, hostNetwork);
+    const check = (props.healthCheck ?? HealthCheck._default())._bind(this, listenPort, hostNetwork);
     if (props.tmpSizeMiB !== undefined) {
       requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     }

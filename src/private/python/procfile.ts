@@ -11,7 +11,7 @@ export interface Procfile {
 export type ProcfileServer = 'gunicorn' | 'uvicorn' | 'hypercorn';
 
 /** What a `web:` command (gunicorn, uvicorn or hypercorn) states, mapped onto the construct's settings. */
-export interface ProcfileGunicorn {
+export interface ProcfileServerSettings {
   /** The server the line runs. */
   readonly server: ProcfileServer;
   readonly entrypoint?: string;
@@ -88,7 +88,7 @@ export function serverArguments(argv: string[], server: ProcfileServer): string[
 }
 
 /** Maps a `web:` line's command onto the construct's settings; undefined when it runs no server we serve. */
-export function mapServerCommand(argv: string[]): ProcfileGunicorn | undefined {
+export function mapServerCommand(argv: string[]): ProcfileServerSettings | undefined {
   for (const server of ['gunicorn', 'uvicorn', 'hypercorn'] as const) {
     const args = serverArguments(argv, server);
     if (args !== undefined) {
@@ -111,7 +111,7 @@ const WORKER_CLASSES: Record<string, string> = {
 };
 
 /** The settings being collected from a command line. */
-type Collected = { -readonly [K in keyof ProcfileGunicorn]: ProcfileGunicorn[K] };
+type Collected = { -readonly [K in keyof ProcfileServerSettings]: ProcfileServerSettings[K] };
 
 /** Reads flag values one at a time, with the error messages every server's mapping shares. */
 class FlagReader {
@@ -201,7 +201,7 @@ function readAppSpec(out: Collected, positional: string[]): void {
  * ASGI app with gunicorn and the uvicorn worker. As with gunicorn, every flag is either mapped or
  * refused.
  */
-export function mapAsgiServerArguments(server: 'uvicorn' | 'hypercorn', args: string[]): ProcfileGunicorn {
+export function mapAsgiServerArguments(server: 'uvicorn' | 'hypercorn', args: string[]): ProcfileServerSettings {
   const out: Collected = { server, stated: [] };
   const flags = new FlagReader(args);
   let factory = false;
@@ -307,7 +307,7 @@ export function mapAsgiServerArguments(server: 'uvicorn' | 'hypercorn', args: st
  * Maps gunicorn's command-line flags onto the construct's settings. Every flag is either mapped or
  * refused: nothing the team wrote is dropped without a word.
  */
-export function mapGunicornArguments(args: string[]): ProcfileGunicorn {
+export function mapGunicornArguments(args: string[]): ProcfileServerSettings {
   const out: Collected = { server: 'gunicorn', stated: [] };
   const flags = new FlagReader(args);
   while (flags.next()) {

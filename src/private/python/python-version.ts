@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DEFAULT_PYTHON_MINOR } from '../core/defaults';
 import { PYTHON_VERSION } from '../core/patterns';
 
 /** One place that says which Python the app wants. */
@@ -22,7 +23,6 @@ export interface PythonVersionChoice {
 
 /** CPython minors with official slim images, oldest first; ranges pick from these. */
 const KNOWN_MINORS = [8, 9, 10, 11, 12, 13, 14];
-const DEFAULT_MINOR = 11;
 
 /** Reads `.python-version` (pyenv, uv) and `runtime.txt` (Heroku) from the source directory. */
 export function readVersionFiles(sourceDir: string): { sources: PythonVersionSource[]; notes: string[] } {
@@ -111,7 +111,7 @@ function pickMinor(spec: string): number | undefined {
   if (ok.length === 0) {
     return undefined;
   }
-  return [...ok].sort((a, b) => Math.abs(a - DEFAULT_MINOR) - Math.abs(b - DEFAULT_MINOR) || b - a)[0];
+  return [...ok].sort((a, b) => Math.abs(a - DEFAULT_PYTHON_MINOR) - Math.abs(b - DEFAULT_PYTHON_MINOR) || b - a)[0];
 }
 
 type V = number[];

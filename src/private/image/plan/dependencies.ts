@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ValidatedOptions } from './options';
 import { Dependencies } from '../../../dependencies';
+import { DEFAULT_PYTHON_VERSION } from '../../core/defaults';
 import { PYTHON_VERSION } from '../../core/patterns';
 import { fail, LocatedError, requireSingleLine, Site } from '../../core/validation';
 import { ResolvedManifest } from '../../python/manifests/locked';
@@ -103,7 +104,7 @@ function resolveBaseImage(
     ...files.sources,
     ...(manifest.requiresPython ? [{ origin: `${manifest.requiresPython.file} (requires-python)`, value: manifest.requiresPython.value, exact: PYTHON_VERSION.test(manifest.requiresPython.value) }] : []),
   ];
-  const choice = choosePythonVersion(sources, '3.11');
+  const choice = choosePythonVersion(sources, DEFAULT_PYTHON_VERSION);
   for (const note of [...files.notes, ...choice.notes]) {
     site.warn(note);
   }

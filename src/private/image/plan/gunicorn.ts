@@ -3,16 +3,17 @@ import * as path from 'path';
 import { Duration } from '../../../duration';
 import { GunicornSettings, WorkerClass } from '../../../gunicorn';
 import { WsgiImageProps } from '../../../wsgi-image-props';
+import { DEFAULT_PORT } from '../../core/defaults';
 import { FORWARDED_IP, WORKER_CLASS } from '../../core/patterns';
 import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../../core/validation';
-import { mapServerCommand, parseProcfile, ProcfileGunicorn } from '../../python/procfile';
+import { mapServerCommand, parseProcfile, ProcfileServerSettings } from '../../python/procfile';
 import { moduleAssignments, simpleLiteral } from '../../python/reader';
 import { GunicornConfigSpec } from '../gunicorn-config';
 
 /** What the Procfile says, when there is one and `procfile` is not false. */
 export interface PlannedProcfile {
   /** The web: line's gunicorn command, mapped. */
-  readonly gunicorn?: ProcfileGunicorn;
+  readonly gunicorn?: ProcfileServerSettings;
   /** The web: line's number, for messages. */
   readonly webLine?: number;
   /** The release: line, split as a shell would. */
@@ -55,7 +56,7 @@ export interface PlannedGunicorn {
  */
 export function planGunicorn(site: Site, source: string, props: WsgiImageProps): PlannedGunicorn {
   const procfile = readProcfile(site, source, props);
-  const port = props.port ?? procfile.gunicorn?.port ?? 8000;
+  const port = props.port ?? procfile.gunicorn?.port ?? DEFAULT_PORT;
   requireInteger(site, 'port', port, 1, 65535, 'use the port your app should listen on, e.g. 8000');
   const stated = mergeProcfileSettings(site, procfile.gunicorn, props.gunicorn ?? {});
   const projectConfig = readProjectGunicornConfig(site, source, props, procfile.gunicorn, stated);
@@ -106,7 +107,7 @@ function readConfigAssignments(file: string): { literals: Map<string, string>; a
  * and the settings to resolve (a literal graceful_timeout in the file decides the stop timeout).
  */
 function readProjectGunicornConfig(
-  site: Site, source: string, props: WsgiImageProps, procfile: ProcfileGunicorn | undefined, stated: GunicornSettings,
+  site: Site, source: string, props: WsgiImageProps, procfile: ProcfileServerSettings | undefined, stated: GunicornSettings,
 ): ProjectConfig | undefined {
   const relativePath = procfile?.configFile ?? 'gunicorn.conf.py';
   const file = path.join(source, relativePath);
@@ -169,7 +170,7 @@ function readProcfile(site: Site, source: string, props: WsgiImageProps): Planne
   if (web === undefined) {
     return { release };
   }
-  let mapped: ProcfileGunicorn | undefined;
+  let mapped: ProcfileServerSettings | undefined;
   try {
     mapped = mapServerCommand(web.argv);
   } catch (e) {
@@ -186,13 +187,13 @@ function readProcfile(site: Site, source: string, props: WsgiImageProps): Planne
   }
   if (mapped.stated.length > 0) {
     const portFlag = mapped.server === 'uvicorn' ? '--port $PORT' : '--bind ...:$PORT';
-    site.info(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; ${portFlag} binds the image's port ${props.port ?? mapped.port ?? 8000}` : ''}`);
+    site.info(`from the Procfile (web: line ${web.line}): ${mapped.stated.join(', ')}${mapped.bindsPortVariable ? `; ${portFlag} binds the image's port ${props.port ?? mapped.port ?? DEFAULT_PORT}` : ''}`);
   }
   return { gunicorn: mapped, webLine: web.line, release };
 }
 
 /** The gunicorn settings: the construct's own, and the Procfile's where the construct says nothing. */
-function mergeProcfileSettings(site: Site, procfile: ProcfileGunicorn | undefined, explicit: GunicornSettings): GunicornSettings {
+function mergeProcfileSettings(site: Site, procfile: ProcfileServerSettings | undefined, explicit: GunicornSettings): GunicornSettings {
   if (procfile === undefined) {
     return explicit;
   }
