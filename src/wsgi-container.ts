@@ -12,6 +12,7 @@ import { requireDockerProvider, useDockerProvider } from './private/docker/docke
 import { goDuration } from './private/docker/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
+import { rawBlock } from './private/docker/raw-block';
 import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 import { RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, sharedPortArguments } from './private/image/gunicorn-config';
@@ -352,7 +353,7 @@ export class WsgiContainer extends Construct {
       capabilities: rendered.capDrop && { drop: [...rendered.capDrop] },
       memory: props.memoryMiB,
       cpus: props.cpus !== undefined ? String(props.cpus) : undefined,
-      volumes: Lazy.anyValue({ produce: () => this.renderVolumes() }) as unknown as container.ContainerVolumes[],
+      volumes: rawBlock<container.ContainerVolumes[]>(() => this.renderVolumes()),
     };
   }
 
@@ -399,7 +400,7 @@ export class WsgiContainer extends Construct {
       memory: NETWORK_HOLDER_MEMORY_MIB,
       // As Docker reads it back when no swap is given (twice the memory), or every plan shows a change.
       memorySwap: 2 * NETWORK_HOLDER_MEMORY_MIB,
-      ports: Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+      ports: rawBlock<container.ContainerPorts[]>(() => this.renderPorts()),
       networksAdvanced: network.networksAdvanced,
       // When the old app container closes its listener, the connections still queued on it move
       // to the new one's instead of being reset (Linux 5.14+).
@@ -455,7 +456,7 @@ export class WsgiContainer extends Construct {
       ...shared,
       dependsOn: this.releaseResource ? [this.releaseResource] : undefined,
       name: `${this.containerName}${settings.generationSuffix}`,
-      ports: settings.startFirst ? undefined : Lazy.anyValue({ produce: () => this.renderPorts() }) as unknown as container.ContainerPorts[],
+      ports: settings.startFirst ? undefined : rawBlock<container.ContainerPorts[]>(() => this.renderPorts()),
       // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
       env: Lazy.listValue({
         produce: () => this.renderEnvironment({}, settings.startFirst ? sharedPortArguments(this.containerPort) : []),

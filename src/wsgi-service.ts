@@ -1,5 +1,5 @@
 import { dataDockerNetwork, registryImage, secret, service } from '@cdktf/provider-docker';
-import { Annotations, DataResource, Fn, Lazy } from 'cdktf';
+import { Annotations, DataResource, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -10,6 +10,7 @@ import { requireDockerProvider, useDockerProvider } from './private/docker/docke
 import { goShortDuration } from './private/docker/go-duration';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
+import { rawBlock } from './private/docker/raw-block';
 import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 import { DEFAULT_HARDENING, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
@@ -337,9 +338,8 @@ export class WsgiService extends Construct {
       // 3.6.2 takes a network's ID in `name`; 4.x reads attachments back into `id` only, so an
       // ID given as `name` (deprecated there) would replace the service at every apply.
       networksAdvanced: networkIds.length > 0
-        ? Lazy.anyValue({
-          produce: () => networkIds.map(networkId => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: networkId } : { id: networkId })),
-        }) as unknown as service.ServiceTaskSpecNetworksAdvanced[]
+        ? rawBlock<service.ServiceTaskSpecNetworksAdvanced[]>(
+          () => networkIds.map(networkId => (providerLineOf(this) === ProviderLine.V3_6_2 ? { name: networkId } : { id: networkId })))
         : undefined,
     };
   }
@@ -366,7 +366,7 @@ export class WsgiService extends Construct {
       // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against
       // the task's memory limit; 4.x takes the size (#882).
       mounts: rendered.readOnlyRootFilesystem
-        ? Lazy.anyValue({ produce: () => [this.renderTmpMount(props.tmpSizeMiB)] }) as unknown as service.ServiceTaskSpecContainerSpecMounts[]
+        ? rawBlock<service.ServiceTaskSpecContainerSpecMounts[]>(() => [this.renderTmpMount(props.tmpSizeMiB)])
         : undefined,
       secrets: plan.secretMounts.length > 0 ? plan.secretMounts : undefined,
       labels: plan.labelList.length > 0 ? plan.labelList : undefined,
