@@ -1,5 +1,5 @@
+import { ReleaseTarget } from './private/core/release-target';
 import { fail, Locatable, requireSingleLine } from './private/core/validation';
-import { WsgiRuntime } from './private/docker/runtime';
 
 /**
  * A one-off command a {@link WsgiContainer} runs from its image before the app container starts,
@@ -42,7 +42,7 @@ export class ReleaseCommand {
    *
    * @internal
    */
-  public _bind(site: Locatable, runtime: WsgiRuntime): { argv: string[]; environment: { [name: string]: string } } {
+  public _bind(site: Locatable, runtime: ReleaseTarget): { argv: string[]; environment: { [name: string]: string } } {
     let argv = [...this.argv];
     if (this.procfile) {
       if (runtime.procfileRelease === undefined) {

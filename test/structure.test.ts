@@ -155,7 +155,6 @@ const NOT_YET_LAYERED = [
   'private/image/plan/plan.ts -> wsgi-image-props.ts',
   'private/image/plan/server.ts -> wsgi-image-props.ts',
   'private/image/plan/source.ts -> wsgi-image-props.ts',
-  'release-command.ts -> private/docker/runtime.ts',
 ];
 
 describe('layers', () => {
