@@ -1,6 +1,6 @@
 import { Duration } from './duration';
+import { RenderedHealthCheck } from './private/core/rendered-health-check';
 import { fail, Locatable, requireDuration, requireInteger, requireSingleLine } from './private/core/validation';
-import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 
 /** Timing of a container health check. */
 export interface HealthCheckOptions {
@@ -159,9 +159,9 @@ export abstract class HealthCheck {
     const check = this._render(port, sharedPort);
     if (check) {
       requireInteger(site, 'healthCheck.retries', check.retries, 1, 100, 'use a retry count from 1 to 100');
-      for (const [name, d] of [['interval', check.interval], ['timeout', check.timeout]] as const) {
-        if (d.toMilliseconds() < 1000) {
-          fail(site, `healthCheck.${name}`, d.toString(), 'is shorter than Docker\'s minimum of 1 second', 'use Duration.seconds(1) or more');
+      for (const [name, ms] of [['interval', check.intervalMs], ['timeout', check.timeoutMs]] as const) {
+        if (ms < 1000) {
+          fail(site, `healthCheck.${name}`, Duration.millis(ms).toString(), 'is shorter than Docker\'s minimum of 1 second', 'use Duration.seconds(1) or more');
         }
       }
     }
@@ -191,11 +191,12 @@ function givenDurations(options: HealthCheckOptions) {
   return { interval: options.interval, timeout: options.timeout, startPeriod: options.startPeriod };
 }
 
+/** The timing of a check, with Docker's defaults filled in. */
 function timing(options: HealthCheckOptions) {
   return {
-    interval: options.interval ?? Duration.seconds(10),
-    timeout: options.timeout ?? Duration.seconds(5),
-    startPeriod: options.startPeriod ?? Duration.seconds(10),
+    intervalMs: (options.interval ?? Duration.seconds(10)).toMilliseconds(),
+    timeoutMs: (options.timeout ?? Duration.seconds(5)).toMilliseconds(),
+    startPeriodMs: (options.startPeriod ?? Duration.seconds(10)).toMilliseconds(),
     retries: options.retries ?? 3,
   };
 }
@@ -208,7 +209,7 @@ class HttpHealthCheck extends HealthCheck {
   public _render(port: number, sharedPort = false): RenderedHealthCheck {
     const t = timing(this.options);
     // The probe gives up just before Docker would kill it, so a slow answer reports as a failure.
-    const probeSeconds = Math.max(1, t.timeout.toSeconds() - 0.5);
+    const probeSeconds = Math.max(1, t.timeoutMs / 1000 - 0.5);
     const below = this.options.healthyBelowStatus ?? 400;
     if (sharedPort) {
       return { test: ['CMD', 'python3', '-c', OWN_HTTP_PROBE, String(port), this.path, String(probeSeconds), String(below)], ...t };

@@ -6,6 +6,7 @@ import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { pathSlug } from './private/core/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/core/patterns';
+import { RenderedHealthCheck } from './private/core/rendered-health-check';
 import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
@@ -13,7 +14,6 @@ import { goDuration } from './private/docker/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
-import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 import { RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, sharedPortArguments } from './private/image/gunicorn-config';
 import { debugValueOn } from './private/python/django';
@@ -447,9 +447,9 @@ export class WsgiContainer extends Construct {
     // In the form the provider reads back (Go's), or every plan would show an in-place update.
     const healthcheck = check && {
       test: check.test,
-      interval: goDuration(check.interval.toMilliseconds()),
-      timeout: goDuration(check.timeout.toMilliseconds()),
-      startPeriod: goDuration(check.startPeriod.toMilliseconds()),
+      interval: goDuration(check.intervalMs),
+      timeout: goDuration(check.timeoutMs),
+      startPeriod: goDuration(check.startPeriodMs),
       retries: check.retries,
     };
     return new container.Container(this, 'Resource', {

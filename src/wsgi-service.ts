@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
 import { pathSlug } from './private/core/names';
+import { RenderedHealthCheck } from './private/core/rendered-health-check';
 import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
@@ -11,7 +12,6 @@ import { goShortDuration } from './private/docker/go-duration';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
-import { RenderedHealthCheck } from './private/docker/rendered-health-check';
 import { DEFAULT_HARDENING, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
@@ -232,7 +232,7 @@ export class WsgiService extends Construct {
   private renderRollout(props: WsgiServiceProps, check: RenderedHealthCheck | undefined, hostMode: boolean, replicas: number | undefined) {
     // A failed task must show within the monitor window, or Swarm calls the update done.
     const failureWindow = check
-      ? check.startPeriod.toSeconds() + (check.interval.toSeconds() + check.timeout.toSeconds()) * check.retries + 5
+      ? check.startPeriodMs / 1000 + (check.intervalMs / 1000 + check.timeoutMs / 1000) * check.retries + 5
       : 10;
     const update = this.renderUpdate('update', props.update ?? {}, hostMode, failureWindow);
     const rollback = this.renderUpdate('rollback', props.rollback ?? props.update ?? {}, hostMode, failureWindow);
@@ -356,9 +356,9 @@ export class WsgiService extends Construct {
       env: Object.keys(plan.env).length > 0 ? plan.env : undefined,
       healthcheck: check && {
         test: check.test,
-        interval: goShortDuration(check.interval.toMilliseconds()),
-        timeout: goShortDuration(check.timeout.toMilliseconds()),
-        startPeriod: goShortDuration(check.startPeriod.toMilliseconds()),
+        interval: goShortDuration(check.intervalMs),
+        timeout: goShortDuration(check.timeoutMs),
+        startPeriod: goShortDuration(check.startPeriodMs),
         retries: check.retries,
       },
       // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
