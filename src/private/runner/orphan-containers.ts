@@ -38,26 +38,30 @@ function orphanContainerBase(spec: { image: string; socketPath: string }) {
   };
 }
 
-/** @internal */
-export interface ReconcileContainerSpec {
+/** What both helper containers are told of the app. @internal */
+interface HelperContainerSpec {
   /** The app's `containerName`, which the app containers carry in their label. */
   readonly containerName: string;
-  /** The suffix drawn at apply, as the app containers get. */
+  /** The suffix drawn at apply: each helper is replaced create-before-destroy. */
   readonly nameSuffix: string;
   /** An image with `python3`: the app's base image. */
   readonly image: string;
-  /** The containers of this generation, which the step must never touch. */
-  readonly keep: container.Container[];
-  /** How long a stop of an app container may take. */
-  readonly stopTimeoutSeconds: number;
   /** The Docker socket's path on the Docker host. */
   readonly socketPath: string;
   /** The user's labels. */
   readonly labels: Array<{ label: string; value: string }>;
 }
 
+/** @internal */
+export interface ReconcileContainerSpec extends HelperContainerSpec {
+  /** The containers of this generation, which the step must never touch. */
+  readonly keep: container.Container[];
+  /** How long a stop of an app container may take. */
+  readonly stopTimeoutSeconds: number;
+}
+
 /**
- * The reconcile step of one generation (see `orphan-reconcile.ts`): it runs once, after the
+ * The reconcile step of one generation (see `orphans.ts`): it runs once, after the
  * containers it keeps exist, and again only when they are replaced (their IDs are in its
  * environment, which is ForceNew).
  *
@@ -93,14 +97,9 @@ export function newReconcileContainer(scope: Construct, spec: ReconcileContainer
 }
 
 /** @internal */
-export interface DestroyGuardSpec {
-  readonly containerName: string;
-  /** The suffix drawn at apply: the guard is replaced create-before-destroy, as the holder that depends on it. */
-  readonly nameSuffix: string;
-  readonly image: string;
-  readonly socketPath: string;
+export interface DestroyGuardSpec extends HelperContainerSpec {
+  /** The app's restart policy: the daemon starts the guard as it starts the app. */
   readonly restart: string;
-  readonly labels: Array<{ label: string; value: string }>;
 }
 
 /**
