@@ -8,6 +8,7 @@ export * from './health-check';
 export * from './release-command';
 export * from './wsgi-image-props';
 export * from './wsgi-image';
+export * from './wsgi-runner-options';
 export * from './wsgi-container-props';
 export * from './wsgi-container';
 export * from './wsgi-service-props';

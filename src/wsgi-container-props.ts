@@ -1,8 +1,6 @@
-import { TerraformProvider } from 'cdktf';
 import { Duration } from './duration';
-import { HealthCheck } from './health-check';
 import { ReleaseCommand } from './release-command';
-import { WsgiImage } from './wsgi-image';
+import { WsgiRunnerOptions } from './wsgi-runner-options';
 import { UpdateOrder } from './wsgi-service-props';
 
 /** Transport protocol of a published port. */
@@ -74,10 +72,7 @@ export interface VolumeMount {
 }
 
 /** Properties of a {@link WsgiContainer}. */
-export interface WsgiContainerProps {
-  /** The image to run. Its port is the container port: one source of truth. */
-  readonly image: WsgiImage;
-
+export interface WsgiContainerProps extends WsgiRunnerOptions {
   /**
    * The container's name.
    *
@@ -93,28 +88,11 @@ export interface WsgiContainerProps {
   readonly publish?: PublishedPort[];
 
   /**
-   * Runtime environment variables. Values may be Terraform tokens (for example a sensitive
-   * variable); they stay out of the image.
-   *
-   * @default - none
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
    * What Docker does when the container exits.
    *
    * @default RestartPolicy.UNLESS_STOPPED
    */
   readonly restartPolicy?: RestartPolicy;
-
-  /**
-   * How Docker checks the app. Probes run with the image's own Python (no curl needed). The
-   * default asks for `/` and accepts any answer below 500, so apps without a `/` route are healthy
-   * as long as they serve; set a real health endpoint with `HealthCheck.http('/healthz')`.
-   *
-   * @default HealthCheck.http('/', { healthyBelowStatus: 500 })
-   */
-  readonly healthCheck?: HealthCheck;
 
   /**
    * Make the apply wait until the container is healthy, and fail if it is not.
@@ -131,28 +109,6 @@ export interface WsgiContainerProps {
   readonly waitTimeout?: Duration;
 
   /**
-   * Memory limit in MiB.
-   *
-   * @default - no limit
-   */
-  readonly memoryMiB?: number;
-
-  /**
-   * CPU limit, in CPUs (for example 0.5 or 2).
-   *
-   * @default - no limit
-   */
-  readonly cpus?: number;
-
-  /**
-   * Docker networks to join (names, or `docker_network` resource names). The container then
-   * leaves the default bridge network.
-   *
-   * @default - the default bridge network
-   */
-  readonly networks?: string[];
-
-  /**
    * Volumes and host directories to mount.
    *
    * @default - none
@@ -160,41 +116,11 @@ export interface WsgiContainerProps {
   readonly volumes?: VolumeMount[];
 
   /**
-   * Run as the image's non-root user. Opt out only for apps that must be root.
-   *
-   * @default true
-   */
-  readonly runAsNonRoot?: boolean;
-
-  /**
-   * Mount the root filesystem read-only, with a tmpfs at `/tmp` (gunicorn's heartbeat files go to
-   * `/dev/shm`, which Docker always mounts as tmpfs).
-   *
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-
-  /**
-   * Size of the tmpfs at `/tmp` when the root filesystem is read-only, in MiB.
-   *
-   * @default 64
-   */
-  readonly tmpSizeMiB?: number;
-
-  /**
    * Forbid gaining privileges through setuid binaries (`no-new-privileges`).
    *
    * @default true
    */
   readonly noNewPrivileges?: boolean;
-
-  /**
-   * Drop all Linux capabilities; a WSGI app needs none (Docker lets non-root processes bind low
-   * ports without one).
-   *
-   * @default true
-   */
-  readonly dropAllCapabilities?: boolean;
 
   /**
    * A one-off command (such as `ReleaseCommand.djangoMigrate()`) run in a container of its own,
@@ -205,15 +131,6 @@ export interface WsgiContainerProps {
    * @default - none
    */
   readonly releaseCommand?: ReleaseCommand;
-
-  /**
-   * Labels on the container (and its release container), for finding and cleaning up what a stack
-   * created, e.g. with `docker ps --filter label=...`. Labels are ForceNew: changing one replaces
-   * the container.
-   *
-   * @default - none besides the library's own settings label
-   */
-  readonly labels?: { [key: string]: string };
 
   /**
    * How a deploy that replaces the app container goes.
@@ -251,13 +168,4 @@ export interface WsgiContainerProps {
    * @default "/var/run/docker.sock"
    */
   readonly dockerSocketPath?: string;
-
-  /**
-   * The docker provider whose engine runs the containers: the app, its release command and the
-   * network holder, and the holder's base image. It must be a docker provider of the container's
-   * stack, and its engine must have the image (the same engine as the image's provider).
-   *
-   * @default - the image's provider
-   */
-  readonly provider?: TerraformProvider;
 }

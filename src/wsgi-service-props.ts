@@ -1,7 +1,5 @@
-import { TerraformProvider } from 'cdktf';
 import { Duration } from './duration';
-import { HealthCheck } from './health-check';
-import { WsgiImage } from './wsgi-image';
+import { WsgiRunnerOptions } from './wsgi-runner-options';
 
 /** How Swarm publishes a port. */
 export enum PublishMode {
@@ -129,10 +127,7 @@ export interface RollingUpdateOptions {
 }
 
 /** Properties of a {@link WsgiService}. */
-export interface WsgiServiceProps {
-  /** The image to run; its port is the target port, its runtime contract the task's settings. */
-  readonly image: WsgiImage;
-
+export interface WsgiServiceProps extends WsgiRunnerOptions {
   /**
    * The service's name.
    *
@@ -155,14 +150,6 @@ export interface WsgiServiceProps {
   readonly publish?: ServicePort[];
 
   /**
-   * Environment variables of the app. Values may be Terraform tokens, but the service spec holds
-   * them in clear: use `secrets` for anything sensitive.
-   *
-   * @default - none
-   */
-  readonly environment?: { [name: string]: string };
-
-  /**
    * Runtime secrets by the environment variable the app reads them from. Each becomes a Swarm
    * secret (`docker_secret`) mounted as the file `/run/secrets/<NAME>`, readable only by the app's
    * user, and is loaded into the app's environment by the image's gunicorn config before the app
@@ -173,13 +160,6 @@ export interface WsgiServiceProps {
    * @default - none
    */
   readonly secrets?: { [name: string]: string };
-
-  /**
-   * The health check each task runs; rolling updates wait for it.
-   *
-   * @default HealthCheck.http('/', { healthyBelowStatus: 500 })
-   */
-  readonly healthCheck?: HealthCheck;
 
   /**
    * Rolling update settings; a failed update rolls back.
@@ -204,25 +184,11 @@ export interface WsgiServiceProps {
   readonly convergeTimeout?: Duration;
 
   /**
-   * Memory limit per task in MiB.
-   *
-   * @default - no limit
-   */
-  readonly memoryMiB?: number;
-
-  /**
    * Memory reserved per task in MiB (the scheduler places tasks only where it is free).
    *
    * @default - none
    */
   readonly memoryReservationMiB?: number;
-
-  /**
-   * CPU limit per task.
-   *
-   * @default - no limit
-   */
-  readonly cpus?: number;
 
   /**
    * CPUs reserved per task.
@@ -246,15 +212,6 @@ export interface WsgiServiceProps {
   readonly placementConstraints?: string[];
 
   /**
-   * Overlay networks to attach, by name or ID (for example a `docker_network` resource's `name`).
-   * They are looked up at plan time (a `docker_network` data source each), because Swarm keeps a
-   * service's networks by ID: a name given to the service itself would replace it at every apply.
-   *
-   * @default - none besides the ingress network of published ports
-   */
-  readonly networks?: string[];
-
-  /**
    * Push the image to the registry its repository names (`WsgiImage` `repository`, e.g.
    * `registry.example.com:5000/team/app`) with a `docker_registry_image`, and run the tasks from the
    * pushed reference pinned by digest, so every node runs the same bytes. Needed for more than one
@@ -270,51 +227,4 @@ export interface WsgiServiceProps {
    * @default false
    */
   readonly keepPushedImages?: boolean;
-
-  /**
-   * Run as the image's non-root user.
-   *
-   * @default true
-   */
-  readonly runAsNonRoot?: boolean;
-
-  /**
-   * A read-only root filesystem with a tmpfs at /tmp. With provider 3.6.2 the tmpfs has no size of
-   * its own (that provider crashes on a tmpfs size for services), and its pages count against
-   * `memoryMiB`; with 4.x it has `tmpSizeMiB`.
-   *
-   * @default true
-   */
-  readonly readOnlyRootFilesystem?: boolean;
-
-  /**
-   * Size of the tmpfs at `/tmp` when the root filesystem is read-only, in MiB. Provider 4.x only:
-   * setting it with 3.6.2 is an error.
-   *
-   * @default 64 with provider 4.x; no size of its own with 3.6.2
-   */
-  readonly tmpSizeMiB?: number;
-
-  /**
-   * Drop every Linux capability.
-   *
-   * @default true
-   */
-  readonly dropAllCapabilities?: boolean;
-
-  /**
-   * Labels on the service and its tasks' containers.
-   *
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-
-  /**
-   * The docker provider of the Swarm manager that runs the service, its secrets and the network
-   * lookups. The image is built and pushed by the image's own provider. It must be a docker
-   * provider of the service's stack.
-   *
-   * @default - the image's provider
-   */
-  readonly provider?: TerraformProvider;
 }
