@@ -14,7 +14,7 @@ import { goDuration } from './private/docker/go-duration';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
-import { RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
+import { hardeningOf, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, sharedPortArguments } from './private/image/gunicorn-config';
 import { debugValueOn } from './private/python/django';
 import { newDestroyGuard, newReconcileContainer, RECONCILE_DEFAULT_SOCKET_PATH } from './private/runner/orphan-containers';
@@ -160,13 +160,7 @@ export class WsgiContainer extends Construct {
     this.takePortsAndEnvironment(props);
     this.updateOrder = this.resolveUpdateOrder(props.updateOrder);
     const settings = this.checkSettings(props);
-    const rendered = renderRuntime(this.runtime, {
-      runAsNonRoot: props.runAsNonRoot ?? true,
-      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
-      tmpSizeMiB: settings.tmpSizeMiB,
-      noNewPrivileges: props.noNewPrivileges ?? true,
-      dropAllCapabilities: props.dropAllCapabilities ?? true,
-    });
+    const rendered = renderRuntime(this.runtime, hardeningOf(props));
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
     const shared = this.sharedSettings(props, rendered);
     // Bound (and so validated) before any resource exists: a bad command leaves nothing half-written.
@@ -300,7 +294,7 @@ export class WsgiContainer extends Construct {
     if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
       fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
     }
-    const tmpSizeMiB = props.tmpSizeMiB ?? 64;
+    const tmpSizeMiB = hardeningOf(props).tmpSizeMiB;
     requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
     requireNetworks(this, props.networks ?? []);

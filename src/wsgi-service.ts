@@ -12,7 +12,7 @@ import { goShortDuration } from './private/docker/go-duration';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
-import { DEFAULT_HARDENING, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
+import { DEFAULT_HARDENING, hardeningOf, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
@@ -110,15 +110,13 @@ export class WsgiService extends Construct {
     if (props.tmpSizeMiB !== undefined) {
       requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     }
-    const rendered = renderRuntime(runtime, {
-      runAsNonRoot: props.runAsNonRoot ?? true,
-      readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? true,
+    const rendered = renderRuntime(runtime, hardeningOf({
+      ...props,
       // A service's /tmp takes a size only (below), so the options string goes unused.
-      tmpSizeMiB: DEFAULT_HARDENING.tmpSizeMiB,
+      tmpSizeMiB: undefined,
       // Swarm's API before 1.46 has no no-new-privileges for services; Debian's 20.10 engine speaks 1.41.
       noNewPrivileges: false,
-      dropAllCapabilities: props.dropAllCapabilities ?? true,
-    });
+    }));
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
     const rollout = this.renderRollout(props, check, publish.hostMode, replicas);
     const task = this.checkTaskSettings(props);

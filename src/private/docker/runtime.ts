@@ -50,6 +50,17 @@ export const DEFAULT_HARDENING: RuntimeHardening = {
   dropAllCapabilities: true,
 };
 
+/** The hardening a runner's props ask for: each prop given wins over its secure default. */
+export function hardeningOf(props: Partial<RuntimeHardening>): RuntimeHardening {
+  return {
+    runAsNonRoot: props.runAsNonRoot ?? DEFAULT_HARDENING.runAsNonRoot,
+    readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? DEFAULT_HARDENING.readOnlyRootFilesystem,
+    tmpSizeMiB: props.tmpSizeMiB ?? DEFAULT_HARDENING.tmpSizeMiB,
+    noNewPrivileges: props.noNewPrivileges ?? DEFAULT_HARDENING.noNewPrivileges,
+    dropAllCapabilities: props.dropAllCapabilities ?? DEFAULT_HARDENING.dropAllCapabilities,
+  };
+}
+
 /**
  * The process settings of a runtime in engine terms, independent of the resource that carries
  * them: WsgiContainer maps them to docker_container, the benchmarks to the Engine API.
