@@ -55,34 +55,9 @@ function tooLong(files: string[]): string[] {
   return files.flatMap(functionLengths).filter(f => f.lines > MAX_FUNCTION_LINES).map(f => `${f.where} (${f.lines} lines)`);
 }
 
-/**
- * The functions still over the limit, each to be split (issue 33), with the most lines each may
- * have: the list may only shrink. A new offender, or one that grows, turns the test red; so does
- * one split without its entry removed.
- */
-const NOT_YET_SPLIT: Record<string, number> = {
-  'private/python/procfile.ts mapAsgiServerArguments': 101,
-};
-
-/** The offenders beyond what `allowed` lets be, and the entries of `allowed` that no longer offend. */
-function beyond(offenders: string[], allowed: Record<string, number>): { offending: string[]; fixed: string[] } {
-  const parsed = offenders.map(o => /^(\S+):\d+ (\S+) \((\d+) lines\)$/.exec(o)!);
-  const keys = parsed.map(([, file, name]) => `${file} ${name}`);
-  return {
-    offending: parsed.filter(([, file, name, lines]) => !(Number(lines) <= (allowed[`${file} ${name}`] ?? 0))).map(m => m[0]),
-    fixed: Object.keys(allowed).filter(key => !keys.includes(key)),
-  };
-}
-
 describe('function length', () => {
-  test(`no function, method or constructor in src/ is longer than ${MAX_FUNCTION_LINES} lines, but those not yet split`, () => {
-    expect(beyond(tooLong(sourceFiles(SRC)), NOT_YET_SPLIT)).toEqual({ offending: [], fixed: [] });
-  });
-
-  test('the list of those not yet split lets none grow and none be added, and must shrink as they are split', () => {
-    const allowed = { 'a.ts f': 70, 'b.ts g': 80 };
-    expect(beyond(['a.ts:3 f (70 lines)', 'b.ts:9 g (79 lines)'], allowed)).toEqual({ offending: [], fixed: [] });
-    expect(beyond(['a.ts:3 f (71 lines)', 'c.ts:1 h (61 lines)'], allowed)).toEqual({ offending: ['a.ts:3 f (71 lines)', 'c.ts:1 h (61 lines)'], fixed: ['b.ts g'] });
+  test(`no function, method or constructor in src/ is longer than ${MAX_FUNCTION_LINES} lines`, () => {
+    expect(tooLong(sourceFiles(SRC))).toEqual([]);
   });
 
   test('the check counts every kind of function, from its first line to its last', () => {

@@ -196,6 +196,140 @@ function readAppSpec(out: Collected, positional: string[]): void {
   }
 }
 
+/** A setting that is a whole number, as each server's command line spells it. */
+interface NumericSetting {
+  readonly key: 'workers' | 'threads' | 'timeoutSeconds' | 'gracefulTimeoutSeconds' | 'keepAliveSeconds' | 'maxRequests' | 'maxRequestsJitter';
+  readonly min: number;
+  readonly flags: { readonly [server in ProcfileServer]: readonly string[] };
+  /** How the synth report names it. */
+  readonly stated: (n: number) => string;
+}
+
+/** The whole-number settings: one row each, whichever server's flag states it. */
+const NUMERIC_SETTINGS: readonly NumericSetting[] = [
+  { key: 'workers', min: 1, flags: { gunicorn: ['-w', '--workers'], uvicorn: ['--workers'], hypercorn: ['-w', '--workers'] }, stated: n => `workers ${n}` },
+  { key: 'threads', min: 1, flags: { gunicorn: ['--threads'], uvicorn: [], hypercorn: [] }, stated: n => `threads ${n}` },
+  { key: 'timeoutSeconds', min: 0, flags: { gunicorn: ['-t', '--timeout'], uvicorn: [], hypercorn: [] }, stated: n => `timeout ${n} s` },
+  {
+    key: 'gracefulTimeoutSeconds',
+    min: 0,
+    flags: { gunicorn: ['--graceful-timeout'], uvicorn: ['--timeout-graceful-shutdown'], hypercorn: ['--graceful-timeout'] },
+    stated: n => `graceful timeout ${n} s`,
+  },
+  { key: 'keepAliveSeconds', min: 0, flags: { gunicorn: ['--keep-alive'], uvicorn: ['--timeout-keep-alive'], hypercorn: ['--keep-alive'] }, stated: n => `keep-alive ${n} s` },
+  { key: 'maxRequests', min: 0, flags: { gunicorn: ['--max-requests'], uvicorn: ['--limit-max-requests'], hypercorn: ['--max-requests'] }, stated: n => `max requests ${n}` },
+  { key: 'maxRequestsJitter', min: 0, flags: { gunicorn: ['--max-requests-jitter'], uvicorn: [], hypercorn: [] }, stated: n => `max requests jitter ${n}` },
+];
+
+/** Reads the current flag if it states a whole-number setting of `server`; false if it does not. */
+function readNumericSetting(server: ProcfileServer, flags: FlagReader, out: Collected): boolean {
+  const setting = NUMERIC_SETTINGS.find(s => s.flags[server].includes(flags.flag));
+  if (!setting) {
+    return false;
+  }
+  const n = flags.integer(setting.min);
+  out[setting.key] = n;
+  out.stated.push(setting.stated(n));
+  return true;
+}
+
+/** The refusals the uvicorn and hypercorn mappings share, naming the current flag. */
+class AsgiFlagRules {
+  constructor(private readonly server: 'uvicorn' | 'hypercorn', private readonly flags: FlagReader) {}
+
+  public refuse(problem: string, fix: string): never {
+    throw new LocatedError(this.flags.flag, problem, fix);
+  }
+
+  public generic(): never {
+    return this.refuse(`is a ${this.server} flag the image cannot take from the Procfile (the image serves the app with gunicorn and the uvicorn worker)`,
+      'set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile');
+  }
+
+  public logLevel(): void {
+    const v = this.flags.value();
+    if (v.toLowerCase() !== 'info') {
+      this.refuse(`${v} is not the level the image logs at (info)`, `remove ${this.flags.flag}`);
+    }
+  }
+
+  public reload(): never {
+    return this.refuse('reloads the app when its files change, which is for development: the image runs the code it was built with', `remove ${this.flags.flag} from the web: line`);
+  }
+
+  /** A flag whose value must be one of `allowed`; otherwise refused with `problem(value)`. */
+  public oneOf(allowed: string[], problem: (v: string) => string, fix: (v: string) => string): void {
+    const v = this.flags.value();
+    if (!allowed.includes(v)) {
+      this.refuse(problem(v), fix(v));
+    }
+  }
+}
+
+/** One uvicorn flag that is not a whole-number setting; returns whether it asks for `--factory`. */
+function readUvicornFlag(flags: FlagReader, out: Collected, rules: AsgiFlagRules): boolean {
+  const flag = flags.flag;
+  switch (flag) {
+    case '--host': flags.value(); break; // the container binds 0.0.0.0; Docker decides who reaches it
+    case '--port': {
+      const v = flags.value();
+      if (!/^(\d+|\$PORT|\$\{PORT\})$/.test(v)) {
+        throw new LocatedError(`${flag} ${v}`, 'is not a port number or $PORT', 'use --port $PORT or a port number, or set `port`');
+      }
+      readPort(out, v);
+      break;
+    }
+    case '--factory': return true;
+    case '--app-dir': readImportRoot(out, flag, flags.value()); break;
+    case '--proxy-headers': case '--no-proxy-headers': break; // the uvicorn worker reads them from forwarded_allow_ips' peers
+    case '--forwarded-allow-ips': {
+      out.forwardedAllowIps = flags.value().split(',').map(v => v.trim()).filter(v => v.length > 0);
+      out.stated.push(`forwarded-allow-ips ${out.forwardedAllowIps.join(',')}`);
+      break;
+    }
+    case '--access-log': out.accessLog = true; out.stated.push('access log'); break;
+    case '--no-access-log': out.accessLog = false; out.stated.push('no access log'); break;
+    case '--lifespan':
+      rules.oneOf(['auto', 'on'], v => `${v} turns lifespan off, but the image runs the app's startup and shutdown handlers (lifespan auto)`, v => `remove ${flag} ${v}`);
+      break;
+    case '--log-level': rules.logLevel(); break;
+    case '--reload': case '--reload-dir': rules.reload(); break;
+    case '--uds': case '--fd': rules.refuse('listens somewhere other than a TCP port, but the container serves one port', `remove ${flag}, and use --port $PORT`); break;
+    case '--interface':
+      rules.oneOf(['asgi3', 'asgi2', 'auto'], v => `${v} serves a WSGI app through uvicorn; the image serves WSGI apps with gunicorn's own workers`, () => 'run the app with gunicorn in the web: line');
+      break;
+    default: rules.generic();
+  }
+  return false;
+}
+
+/** One hypercorn flag that is not a whole-number setting. */
+function readHypercornFlag(flags: FlagReader, out: Collected, rules: AsgiFlagRules): void {
+  const flag = flags.flag;
+  switch (flag) {
+    case '-b': case '--bind': readBind(out, flag, flags.value()); break;
+    case '-k': case '--worker-class':
+      rules.oneOf(['asyncio', 'uvloop'], v => `${v} runs the app on ${v}, but the image runs ASGI apps on uvicorn's asyncio loop`,
+        v => `remove ${flag} ${v}, or set \`procfile: false\` and choose a worker class with gunicorn.workerClass`);
+      break;
+    case '--access-logfile': case '--error-logfile': {
+      const v = flags.value();
+      if (v !== '-') {
+        rules.refuse(`writes a log to the file ${v}, but the container logs to stdout and stderr`, `use ${flag} - or remove it`);
+      }
+      if (flag === '--access-logfile') {
+        out.accessLog = true;
+        out.stated.push('access log');
+      }
+      break;
+    }
+    case '--log-level': rules.logLevel(); break;
+    case '--reload': rules.reload(); break;
+    case '-c': case '--config': rules.refuse('names a hypercorn config, which gunicorn cannot read', 'state its settings with the construct\'s `gunicorn` settings, and remove --config'); break;
+    default: rules.generic();
+  }
+}
+
 /**
  * Maps a uvicorn or hypercorn command line onto the construct's settings: the image serves the same
  * ASGI app with gunicorn and the uvicorn worker. As with gunicorn, every flag is either mapped or
@@ -204,93 +338,16 @@ function readAppSpec(out: Collected, positional: string[]): void {
 export function mapAsgiServerArguments(server: 'uvicorn' | 'hypercorn', args: string[]): ProcfileServerSettings {
   const out: Collected = { server, stated: [] };
   const flags = new FlagReader(args);
+  const rules = new AsgiFlagRules(server, flags);
   let factory = false;
-  const refuse = (problem: string, fix: string): never => { throw new LocatedError(flags.flag, problem, fix); };
-  const generic = () => refuse(`is a ${server} flag the image cannot take from the Procfile (the image serves the app with gunicorn and the uvicorn worker)`,
-    'set the matching `gunicorn` setting on the construct and remove the flag, or set `procfile: false` to ignore the Procfile');
-  const logLevel = () => {
-    const v = flags.value();
-    if (v.toLowerCase() !== 'info') {
-      refuse(`${v} is not the level the image logs at (info)`, `remove ${flags.flag}`);
-    }
-  };
-  const reload = () => refuse('reloads the app when its files change, which is for development: the image runs the code it was built with', `remove ${flags.flag} from the web: line`);
   while (flags.next()) {
-    const flag = flags.flag;
+    if (readNumericSetting(server, flags, out)) {
+      continue;
+    }
     if (server === 'uvicorn') {
-      switch (flag) {
-        case '--host': flags.value(); break; // the container binds 0.0.0.0; Docker decides who reaches it
-        case '--port': {
-          const v = flags.value();
-          if (!/^(\d+|\$PORT|\$\{PORT\})$/.test(v)) {
-            throw new LocatedError(`${flag} ${v}`, 'is not a port number or $PORT', 'use --port $PORT or a port number, or set `port`');
-          }
-          readPort(out, v);
-          break;
-        }
-        case '--workers': out.workers = flags.integer(1); out.stated.push(`workers ${out.workers}`); break;
-        case '--factory': factory = true; break;
-        case '--app-dir': readImportRoot(out, flag, flags.value()); break;
-        case '--proxy-headers': case '--no-proxy-headers': break; // the uvicorn worker reads them from forwarded_allow_ips' peers
-        case '--forwarded-allow-ips': {
-          out.forwardedAllowIps = flags.value().split(',').map(v => v.trim()).filter(v => v.length > 0);
-          out.stated.push(`forwarded-allow-ips ${out.forwardedAllowIps.join(',')}`);
-          break;
-        }
-        case '--timeout-keep-alive': out.keepAliveSeconds = flags.integer(0); out.stated.push(`keep-alive ${out.keepAliveSeconds} s`); break;
-        case '--timeout-graceful-shutdown': out.gracefulTimeoutSeconds = flags.integer(0); out.stated.push(`graceful timeout ${out.gracefulTimeoutSeconds} s`); break;
-        case '--limit-max-requests': out.maxRequests = flags.integer(0); out.stated.push(`max requests ${out.maxRequests}`); break;
-        case '--access-log': out.accessLog = true; out.stated.push('access log'); break;
-        case '--no-access-log': out.accessLog = false; out.stated.push('no access log'); break;
-        case '--lifespan': {
-          const v = flags.value();
-          if (v !== 'auto' && v !== 'on') {
-            refuse(`${v} turns lifespan off, but the image runs the app's startup and shutdown handlers (lifespan auto)`, `remove ${flag} ${v}`);
-          }
-          break;
-        }
-        case '--log-level': logLevel(); break;
-        case '--reload': case '--reload-dir': reload(); break;
-        case '--uds': case '--fd': refuse('listens somewhere other than a TCP port, but the container serves one port', `remove ${flag}, and use --port $PORT`); break;
-        case '--interface': {
-          const v = flags.value();
-          if (v !== 'asgi3' && v !== 'asgi2' && v !== 'auto') {
-            refuse(`${v} serves a WSGI app through uvicorn; the image serves WSGI apps with gunicorn's own workers`, 'run the app with gunicorn in the web: line');
-          }
-          break;
-        }
-        default: generic();
-      }
+      factory = readUvicornFlag(flags, out, rules) || factory;
     } else {
-      switch (flag) {
-        case '-b': case '--bind': readBind(out, flag, flags.value()); break;
-        case '-w': case '--workers': out.workers = flags.integer(1); out.stated.push(`workers ${out.workers}`); break;
-        case '-k': case '--worker-class': {
-          const v = flags.value();
-          if (v !== 'asyncio' && v !== 'uvloop') {
-            refuse(`${v} runs the app on ${v}, but the image runs ASGI apps on uvicorn's asyncio loop`, `remove ${flag} ${v}, or set \`procfile: false\` and choose a worker class with gunicorn.workerClass`);
-          }
-          break;
-        }
-        case '--keep-alive': out.keepAliveSeconds = flags.integer(0); out.stated.push(`keep-alive ${out.keepAliveSeconds} s`); break;
-        case '--graceful-timeout': out.gracefulTimeoutSeconds = flags.integer(0); out.stated.push(`graceful timeout ${out.gracefulTimeoutSeconds} s`); break;
-        case '--max-requests': out.maxRequests = flags.integer(0); out.stated.push(`max requests ${out.maxRequests}`); break;
-        case '--access-logfile': case '--error-logfile': {
-          const v = flags.value();
-          if (v !== '-') {
-            refuse(`writes a log to the file ${v}, but the container logs to stdout and stderr`, `use ${flag} - or remove it`);
-          }
-          if (flag === '--access-logfile') {
-            out.accessLog = true;
-            out.stated.push('access log');
-          }
-          break;
-        }
-        case '--log-level': logLevel(); break;
-        case '--reload': reload(); break;
-        case '-c': case '--config': refuse('names a hypercorn config, which gunicorn cannot read', 'state its settings with the construct\'s `gunicorn` settings, and remove --config'); break;
-        default: generic();
-      }
+      readHypercornFlag(flags, out, rules);
     }
   }
   readAppSpec(out, flags.positional);
@@ -311,21 +368,17 @@ export function mapGunicornArguments(args: string[]): ProcfileServerSettings {
   const out: Collected = { server: 'gunicorn', stated: [] };
   const flags = new FlagReader(args);
   while (flags.next()) {
+    if (readNumericSetting('gunicorn', flags, out)) {
+      continue;
+    }
     const flag = flags.flag;
     switch (flag) {
-      case '-w': case '--workers': out.workers = flags.integer(1); out.stated.push(`workers ${out.workers}`); break;
-      case '--threads': out.threads = flags.integer(1); out.stated.push(`threads ${out.threads}`); break;
       case '-k': case '--worker-class': {
         const v = flags.value();
         out.workerClass = WORKER_CLASSES[v] ?? v;
         out.stated.push(`worker class ${out.workerClass}`);
         break;
       }
-      case '-t': case '--timeout': out.timeoutSeconds = flags.integer(0); out.stated.push(`timeout ${out.timeoutSeconds} s`); break;
-      case '--graceful-timeout': out.gracefulTimeoutSeconds = flags.integer(0); out.stated.push(`graceful timeout ${out.gracefulTimeoutSeconds} s`); break;
-      case '--keep-alive': out.keepAliveSeconds = flags.integer(0); out.stated.push(`keep-alive ${out.keepAliveSeconds} s`); break;
-      case '--max-requests': out.maxRequests = flags.integer(0); out.stated.push(`max requests ${out.maxRequests}`); break;
-      case '--max-requests-jitter': out.maxRequestsJitter = flags.integer(0); out.stated.push(`max requests jitter ${out.maxRequestsJitter}`); break;
       case '--forwarded-allow-ips': {
         out.forwardedAllowIps = flags.value().split(',').map(v => v.trim()).filter(v => v.length > 0);
         out.stated.push(`forwarded-allow-ips ${out.forwardedAllowIps.join(',')}`);
