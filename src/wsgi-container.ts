@@ -11,6 +11,7 @@ import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
 import { goDuration } from './private/docker/go-duration';
+import { healthCheckBlock } from './private/docker/health-check-block';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
@@ -438,14 +439,7 @@ export class WsgiContainer extends Construct {
 
   private addAppContainer(shared: SharedSettings & ContainerNetwork, rendered: RenderedRuntime, settings: CheckedSettings): container.Container {
     const check = settings.check;
-    // In the form the provider reads back (Go's), or every plan would show an in-place update.
-    const healthcheck = check && {
-      test: check.test,
-      interval: goDuration(check.intervalMs),
-      timeout: goDuration(check.timeoutMs),
-      startPeriod: goDuration(check.startPeriodMs),
-      retries: check.retries,
-    };
+    const healthcheck = check && healthCheckBlock(check, goDuration);
     return new container.Container(this, 'Resource', {
       ...shared,
       dependsOn: this.releaseResource ? [this.releaseResource] : undefined,

@@ -9,6 +9,7 @@ import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
 import { goShortDuration } from './private/docker/go-duration';
+import { healthCheckBlock } from './private/docker/health-check-block';
 import { findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
 import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
@@ -352,13 +353,7 @@ export class WsgiService extends Construct {
       stopSignal: rendered.stopSignal,
       stopGracePeriod: goShortDuration(rendered.stopTimeoutSeconds * 1000),
       env: Object.keys(plan.env).length > 0 ? plan.env : undefined,
-      healthcheck: check && {
-        test: check.test,
-        interval: goShortDuration(check.intervalMs),
-        timeout: goShortDuration(check.timeoutMs),
-        startPeriod: goShortDuration(check.startPeriodMs),
-        retries: check.retries,
-      },
+      healthcheck: check && healthCheckBlock(check, goShortDuration),
       // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
       // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so there /tmp
       // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against

@@ -1,0 +1,19 @@
+import { RenderedHealthCheck } from '../core/rendered-health-check';
+
+/**
+ * A rendered health check as the provider's `healthcheck` block takes it, for a container and a
+ * service alike. Each resource reads durations back in its own form (`goDuration` for a
+ * container, `goShortDuration` for a service), so the block is written in that form, or every plan
+ * would show an in-place update.
+ *
+ * @internal
+ */
+export function healthCheckBlock(check: RenderedHealthCheck, duration: (milliseconds: number) => string) {
+  return {
+    test: check.test,
+    interval: duration(check.intervalMs),
+    timeout: duration(check.timeoutMs),
+    startPeriod: duration(check.startPeriodMs),
+    retries: check.retries,
+  };
+}
