@@ -24,7 +24,7 @@ import { WsgiImageProps } from './wsgi-image-props';
  * context and every build option names the staged directory and goes into `triggers`, so any
  * relevant change replaces the image in the plan, and nothing else does.
  *
- * The work happens in a pure image plan (`src/private/image-plan/`); this construct runs it, reports
+ * The work happens in a pure image plan (`src/private/image/plan/`); this construct runs it, reports
  * its notes as annotations, defines the resource and registers the staging.
  */
 export class WsgiImage extends Construct {
