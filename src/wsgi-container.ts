@@ -59,7 +59,6 @@ interface CheckedSettings {
   readonly waitForHealthy: boolean;
   readonly waitSeconds: number;
   readonly socketPath: string;
-  readonly tmpSizeMiB: number;
   readonly userLabels: Array<{ label: string; value: string }>;
   readonly restart: string;
   /** `-<8 hex>` drawn at apply with START_FIRST; empty with STOP_FIRST. */
@@ -295,8 +294,7 @@ export class WsgiContainer extends Construct {
     if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
       fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
     }
-    const tmpSizeMiB = hardeningOf(props).tmpSizeMiB;
-    requireInteger(this, 'tmpSizeMiB', tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
+    requireInteger(this, 'tmpSizeMiB', hardeningOf(props).tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
     requireNetworks(this, props.networks ?? []);
     const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
@@ -310,7 +308,6 @@ export class WsgiContainer extends Construct {
       waitForHealthy,
       waitSeconds,
       socketPath,
-      tmpSizeMiB,
       userLabels: Object.entries(labels).map(([label, value]) => ({ label, value })),
       restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
       // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
