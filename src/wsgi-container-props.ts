@@ -124,7 +124,7 @@ export interface WsgiContainerProps extends WsgiRunnerOptions {
 
   /**
    * A one-off command (such as `ReleaseCommand.djangoMigrate()`) run in a container of its own,
-   * `<containerName>-release`, before this container starts, each time the image changes. It gets
+   * `<containerName>-release-<8 random hex>`, before the app container starts, each time the image changes. It gets
    * this container's environment, volumes, networks, user and hardening; a non-zero exit fails the
    * deploy with its output before this container is created from the new image.
    *
@@ -135,18 +135,20 @@ export interface WsgiContainerProps extends WsgiRunnerOptions {
   /**
    * How a deploy that replaces the app container goes.
    *
-   * `UpdateOrder.START_FIRST`: the published ports, networks and DNS name belong to a small
-   * network-holder container named `containerName`, whose network namespace the app containers
-   * join. The new app container (`<containerName>-<8 random hex>`) starts next to the old one, both
-   * listening on the same port (gunicorn's `reuse_port`), and the apply waits until it is healthy
-   * before the old one drains and stops; a new version that never turns healthy fails the deploy
-   * and leaves the old one serving. The release command runs before the new container starts, while
-   * the old one serves. Costs: one more container (about 4 MiB resident, running Python from the image's
-   * base), app containers without network isolation from each other, and Linux 5.14 or newer (for
-   * `net.ipv4.tcp_migrate_req`, which hands the closing listener's queued connections to the other).
+   * In either order the published ports, networks and DNS name belong to a small network-holder
+   * container named `containerName`, whose network namespace the app containers
+   * (`<containerName>-<8 random hex>`) join, each listening with gunicorn's `reuse_port`. Costs: one
+   * more container (about 4 MiB resident, running Python from the image's base), app containers
+   * without network isolation from each other, and Linux 5.14 or newer (for
+   * `net.ipv4.tcp_migrate_req`, which hands a closing listener's queued connections to the other).
    *
-   * `UpdateOrder.STOP_FIRST`: one container named `containerName` owns its ports; a replacement
-   * stops it before the new one starts, so requests fail from the old one's stop until the new one
+   * `UpdateOrder.START_FIRST`: the new app container starts next to the old one, and the apply
+   * waits until it is healthy before the old one drains and stops; a new version that never turns
+   * healthy fails the deploy and leaves the old one serving. The release command runs before the
+   * new container starts, while the old one serves.
+   *
+   * `UpdateOrder.STOP_FIRST`: a replacement stops the old app container before the new one starts,
+   * so two versions never run at once, and requests fail from the old one's stop until the new one
    * listens (Terraform may also build the new image in between).
    *
    * @default UpdateOrder.START_FIRST
@@ -154,13 +156,14 @@ export interface WsgiContainerProps extends WsgiRunnerOptions {
   readonly updateOrder?: UpdateOrder;
 
   /**
-   * With `UpdateOrder.START_FIRST`: the path of the Docker engine's socket on the Docker host, which
-   * each deploy's reconcile step mounts. That step is a one-shot container (`<containerName>-reconcile-<8 hex>`,
+   * The path of the Docker engine's socket on the Docker host, which each deploy's reconcile step
+   * and the destroy guard mount. That step is a one-shot container (`<containerName>-reconcile-<8 hex>`,
    * Python from the image's base, no network, no capabilities, read-only) that runs after the new
    * app container is healthy. It stops app containers of this `containerName` that no Terraform
    * state holds, the ones an apply killed while the provider was creating them leaves behind, so
-   * they never share the port with the current version again, and it removes them on the next
-   * deploy. It runs as root to open the socket; the app containers never see the socket.
+   * they never share the port with the current version again, and removes them (with provider
+   * 3.6.2 and `UpdateOrder.START_FIRST`, on the next deploy). It runs as root to open the socket;
+   * the app containers never see the socket.
    *
    * Set it for an engine whose socket is elsewhere (rootless Docker:
    * `/run/user/<uid>/docker.sock`, Podman: `/run/podman/podman.sock`).

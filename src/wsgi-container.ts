@@ -1,6 +1,6 @@
 import * as crypto from 'crypto';
 import { container, image as dockerImage } from '@cdktf/provider-docker';
-import { Annotations, Aspects, Fn, Lazy, Token } from 'cdktf';
+import { Annotations, Aspects, Fn, Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
@@ -39,9 +39,15 @@ const NETWORK_HOLDER_MEMORY_MIB = 32;
 
 /**
  * Characters of the random suffix in the name of each app (and release) container of
- * `UpdateOrder.START_FIRST`: `<containerName>-<8 hex>`.
+ * WsgiContainer: `<containerName>-<8 hex>`.
  */
 const GENERATION_CHARS = 8;
+
+/** The construct ID of the app container of `UpdateOrder.START_FIRST`. */
+const APP_ID = 'Resource';
+
+/** The construct ID of the app container of `UpdateOrder.STOP_FIRST`. */
+const STOP_FIRST_APP_ID = 'App';
 
 /** Where a container's network comes from: the holder's namespace, or its own networks. */
 type ContainerNetwork = Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
@@ -61,7 +67,7 @@ interface CheckedSettings {
   readonly socketPath: string;
   readonly userLabels: Array<{ label: string; value: string }>;
   readonly restart: string;
-  /** `-<8 hex>` drawn at apply with START_FIRST; empty with STOP_FIRST. */
+  /** `-<8 hex>`, drawn at apply. */
   readonly generationSuffix: string;
   readonly generationLabels: Array<{ label: string; value: string }>;
 }
@@ -83,8 +89,7 @@ export class WsgiContainer extends Construct {
   public static readonly UNAPPLIED_SETTINGS_LABEL = 'cdktf-wsgi.unapplied-settings-hash';
 
   /**
-   * The label on every app container of an `UpdateOrder.START_FIRST` container, holding
-   * `containerName`: `docker ps --filter label=cdktf-wsgi.container=<name>` finds the one serving
+   * The label on every app (and release) container, holding `containerName`: `docker ps --filter label=cdktf-wsgi.container=<name>` finds the one serving
    * (two while a deploy overlaps them).
    */
   public static readonly CONTAINER_LABEL = 'cdktf-wsgi.container';
@@ -95,9 +100,8 @@ export class WsgiContainer extends Construct {
   }
 
   /**
-   * The stable name: the app container's with `UpdateOrder.STOP_FIRST`; with
-   * `UpdateOrder.START_FIRST`, the network holder's, which owns the published ports, the networks
-   * and the DNS name other containers reach the app by, while the app containers are named
+   * The stable name: the network holder's, which owns the published ports, the networks and the
+   * DNS name other containers reach the app by, while the app containers are named
    * `<containerName>-<8 random hex>`, a new name for each container created.
    */
   public readonly containerName: string;
@@ -121,27 +125,27 @@ export class WsgiContainer extends Construct {
   public readonly resource: container.Container;
 
   /**
-   * The one-shot container of `UpdateOrder.START_FIRST` that, once the new app container is healthy,
-   * takes app containers no Terraform state holds out of service; undefined with `UpdateOrder.STOP_FIRST`.
+   * The one-shot container that, once the new app container is healthy, takes app containers no
+   * Terraform state holds out of service.
    */
-  public readonly reconcileResource?: container.Container;
+  public readonly reconcileResource: container.Container;
 
   /**
-   * The sleeping container of `UpdateOrder.START_FIRST` that, when `cdktf destroy` stops it after the
+   * The sleeping container that, when `cdktf destroy` stops it after the
    * network holder is gone, removes the app containers no Terraform state holds, and that, when the
    * daemon starts it again (a dockerd restart, a reboot), starts the app containers the daemon
-   * failed to start before their holder ran; undefined with `UpdateOrder.STOP_FIRST`.
+   * failed to start before their holder ran.
    */
-  public readonly destroyGuard?: container.Container;
+  public readonly destroyGuard: container.Container;
 
   /** The release container that runs `releaseCommand` before the app; undefined without one. */
   public readonly releaseResource?: container.Container;
 
   /**
    * The `docker_container` that owns the published ports, networks and DNS name, whose network
-   * namespace the app containers join; undefined with `UpdateOrder.STOP_FIRST`.
+   * namespace the app containers join.
    */
-  public readonly networkHolder?: container.Container;
+  public readonly networkHolder: container.Container;
 
   private readonly runtime: WsgiRuntime;
   private readonly environment: { [name: string]: string } = {};
@@ -165,26 +169,19 @@ export class WsgiContainer extends Construct {
     const shared = this.sharedSettings(props, rendered);
     // Bound (and so validated) before any resource exists: a bad command leaves nothing half-written.
     const release = props.releaseCommand?._bind(this, this.runtime);
-    if (release !== undefined && !settings.startFirst && !DOCKER_NAME.test(`${this.containerName}-release`)) {
-      fail(this, 'containerName', this.containerName, 'is too long to name the release container as well', 'use a name of at most 120 characters');
-    }
-    let network: ContainerNetwork = { networksAdvanced: props.networks?.map(name => ({ name })) };
-    let holderImage: dockerImage.Image | undefined;
+    const holderImage = this.addHolderImage();
+    this.destroyGuard = this.addDestroyGuard(holderImage, settings);
+    this.networkHolder = this.addNetworkHolder(holderImage, settings, { networksAdvanced: props.networks?.map(name => ({ name })) });
+    const network: ContainerNetwork = { networkMode: `container:${this.networkHolder.id}` };
     if (settings.startFirst) {
-      holderImage = this.addHolderImage();
-      this.destroyGuard = this.addDestroyGuard(holderImage, settings);
-      this.networkHolder = this.addNetworkHolder(holderImage, settings, network);
-      network = { networkMode: `container:${this.networkHolder.id}` };
       // The image a new generation runs must exist before the old generation's is removed.
       props.image._replaceBeforeRemoving();
+    } else {
+      props.image._removeByForce();
     }
     this.releaseResource = release && this.addReleaseContainer(release, { ...shared, ...network }, settings);
     this.resource = this.addAppContainer({ ...shared, ...network }, rendered, settings);
-    if (holderImage) {
-      this.reconcileResource = this.addReconcileStep(holderImage, rendered, settings);
-    } else if (props.dockerSocketPath !== undefined) {
-      fail(this, 'dockerSocketPath', props.dockerSocketPath, 'is used only by UpdateOrder.START_FIRST, whose reconcile step mounts it', 'leave it unset with UpdateOrder.STOP_FIRST');
-    }
+    this.reconcileResource = this.addReconcileStep(holderImage, rendered, settings);
     useDockerProvider(this, props.provider ?? props.image.provider);
   }
 
@@ -281,8 +278,8 @@ export class WsgiContainer extends Construct {
   /** Checks every setting that stands alone, in the order of the props' docs, before any resource exists. */
   private checkSettings(props: WsgiContainerProps): CheckedSettings {
     const startFirst = this.updateOrder === UpdateOrder.START_FIRST;
-    // START_FIRST generations share the port: each one's health check counts only its own gunicorn's answers.
-    const check = (props.healthCheck ?? HealthCheck._default())._bind(this, this.containerPort, startFirst);
+    // Generations share the port: each one's health check counts only its own gunicorn's answers.
+    const check = (props.healthCheck ?? HealthCheck._default())._bind(this, this.containerPort, true);
     const waitForHealthy = props.waitForHealthy ?? check !== undefined;
     if (waitForHealthy && !check) {
       fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
@@ -314,8 +311,8 @@ export class WsgiContainer extends Construct {
       // so a replacement never waits for the name of the container it replaces. A name tied to the
       // container's settings would block the retry of a failed or interrupted deploy: the tainted
       // container keeps the name its replacement, with the same settings, would need.
-      generationSuffix: startFirst ? `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}` : '',
-      generationLabels: startFirst ? [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }] : [],
+      generationSuffix: `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`,
+      generationLabels: [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }],
     };
   }
 
@@ -374,13 +371,14 @@ export class WsgiContainer extends Construct {
   }
 
   /**
-   * START_FIRST: the holder owns the network side, and each generation of app (and release)
-   * containers joins it under a name of its own, so old and new can run side by side. It ignores
+   * The holder owns the network side, and each generation of app (and release) containers joins
+   * it under a name of its own, so an app container a killed apply left never blocks the next
+   * one's name or port, and with START_FIRST old and new run side by side. It ignores
    * later changes of its image, so a new base image never replaces it: the new one would have to
    * bind the ports the old one holds.
    */
   private addNetworkHolder(holderImage: dockerImage.Image, settings: CheckedSettings, network: ContainerNetwork): container.Container {
-    return new container.Container(this, 'NetworkHolder', {
+    const holder = new container.Container(this, 'NetworkHolder', {
       dependsOn: [this.destroyGuard!],
       name: this.containerName,
       image: holderImage.imageId,
@@ -401,6 +399,23 @@ export class WsgiContainer extends Construct {
       labels: settings.userLabels.length > 0 ? settings.userLabels : undefined,
       lifecycle: { ignoreChanges: ['image'] },
     });
+    if (!settings.startFirst) {
+      // Earlier releases ran a STOP_FIRST app as one container, at the address START_FIRST gives its
+      // app. Handed to the holder, it is replaced destroy-first, so the holder gets its name and ports
+      // without a conflict; the app container, at an address of its own, then starts in the holder.
+      holder.moveFromId(this.formerStopFirstAddress());
+    }
+    return holder;
+  }
+
+  /** The address of the app container at `Resource`, whatever naming scheme the stack uses. */
+  private formerStopFirstAddress(): string {
+    const probe = new Construct(this, APP_ID);
+    try {
+      return `docker_container.${TerraformStack.of(this).getLogicalId(probe.node)}`;
+    } finally {
+      this.node.tryRemoveChild(APP_ID);
+    }
   }
 
   private addReleaseContainer(release: BoundRelease, shared: SharedSettings & ContainerNetwork, settings: CheckedSettings): container.Container {
@@ -425,7 +440,7 @@ export class WsgiContainer extends Construct {
       restart: 'no',
       lifecycle: {
         createBeforeDestroy: settings.startFirst ? true : undefined,
-        ignoreChanges: settings.startFirst ? ['name'] : undefined,
+        ignoreChanges: ['name'],
         postcondition: [{
           condition: '${self.exit_code == 0}',
           errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
@@ -437,14 +452,14 @@ export class WsgiContainer extends Construct {
   private addAppContainer(shared: SharedSettings & ContainerNetwork, rendered: RenderedRuntime, settings: CheckedSettings): container.Container {
     const check = settings.check;
     const healthcheck = check && healthCheckBlock(check, goDuration);
-    return new container.Container(this, 'Resource', {
+    // START_FIRST's app keeps the address it has always had; STOP_FIRST's was handed to the holder.
+    return new container.Container(this, settings.startFirst ? APP_ID : STOP_FIRST_APP_ID, {
       ...shared,
       dependsOn: this.releaseResource ? [this.releaseResource] : undefined,
       name: `${this.containerName}${settings.generationSuffix}`,
-      ports: settings.startFirst ? undefined : rawBlock<container.ContainerPorts[]>(() => this.renderPorts()),
-      // reuse_port lets the new generation's gunicorn bind the port the old one still listens on.
+      // reuse_port lets the new generation's gunicorn bind the port another one still listens on.
       env: Lazy.listValue({
-        produce: () => this.renderEnvironment({}, settings.startFirst ? sharedPortArguments(this.containerPort) : []),
+        produce: () => this.renderEnvironment({}, sharedPortArguments(this.containerPort)),
       }, { omitEmpty: true }),
       restart: settings.restart,
       healthcheck,
@@ -463,7 +478,7 @@ export class WsgiContainer extends Construct {
         ...settings.generationLabels,
         ...settings.userLabels,
       ],
-      lifecycle: settings.startFirst ? { createBeforeDestroy: true, ignoreChanges: ['name'] } : undefined,
+      lifecycle: { createBeforeDestroy: settings.startFirst ? true : undefined, ignoreChanges: ['name'] },
     });
   }
 
@@ -473,6 +488,7 @@ export class WsgiContainer extends Construct {
       nameSuffix: settings.generationSuffix,
       image: holderImage.imageId,
       keep: [this.resource, ...(this.releaseResource ? [this.releaseResource] : [])],
+      createBeforeDestroy: settings.startFirst,
       stopTimeoutSeconds: rendered.stopTimeoutSeconds,
       socketPath: settings.socketPath,
       labels: settings.userLabels,

@@ -199,6 +199,17 @@ export class WsgiImage extends Construct {
    */
   public _replaceBeforeRemoving(): void {
     this.resource.lifecycle = { ...(this.resource.lifecycle ?? {}), createBeforeDestroy: true };
+    this._removeByForce();
+  }
+
+  /**
+   * Removes the image by force, which untags it while a container still uses it: a runner whose
+   * interrupted deploy may leave a container outside the state until its destroy guard removes it,
+   * which `cdktf destroy` stops after the image is gone.
+   *
+   * @internal
+   */
+  public _removeByForce(): void {
     this.resource.forceRemove = true;
   }
 

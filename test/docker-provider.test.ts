@@ -68,8 +68,12 @@ describe('provider', () => {
     new WsgiService(stack, 'Svc', { image, pushToRegistry: true, provider: manager });
     const found = providersByAddress(stack);
     expect(Object.entries(found).map(([a, p]) => `${a.replace(/_[0-9A-F]{8}$/, '')} ${p}`).sort()).toEqual([
-      'docker_container.Web docker.manager',
+      'docker_container.Web_App docker.manager',
+      'docker_container.Web_DestroyGuard docker.manager',
+      'docker_container.Web_NetworkHolder docker.manager',
+      'docker_container.Web_Reconcile docker.manager',
       'docker_image.Image docker.remote',
+      'docker_image.Web_NetworkHolderImage docker.manager',
       'docker_registry_image.Image_Registry docker.remote',
       'docker_service.Svc docker.manager',
     ]);

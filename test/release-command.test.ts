@@ -46,11 +46,11 @@ describe('release command', () => {
     expect(Object.keys(all).sort()).toEqual(['Other', 'Other/DestroyGuard', 'Other/NetworkHolder', 'Other/Reconcile', 'Web', 'Web/DestroyGuard', 'Web/NetworkHolder', 'Web/Reconcile', 'Web/Release']);
     expect(all['Web/Release'].entrypoint).toEqual(['python3', '-m', 'flask', 'db', 'upgrade']);
     expect(all.Other.depends_on).toBeUndefined();
-    // With STOP_FIRST, as before: one container each, the release one named after the app's.
+    // With STOP_FIRST too: the release container gets a name of its own per generation.
     const stopFirst = image(FLASK_APP, { entrypoint: 'manager:app' });
     new WsgiContainer(stopFirst.stack, 'Web', { image: stopFirst.img, updateOrder: UpdateOrder.STOP_FIRST, releaseCommand: ReleaseCommand.exec(['true']) });
     const names = Object.values(containers(stopFirst.stack)).map(r => r.name).sort();
-    expect(names).toEqual(['test-web', 'test-web-release']);
+    expect(names).toEqual(['test-web', 'test-web-${substr(uuid(), 0, 8)}', 'test-web-guard-${substr(uuid(), 0, 8)}', 'test-web-reconcile-${substr(uuid(), 0, 8)}', 'test-web-release-${substr(uuid(), 0, 8)}']);
   });
 });
 

@@ -60,7 +60,9 @@ def test_without_a_provider_the_stacks_default_one_is_used():
     image = WsgiImage(stack, "Image", source=SEED, entrypoint="manager:app")
     WsgiContainer(stack, "Web", image=image, update_order=UpdateOrder.STOP_FIRST, publish=[PublishedPort(host_port=8999)])
     _, found = docker_addresses(stack)
-    assert sorted(a.rsplit("_", 1)[0] for a in found) == ["docker_container.Web", "docker_image.Image"]
+    assert sorted(a.rsplit("_", 1)[0] for a in found) == [
+        "docker_container.Web_App", "docker_container.Web_DestroyGuard", "docker_container.Web_NetworkHolder",
+        "docker_container.Web_Reconcile", "docker_image.Image", "docker_image.Web_NetworkHolderImage"]
     assert set(found.values()) == {None}
     assert image.provider is None
 

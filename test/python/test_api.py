@@ -252,7 +252,7 @@ def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
     svc = WsgiService(stack, "Svc", image=image, publish=[ServicePort(published_port=18203, mode=PublishMode.HOST_NETWORK)])
     app.synth()
     assert web.update_order == UpdateOrder.START_FIRST
-    assert plain.update_order == UpdateOrder.STOP_FIRST and plain.network_holder is None
+    assert plain.update_order == UpdateOrder.STOP_FIRST and plain.network_holder is not None
     assert WsgiContainer.CONTAINER_LABEL == "cdktf-wsgi.container"
     tf = synthesized(outdir)
     containers = tf["resource"]["docker_container"]
@@ -264,8 +264,12 @@ def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):
     assert app_container["lifecycle"] == {"create_before_destroy": True, "ignore_changes": ["name"]}
     assert app_container["name"] == "py-web-${substr(uuid(), 0, 8)}"
     assert "GUNICORN_CMD_ARGS=--reuse-port --bind 0.0.0.0:8123" in app_container["env"]
-    assert containers[plain.resource.friendly_unique_id]["name"] == "plain"
-    assert plain.reconcile_resource is None and plain.destroy_guard is None
+    plain_app = containers[plain.resource.friendly_unique_id]
+    assert plain_app["name"] == "plain-${substr(uuid(), 0, 8)}"
+    assert plain_app["lifecycle"] == {"ignore_changes": ["name"]}
+    assert containers[plain.network_holder.friendly_unique_id]["name"] == "plain"
+    assert plain.reconcile_resource is not None and plain.destroy_guard is not None
+    assert tf["moved"] == [{"from": "docker_container.Plain_295EB121", "to": "docker_container.%s" % plain.network_holder.friendly_unique_id}]
     socket = [{"host_path": "/run/docker-alt.sock", "container_path": "/var/run/docker.sock"}]
     reconcile = containers[web.reconcile_resource.friendly_unique_id]
     assert reconcile["volumes"] == socket and reconcile["network_mode"] == "none"

@@ -42,7 +42,7 @@ function orphanContainerBase(spec: { image: string; socketPath: string }) {
 interface HelperContainerSpec {
   /** The app's `containerName`, which the app containers carry in their label. */
   readonly containerName: string;
-  /** The suffix drawn at apply: each helper is replaced create-before-destroy. */
+  /** The suffix drawn at apply, so a replacement never needs the name of what it replaces. */
   readonly nameSuffix: string;
   /** An image with `python3`: the app's base image. */
   readonly image: string;
@@ -58,6 +58,13 @@ export interface ReconcileContainerSpec extends HelperContainerSpec {
   readonly keep: container.Container[];
   /** How long a stop of an app container may take. */
   readonly stopTimeoutSeconds: number;
+  /**
+   * Whether the app containers are replaced create-before-destroy. The step must follow them:
+   * Terraform extends create-before-destroy to everything a resource that has it depends on.
+   * Destroy-first, the state holds no container of an earlier generation when the step runs, so
+   * it removes what it stops at once on every provider line.
+   */
+  readonly createBeforeDestroy: boolean;
 }
 
 /**
@@ -76,7 +83,7 @@ export function newReconcileContainer(scope: Construct, spec: ReconcileContainer
       `CDKTF_WSGI_APP=${spec.containerName}`,
       `CDKTF_WSGI_KEEP=${spec.keep.map(c => c.id).join(',')}`,
       `CDKTF_WSGI_STOP_SECONDS=${spec.stopTimeoutSeconds}`,
-      Lazy.stringValue({ produce: () => `CDKTF_WSGI_REMOVE_AT_ONCE=${providerLineOf(scope) !== ProviderLine.V3_6_2}` }),
+      Lazy.stringValue({ produce: () => `CDKTF_WSGI_REMOVE_AT_ONCE=${!spec.createBeforeDestroy || providerLineOf(scope) !== ProviderLine.V3_6_2}` }),
     ],
     labels: [{ label: RECONCILE_LABEL, value: spec.containerName }, ...spec.labels],
     attach: true,
@@ -86,7 +93,7 @@ export function newReconcileContainer(scope: Construct, spec: ReconcileContainer
     mustRun: false,
     restart: 'no',
     lifecycle: {
-      createBeforeDestroy: true,
+      createBeforeDestroy: spec.createBeforeDestroy ? true : undefined,
       ignoreChanges: ['name'],
       postcondition: [{
         condition: '${self.exit_code == 0}',

@@ -1,6 +1,6 @@
 /**
- * The reconcile step of `UpdateOrder.START_FIRST`: a one-shot container, run by every apply that
- * creates app containers, after the new one is healthy. It finds the app containers of the same
+ * The reconcile step of a WsgiContainer: a one-shot container, run by every apply that creates
+ * app containers, after the new one is healthy. It finds the app containers of the same
  * `containerName` that no Terraform state holds (left by an apply killed while the provider was
  * creating them) and takes them out of service.
  *
@@ -13,7 +13,9 @@
  * removed. It may also be a tainted container of a failed deploy, still in the state, which
  * Terraform removes right after this step: provider 4.x takes a container already gone as removed,
  * but 3.6.2 fails the apply on it. So with 3.6.2 (`CDKTF_WSGI_REMOVE_AT_ONCE` unset) the step
- * removes only what an earlier reconcile step has already passed by, and stops the rest.
+ * removes only what an earlier reconcile step has already passed by, and stops the rest. With
+ * `UpdateOrder.STOP_FIRST` Terraform has removed the earlier generation, tainted or not, before
+ * this one is created, so the step removes at once on every line.
  *
  * @internal
  */
