@@ -5,6 +5,7 @@ export * from './django-options';
 export * from './duration';
 export * from './gunicorn';
 export * from './health-check';
+export * from './log-driver';
 export * from './release-command';
 export * from './wsgi-image-props';
 export * from './wsgi-image';

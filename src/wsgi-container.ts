@@ -4,9 +4,11 @@ import { Annotations, Aspects, Fn, Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { LogDriver } from './log-driver';
 import { pathSlug } from './private/core/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/core/patterns';
 import { RenderedHealthCheck } from './private/core/rendered-health-check';
+import { logOptionsOf, RenderedLogDriver } from './private/core/rendered-log-driver';
 import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
@@ -53,7 +55,7 @@ const STOP_FIRST_APP_ID = 'App';
 type ContainerNetwork = Pick<container.ContainerConfig, 'networkMode' | 'networksAdvanced'>;
 
 /** What the app container and its release container share. */
-type SharedSettings = Pick<container.ContainerConfig, 'image' | 'user' | 'readOnly' | 'tmpfs' | 'securityOpts' | 'capabilities' | 'memory' | 'cpus' | 'volumes'>;
+type SharedSettings = Pick<container.ContainerConfig, 'image' | 'user' | 'readOnly' | 'tmpfs' | 'securityOpts' | 'capabilities' | 'memory' | 'cpus' | 'volumes' | 'logDriver' | 'logOpts'>;
 
 /** A release command bound to the image. */
 type BoundRelease = NonNullable<ReturnType<ReleaseCommand['_bind']>>;
@@ -70,6 +72,7 @@ interface CheckedSettings {
   /** `-<8 hex>`, drawn at apply. */
   readonly generationSuffix: string;
   readonly generationLabels: Array<{ label: string; value: string }>;
+  readonly logging: RenderedLogDriver;
 }
 
 /**
@@ -166,7 +169,7 @@ export class WsgiContainer extends Construct {
     const settings = this.checkSettings(props);
     const rendered = renderRuntime(this.runtime, hardeningOf(props));
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
-    const shared = this.sharedSettings(props, rendered);
+    const shared = this.sharedSettings(props, rendered, settings.logging);
     // Bound (and so validated) before any resource exists: a bad command leaves nothing half-written.
     const release = props.releaseCommand?._bind(this, this.runtime);
     const holderImage = this.addHolderImage();
@@ -313,6 +316,7 @@ export class WsgiContainer extends Construct {
       // container keeps the name its replacement, with the same settings, would need.
       generationSuffix: `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`,
       generationLabels: [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }],
+      logging: (props.logging ?? LogDriver._default())._bind(this),
     };
   }
 
@@ -332,8 +336,10 @@ export class WsgiContainer extends Construct {
    * What the app container and its release container share: the same user, hardening, limits,
    * volumes and environment, so a release command runs exactly where the app will.
    */
-  private sharedSettings(props: WsgiContainerProps, rendered: RenderedRuntime): SharedSettings {
+  private sharedSettings(props: WsgiContainerProps, rendered: RenderedRuntime, logging: RenderedLogDriver): SharedSettings {
     return {
+      logDriver: logging.driver,
+      logOpts: logOptionsOf(logging),
       image: props.image.imageId,
       user: rendered.user,
       readOnly: rendered.readOnlyRootFilesystem,
@@ -367,6 +373,7 @@ export class WsgiContainer extends Construct {
       socketPath: settings.socketPath,
       restart: settings.restart,
       labels: settings.userLabels,
+      logging: settings.logging,
     });
   }
 
@@ -397,7 +404,10 @@ export class WsgiContainer extends Construct {
       sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
       restart: settings.restart,
       labels: settings.userLabels.length > 0 ? settings.userLabels : undefined,
-      lifecycle: { ignoreChanges: ['image'] },
+      logDriver: settings.logging.driver,
+      logOpts: logOptionsOf(settings.logging),
+      // Nor does a logging change: the holder writes nothing, and its replacement would take the app down.
+      lifecycle: { ignoreChanges: ['image', 'log_driver', 'log_opts'] },
     });
     if (!settings.startFirst) {
       // Earlier releases ran a STOP_FIRST app as one container, at the address START_FIRST gives its
@@ -489,6 +499,7 @@ export class WsgiContainer extends Construct {
       image: holderImage.imageId,
       keep: [this.resource, ...(this.releaseResource ? [this.releaseResource] : [])],
       createBeforeDestroy: settings.startFirst,
+      logging: settings.logging,
       stopTimeoutSeconds: rendered.stopTimeoutSeconds,
       socketPath: settings.socketPath,
       labels: settings.userLabels,

@@ -1,5 +1,6 @@
 import { TerraformProvider } from 'cdktf';
 import { HealthCheck } from './health-check';
+import { LogDriver } from './log-driver';
 import { WsgiImage } from './wsgi-image';
 
 /**
@@ -98,6 +99,15 @@ export interface WsgiRunnerOptions {
    * @default - none (a container also carries the library's own labels)
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * Where the output of the app (and of every container the runner creates beside it) goes, and
+   * how much of it the Docker host keeps. Docker's own default keeps `json-file` logs without
+   * bound, which fills the host's disk in time.
+   *
+   * @default LogDriver.jsonFile() - rotated at 10 MiB, 3 files: at most 30 MiB per container
+   */
+  readonly logging?: LogDriver;
 
   /**
    * The docker provider that runs the app. For a container: the engine that runs it, its release

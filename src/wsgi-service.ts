@@ -3,8 +3,10 @@ import { Annotations, DataResource, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
+import { LogDriver } from './log-driver';
 import { pathSlug } from './private/core/names';
 import { RenderedHealthCheck } from './private/core/rendered-health-check';
+import { logOptionsOf, RenderedLogDriver } from './private/core/rendered-log-driver';
 import { warnIfSecretLooking } from './private/core/secrets';
 import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
@@ -47,6 +49,7 @@ interface ServicePlan extends PublishedPorts {
   readonly labelList: ServiceLabel[];
   readonly secretMounts: service.ServiceTaskSpecContainerSpecSecrets[];
   readonly env: { [name: string]: string };
+  readonly logging: RenderedLogDriver;
 }
 
 /** The tasks' environment: the user's, the secrets' file list, and the binds of `HOST_NETWORK`. */
@@ -133,6 +136,7 @@ export class WsgiService extends Construct {
       rendered,
       secretMounts: this.addSecrets(secrets, secretNames, rendered.user, task.labelList),
       env: taskEnvironment(environment, secretNames, publish.hostNetworkPorts),
+      logging: (props.logging ?? LogDriver._default())._bind(this),
     };
     this.resource = this.addService(props, plan);
     useDockerProvider(this, props.provider ?? props.image.provider);
@@ -330,6 +334,7 @@ export class WsgiService extends Construct {
         reservation: reservation.memoryBytes !== undefined || reservation.nanoCpus !== undefined ? reservation : undefined,
       },
       restartPolicy: { condition: plan.restartCondition, delay: goShortDuration(5000), window: goShortDuration(60_000) },
+      logDriver: { name: plan.logging.driver, options: logOptionsOf(plan.logging) },
       // Host mode binds the port on the task's node: a second task there could not start.
       placement: constraints.length > 0 || hostMode
         ? { constraints: constraints.length > 0 ? constraints : undefined, maxReplicas: hostMode ? 1 : undefined }

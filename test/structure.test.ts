@@ -91,7 +91,7 @@ describe('function length', () => {
  */
 const LAYERS: Array<{ layer: number; match: RegExp }> = [
   { layer: 0, match: /^private\/core\// },
-  { layer: 1, match: /^(app-interface|build-secret|dependencies|django-options|duration|gunicorn|health-check|release-command|wsgi-image-props)\.ts$/ },
+  { layer: 1, match: /^(app-interface|build-secret|dependencies|django-options|duration|gunicorn|health-check|log-driver|release-command|wsgi-image-props)\.ts$/ },
   { layer: 2, match: /^private\/python\// },
   { layer: 3, match: /^private\/docker\// },
   { layer: 4, match: /^private\/(runner|image)\// },

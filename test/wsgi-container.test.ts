@@ -233,7 +233,10 @@ describe('UpdateOrder.START_FIRST (the default): a network holder and app contai
       ports: [{ internal: 8123, external: 8080, ip: '127.0.0.1', protocol: 'tcp' }],
       sysctls: { 'net.ipv4.tcp_migrate_req': '1' },
       restart: 'unless-stopped',
-      lifecycle: { ignore_changes: ['image'] },
+      log_driver: 'json-file',
+      log_opts: { 'max-file': '3', 'max-size': '10m' },
+      // Neither a new base image nor a logging change replaces it.
+      lifecycle: { ignore_changes: ['image', 'log_driver', 'log_opts'] },
       // Destroyed before its guard, which then finds what no state holds (test/private/orphans.test.ts).
       depends_on: [expect.stringMatching(/^docker_container\.Web_DestroyGuard_[0-9A-F]+$/)],
     });
@@ -341,6 +344,8 @@ describe('UpdateOrder.START_FIRST: what an interrupted apply leaves is taken out
     capabilities: { drop: ['ALL'] },
     memory: 32,
     memory_swap: 64,
+    log_driver: 'json-file',
+    log_opts: { 'max-file': '3', 'max-size': '10m' },
   };
 
   test('a reconcile step runs once per generation, after its app and release containers, keeping them', () => {
@@ -382,7 +387,7 @@ describe('UpdateOrder.START_FIRST: what an interrupted apply leaves is taken out
       restart: 'always',
       stop_timeout: 30,
       destroy_grace_seconds: 30,
-      lifecycle: { create_before_destroy: true, ignore_changes: ['name', 'image'] },
+      lifecycle: { create_before_destroy: true, ignore_changes: ['name', 'image', 'log_driver', 'log_opts'] },
     });
     expect(byPath(all, 'Web/Reconcile').volumes).toEqual([{ host_path: '/run/user/1000/docker.sock', container_path: '/var/run/docker.sock' }]);
   });

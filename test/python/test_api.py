@@ -21,6 +21,7 @@ from cdktf_wsgi import (
     Duration,
     GunicornSettings,
     HealthCheck,
+    LogDriver,
     Protocol,
     PublishedPort,
     PublishMode,
@@ -242,6 +243,24 @@ def test_a_swarm_service_through_python_names(outdir):
     assert svc["update_config"]["delay"] == "2s"
     assert svc["task_spec"]["placement"]["max_replicas"] == 1
     assert svc["task_spec"]["container_spec"]["secrets"][0]["file_name"] == "API_TOKEN"
+
+
+def test_logging_through_python_names(outdir):
+    app, stack = new_stack(outdir)
+    image = WsgiImage(stack, "Image", source=LEAVES, entrypoint="manager:app", port=8123)
+    web = WsgiContainer(stack, "Web", image=image, logging=LogDriver.syslog(address="udp://logs.internal:514", tag="web"))
+    plain = WsgiContainer(stack, "Plain", image=image, container_name="plain")
+    svc = WsgiService(stack, "Svc", image=image, logging=LogDriver.gelf(address="tcp://graylog:12201"))
+    app.synth()
+    tf = synthesized(outdir)
+    containers = tf["resource"]["docker_container"]
+    assert containers[web.resource.friendly_unique_id]["log_driver"] == "syslog"
+    assert containers[web.resource.friendly_unique_id]["log_opts"] == {"syslog-address": "udp://logs.internal:514", "tag": "web"}
+    assert containers[plain.resource.friendly_unique_id]["log_opts"] == {"max-file": "3", "max-size": "10m"}
+    service = tf["resource"]["docker_service"][svc.resource.friendly_unique_id]
+    assert service["task_spec"]["log_driver"] == {"name": "gelf", "options": {"gelf-address": "tcp://graylog:12201"}}
+    with pytest.raises(Exception, match=r"'logging.maxFiles' 0 is out of range"):
+        WsgiContainer(stack, "Bad", image=image, logging=LogDriver.json_file(max_files=0))
 
 
 def test_zero_downtime_deploys_and_their_opt_out_through_python_names(outdir):

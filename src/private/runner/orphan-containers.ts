@@ -3,6 +3,7 @@ import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
 import { GUARD_LABEL, GUARD_SCRIPT, RECONCILE_LABEL, RECONCILE_SCRIPT, RECONCILE_SOCKET } from './orphans';
 import { RELEASE_OUTPUT } from './release-output';
+import { logOptionsOf, RenderedLogDriver } from '../core/rendered-log-driver';
 import { ProviderLine, providerLineOf } from '../docker/provider-line';
 
 /** @internal */
@@ -22,9 +23,11 @@ const GUARD_STOP_SECONDS = 30;
 const GUARD_START_WINDOW_SECONDS = 120;
 
 /** What both containers are: Python from the app's base image, no network, no capabilities, read-only, the socket mounted. */
-function orphanContainerBase(spec: { image: string; socketPath: string }) {
+function orphanContainerBase(spec: { image: string; socketPath: string; logging: RenderedLogDriver }) {
   return {
     image: spec.image,
+    logDriver: spec.logging.driver,
+    logOpts: logOptionsOf(spec.logging),
     volumes: [{ hostPath: spec.socketPath, containerPath: RECONCILE_SOCKET }],
     networkMode: 'none',
     // root, to open the socket (its owner); no capability beyond that.
@@ -50,6 +53,8 @@ interface HelperContainerSpec {
   readonly socketPath: string;
   /** The user's labels. */
   readonly labels: Array<{ label: string; value: string }>;
+  /** The app's logging driver. */
+  readonly logging: RenderedLogDriver;
 }
 
 /** @internal */
@@ -129,7 +134,7 @@ export function newDestroyGuard(scope: Construct, spec: DestroyGuardSpec): conta
     restart: spec.restart,
     stopTimeout: GUARD_STOP_SECONDS,
     destroyGraceSeconds: GUARD_STOP_SECONDS,
-    // As the holder's: a new base image never replaces it.
-    lifecycle: { createBeforeDestroy: true, ignoreChanges: ['name', 'image'] },
+    // As the holder's: a new base image or logging driver never replaces it.
+    lifecycle: { createBeforeDestroy: true, ignoreChanges: ['name', 'image', 'log_driver', 'log_opts'] },
   });
 }

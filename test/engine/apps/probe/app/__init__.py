@@ -1,4 +1,5 @@
 import os
+import sys
 import time
 
 from flask import Flask
@@ -41,3 +42,13 @@ def read_state():
             return f.read()
     except FileNotFoundError:
         return "<none>"
+
+
+@app.route("/api/log/<int:kib>")
+def log(kib):
+    # One KiB per line to the container's output, for the log rotation suites.
+    line = "x" * 1023 + "\n"
+    for _ in range(kib):
+        sys.stderr.write(line)
+    sys.stderr.flush()
+    return "logged"
