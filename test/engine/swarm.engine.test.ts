@@ -8,11 +8,12 @@ import { cannotRunHere } from './cannot-run';
 import { applyKeepingFailure, applyStack, ApplyResult, describeTerraform, destroyStack, docker, planOnly } from './deployer';
 import { prepareEngine, TEST_LABELS } from './engine';
 import { removeTestNetwork, resetTestNetwork } from './labels';
+import { expectLogsWithinSmallCap, SMALL_LOG_CAP } from './logs';
 import { execIn, get, waitFor } from './probes';
 import { addDockerProvider } from './provider';
 import { APPS } from './stacks';
 import { ingressWorks, steadyClient } from './swarm/probes';
-import { Duration, HealthCheck, PublishMode, ServiceMode, WsgiImage, WsgiService } from '../../src';
+import { Duration, HealthCheck, LogDriver, PublishMode, ServiceMode, WsgiImage, WsgiService } from '../../src';
 
 const NO_INGRESS = 'the swarm ingress mesh needs IPVS, which this kernel lacks';
 const INGRESS_BALANCES = 'swarm: the web service\'s ingress port spreads requests over its replicas';
@@ -84,6 +85,7 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
       serviceName: EDGE,
       mode: ServiceMode.replicated(1),
       publish: [{ publishedPort: EDGE_PORT, mode: PublishMode.HOST }],
+      logging: LogDriver.jsonFile(SMALL_LOG_CAP),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'swarm');
@@ -172,6 +174,13 @@ describeTerraform('WsgiService on a single-node Docker Swarm (real toolchain)', 
     expect(files.length).toBeGreaterThan(3);
     for (const f of files) expect(fs.readFileSync(f, 'utf-8').includes(SECRET_VALUE)).toBe(false);
   }, 600_000);
+
+  test('a task\'s log on the host stays within its cap after the app writes four times as much', async () => {
+    const [task] = await healthyTasks(EDGE);
+    const bytes = await expectLogsWithinSmallCap(task.id,
+      async () => expect(await get(EDGE_PORT, '/api/log/1024')).toEqual({ status: 200, body: 'logged' }));
+    process.stdout.write(`swarm: after 8 MiB of output, the task's log files hold ${bytes} bytes\n`);
+  }, 120_000);
 
   test('scaling is an in-place update of the service, not a replacement', async () => {
     const stackDir = synth({ replicas: REPLICAS + 1 });

@@ -1,5 +1,6 @@
 import os
 import socket
+import sys
 
 from flask import Flask
 
@@ -33,3 +34,13 @@ def secret_length(name):
 @app.route("/healthz")
 def healthz():
     return ("ok", 200) if HEALTHY else ("broken on purpose", 500)
+
+
+@app.route("/api/log/<int:kib>")
+def log(kib):
+    # One KiB per line to the task's output, for the log rotation case.
+    line = "x" * 1023 + "\n"
+    for _ in range(kib):
+        sys.stderr.write(line)
+    sys.stderr.flush()
+    return "logged"
