@@ -4,13 +4,12 @@ import { Annotations, Aspects, Fn, Lazy, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
-import { LogDriver } from './log-driver';
 import { pathSlug } from './private/core/names';
 import { DOCKER_NAME, IPV4, IPV6 } from './private/core/patterns';
 import { RenderedHealthCheck } from './private/core/rendered-health-check';
 import { logOptionsOf, RenderedLogDriver } from './private/core/rendered-log-driver';
 import { warnIfSecretLooking } from './private/core/secrets';
-import { fail, requireInteger, requireLabels, requireRuntimeVariable, requireLiteral, requireNetworks, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
+import { fail, requireInteger, requireRuntimeVariable, requireLiteral, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
 import { goDuration } from './private/docker/go-duration';
 import { healthCheckBlock } from './private/docker/health-check-block';
@@ -22,6 +21,7 @@ import { addGunicornArguments, sharedPortArguments } from './private/image/gunic
 import { debugValueOn } from './private/python/django';
 import { newDestroyGuard, newReconcileContainer, RECONCILE_DEFAULT_SOCKET_PATH } from './private/runner/orphan-containers';
 import { RELEASE_OUTPUT } from './private/runner/release-output';
+import { checkRunnerOptions } from './private/runner/runner-options';
 import { ReleaseCommand } from './release-command';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
 import { UpdateOrder } from './wsgi-service-props';
@@ -288,16 +288,14 @@ export class WsgiContainer extends Construct {
       fail(this, 'waitForHealthy', true, 'needs a health check, but healthCheck is HealthCheck.none()', 'set a health check, or waitForHealthy: false');
     }
     const waitSeconds = requireWholeSeconds(this, 'waitTimeout', props.waitTimeout ?? Duration.seconds(60), 1, 'use Duration.seconds(n)');
-    this.checkLimits(props);
+    const shared = checkRunnerOptions(this, { ...props, tmpSizeMiB: hardeningOf(props).tmpSizeMiB },
+      [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
     const socketPath = props.dockerSocketPath ?? RECONCILE_DEFAULT_SOCKET_PATH;
     requireSingleLine(this, 'dockerSocketPath', socketPath);
     if (!Token.isUnresolved(socketPath) && !socketPath.startsWith('/')) {
       fail(this, 'dockerSocketPath', socketPath, 'is not an absolute path', 'use the socket\'s path on the Docker host, such as "/var/run/docker.sock"');
     }
-    requireInteger(this, 'tmpSizeMiB', hardeningOf(props).tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
     (props.volumes ?? []).forEach(v => this.addVolume(v));
-    requireNetworks(this, props.networks ?? []);
-    const labels = requireLabels(this, props.labels ?? {}, [WsgiContainer.UNAPPLIED_SETTINGS_LABEL, WsgiContainer.CONTAINER_LABEL]);
     if (startFirst && !props.image._tagFollowsImage) {
       fail(this, 'image', props.image.imageName, 'has a fixed tag, but UpdateOrder.START_FIRST builds the new image before the old one is removed, and the provider removes the old one by that tag, which is the new one\'s',
         'leave `imageTag` unset on the WsgiImage, or set updateOrder: UpdateOrder.STOP_FIRST');
@@ -308,7 +306,7 @@ export class WsgiContainer extends Construct {
       waitForHealthy,
       waitSeconds,
       socketPath,
-      userLabels: Object.entries(labels).map(([label, value]) => ({ label, value })),
+      userLabels: shared.labels,
       restart: props.restartPolicy ?? RestartPolicy.UNLESS_STOPPED,
       // Every container created gets a name of its own, drawn at apply and kept after (ignore_changes),
       // so a replacement never waits for the name of the container it replaces. A name tied to the
@@ -316,20 +314,8 @@ export class WsgiContainer extends Construct {
       // container keeps the name its replacement, with the same settings, would need.
       generationSuffix: `-${Fn.substr(Fn.uuid(), 0, GENERATION_CHARS)}`,
       generationLabels: [{ label: WsgiContainer.CONTAINER_LABEL, value: this.containerName }],
-      logging: (props.logging ?? LogDriver._default())._bind(this),
+      logging: shared.logging,
     };
-  }
-
-  private checkLimits(props: WsgiContainerProps): void {
-    if (props.memoryMiB !== undefined) {
-      requireInteger(this, 'memoryMiB', props.memoryMiB, 6, 2 ** 31 - 1, 'use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more');
-    }
-    if (props.cpus !== undefined) {
-      requireLiteral(this, 'cpus', props.cpus);
-      if (!(props.cpus > 0) || !Number.isFinite(props.cpus)) {
-        fail(this, 'cpus', props.cpus, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
-      }
-    }
   }
 
   /**

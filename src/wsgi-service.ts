@@ -3,12 +3,11 @@ import { Annotations, DataResource, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { Duration } from './duration';
 import { HealthCheck } from './health-check';
-import { LogDriver } from './log-driver';
 import { pathSlug } from './private/core/names';
 import { RenderedHealthCheck } from './private/core/rendered-health-check';
 import { logOptionsOf, RenderedLogDriver } from './private/core/rendered-log-driver';
 import { warnIfSecretLooking } from './private/core/secrets';
-import { fail, requireEnvName, requireInteger, requireLabels, requireLiteral, requireNetworks, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
+import { fail, requireEnvName, requireInteger, requireLiteral, requireRuntimeVariable, requireSingleLine, requireWholeSeconds, Site } from './private/core/validation';
 import { requireDockerProvider, useDockerProvider } from './private/docker/docker-provider';
 import { goShortDuration } from './private/docker/go-duration';
 import { healthCheckBlock } from './private/docker/health-check-block';
@@ -17,6 +16,7 @@ import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
 import { DEFAULT_HARDENING, hardeningOf, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, SECRET_FILES_VARIABLE, sharedPortArguments } from './private/image/gunicorn-config';
+import { checkRunnerOptions, CheckedRunnerOptions, requireCpus, requireMemoryMiB } from './private/runner/runner-options';
 import { PublishMode, RollingUpdateOptions, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiServiceProps } from './wsgi-service-props';
 
 /** Swarm service names are DNS labels: at most 63 characters. */
@@ -111,9 +111,7 @@ export class WsgiService extends Construct {
     const hostNetwork = publish.hostNetworkPorts.length > 0;
     const listenPort = hostNetwork ? publish.hostNetworkPorts[0] : this.targetPort;
     const check = (props.healthCheck ?? HealthCheck._default())._bind(this, listenPort, hostNetwork);
-    if (props.tmpSizeMiB !== undefined) {
-      requireInteger(this, 'tmpSizeMiB', props.tmpSizeMiB, 1, 1024 * 1024, 'use a size in MiB such as 64');
-    }
+    const shared = checkRunnerOptions(this, props);
     const rendered = renderRuntime(runtime, hardeningOf({
       ...props,
       // A service's /tmp takes a size only (below), so the options string goes unused.
@@ -123,7 +121,7 @@ export class WsgiService extends Construct {
     }));
     this.stopTimeout = Duration.seconds(rendered.stopTimeoutSeconds);
     const rollout = this.renderRollout(props, check, publish.hostMode, replicas);
-    const task = this.checkTaskSettings(props);
+    const task = this.checkTaskSettings(props, shared);
     const resolved = this.resolveImage(props);
     this.imageReference = resolved.reference;
     this.registryResource = resolved.pushed;
@@ -136,7 +134,7 @@ export class WsgiService extends Construct {
       rendered,
       secretMounts: this.addSecrets(secrets, secretNames, rendered.user, task.labelList),
       env: taskEnvironment(environment, secretNames, publish.hostNetworkPorts),
-      logging: (props.logging ?? LogDriver._default())._bind(this),
+      logging: shared.logging,
     };
     this.resource = this.addService(props, plan);
     useDockerProvider(this, props.provider ?? props.image.provider);
@@ -248,11 +246,11 @@ export class WsgiService extends Construct {
     return { update, rollback, convergeSeconds };
   }
 
-  /** Resources, restart condition, placement, networks and labels, checked. */
-  private checkTaskSettings(props: WsgiServiceProps) {
+  /** Resources, restart condition and placement, checked; networks and labels as checked for every runner. */
+  private checkTaskSettings(props: WsgiServiceProps, shared: CheckedRunnerOptions) {
     const limits = {
-      memoryBytes: this.mebibytes('memoryMiB', props.memoryMiB),
-      nanoCpus: this.nanoCpus('cpus', props.cpus),
+      memoryBytes: this.mebibytes('memoryMiB', shared.memoryMiB),
+      nanoCpus: this.nanoCpus('cpus', shared.cpus),
     };
     const reservation = {
       memoryBytes: this.mebibytes('memoryReservationMiB', props.memoryReservationMiB),
@@ -269,11 +267,7 @@ export class WsgiService extends Construct {
       }
       return c;
     });
-    const networks = props.networks ?? [];
-    requireNetworks(this, networks);
-    const labels = requireLabels(this, props.labels ?? {});
-    const labelList = Object.entries(labels).map(([label, value]) => ({ label, value }));
-    return { limits, reservation, restartCondition, constraints, networks, labelList };
+    return { limits, reservation, restartCondition, constraints, networks: shared.networks, labelList: shared.labels };
   }
 
   /** One Swarm secret per entry, mounted as a file only the app's user reads. */
@@ -430,18 +424,13 @@ export class WsgiService extends Construct {
   }
 
   private mebibytes(property: string, value: number | undefined): number | undefined {
-    if (value === undefined) return undefined;
-    requireInteger(this, property, value, 6, 2 ** 31 - 1, 'use at least 6 MiB (Docker\'s minimum); a WSGI app usually needs 128 or more');
-    return value * 1024 * 1024;
+    requireMemoryMiB(this, property, value);
+    return value === undefined ? undefined : value * 1024 * 1024;
   }
 
   private nanoCpus(property: string, value: number | undefined): number | undefined {
-    if (value === undefined) return undefined;
-    requireLiteral(this, property, value);
-    if (!(value > 0) || !Number.isFinite(value)) {
-      fail(this, property, value, 'must be a positive number of CPUs', 'use a value such as 0.5 or 2');
-    }
-    return Math.round(value * 1e9);
+    requireCpus(this, property, value);
+    return value === undefined ? undefined : Math.round(value * 1e9);
   }
 }
 
