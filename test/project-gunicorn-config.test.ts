@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
+import { Duration, WorkerClass, WsgiContainer, WsgiImage, WsgiImageProps } from '../src';
 import { FLASK_APP, newStack, warnings, writeSource } from './util';
 
 function image(files: Record<string, string>, props: Partial<WsgiImageProps> = {}) {
@@ -78,6 +78,24 @@ describe("the project's own gunicorn.conf.py", () => {
     const { img, source, stack } = image({ 'gunicorn.conf.py': PROJECT_CONFIG }, { gunicorn: { timeout: Duration.seconds(60), workers: 3 } });
     expect(load(img, source)).toMatchObject({ timeout: 60, workers: 3, keepalive: 2 });
     expect(warnings(stack)).toEqual(["gunicorn.conf.py sets timeout = 120, and the construct states 60: the construct's value is used"]);
+  });
+
+  test('every setting the construct states is named as gunicorn names it, and compared as the Python literal the file holds', () => {
+    const file = ['workers = 9', 'threads = 9', 'worker_class = "gevent"', 'timeout = 9', 'graceful_timeout = 9', 'keepalive = 9',
+      'max_requests = 9', 'max_requests_jitter = 9', 'forwarded_allow_ips = "10.0.0.9"', 'accesslog = None', 'preload_app = False'].join('\n');
+    const { stack, infos } = image({ 'gunicorn.conf.py': `${file}\n` }, {
+      gunicorn: {
+        workers: 2, threads: 3, workerClass: WorkerClass.GTHREAD, timeout: Duration.seconds(40), gracefulTimeout: Duration.seconds(20),
+        keepAlive: Duration.seconds(4), maxRequests: 500, maxRequestsJitter: 50, forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'], accessLog: true, preload: true,
+      },
+    });
+    expect(warnings(stack)).toEqual([
+      ['workers', '9', '2'], ['threads', '9', '3'], ['worker_class', '"gevent"', '"gthread"'], ['timeout', '9', '40'], ['graceful_timeout', '9', '20'],
+      ['keepalive', '9', '4'], ['max_requests', '9', '500'], ['max_requests_jitter', '9', '50'], ['forwarded_allow_ips', '"10.0.0.9"', '"10.0.0.0/8,127.0.0.1"'],
+      ['accesslog', 'None', '"-"'], ['preload_app', 'False', 'True'],
+    ].map(([name, theirs, ours]) => `gunicorn.conf.py sets ${name} = ${theirs}, and the construct states ${ours}: the construct's value is used`));
+    expect(infos).toContain('gunicorn loads gunicorn.conf.py first: its settings and hooks stand where the construct states nothing (stated by the construct: '
+      + 'workers, threads, worker_class, timeout, graceful_timeout, keepalive, max_requests, max_requests_jitter, forwarded_allow_ips, accesslog, preload_app)');
   });
 
   test('a sync worker class in the file keeps one thread (gunicorn would turn sync into gthread otherwise)', () => {

@@ -9,6 +9,7 @@ import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeco
 import { mapServerCommand, parseProcfile, ProcfileServerSettings } from '../../python/procfile';
 import { moduleAssignments, simpleLiteral } from '../../python/reader';
 import { GunicornConfigSpec } from '../gunicorn-config';
+import { GUNICORN_SETTINGS, gunicornSettingRow } from './gunicorn-settings';
 
 /** What the Procfile says, when there is one and `procfile` is not false. */
 export interface PlannedProcfile {
@@ -66,27 +67,6 @@ export function planGunicorn(site: Site, source: string, props: WsgiImageProps):
 }
 
 
-/** The gunicorn name of each setting the construct states. */
-const NAMES: { [key: string]: string } = {
-  workers: 'workers',
-  threads: 'threads',
-  workerClass: 'worker_class',
-  timeout: 'timeout',
-  gracefulTimeout: 'graceful_timeout',
-  keepAlive: 'keepalive',
-  maxRequests: 'max_requests',
-  maxRequestsJitter: 'max_requests_jitter',
-  forwardedAllowIps: 'forwarded_allow_ips',
-  accessLog: 'accesslog',
-  preload: 'preload_app',
-};
-
-/** A stated setting as the Python literal a config file would hold, to compare with the file's. */
-function asPythonLiteral(v: unknown): string {
-  return v instanceof WorkerClass ? JSON.stringify(v.name) : v instanceof Duration ? String(v.toSeconds())
-    : Array.isArray(v) ? JSON.stringify(v.join(',')) : typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
-}
-
 /** The names a config file assigns at module level, and the literal value of those that have one. */
 function readConfigAssignments(file: string): { literals: Map<string, string>; assigned: Set<string> } {
   const literals = new Map<string, string>();
@@ -121,12 +101,13 @@ function readProjectGunicornConfig(
   const { literals, assigned } = readConfigAssignments(file);
   const explicit: string[] = [];
   for (const [key, value] of Object.entries(stated)) {
-    if (value === undefined || NAMES[key] === undefined) continue;
-    explicit.push(NAMES[key]);
-    const theirs = literals.get(NAMES[key]);
-    const ours = key === 'accessLog' ? (value ? '"-"' : 'None') : asPythonLiteral(value);
+    const row = gunicornSettingRow(key);
+    if (value === undefined || row === undefined) continue;
+    explicit.push(row.gunicornName);
+    const theirs = literals.get(row.gunicornName);
+    const ours = row.asPython(value);
     if (theirs !== undefined && theirs !== ours) {
-      site.warn(`${relativePath} sets ${NAMES[key]} = ${theirs}, and the construct states ${ours}: the construct's value is used`);
+      site.warn(`${relativePath} sets ${row.gunicornName} = ${theirs}, and the construct states ${ours}: the construct's value is used`);
     }
   }
   const settings: GunicornSettings = { ...stated };
@@ -197,19 +178,7 @@ function mergeProcfileSettings(site: Site, procfile: ProcfileServerSettings | un
   if (procfile === undefined) {
     return explicit;
   }
-  const fromProcfile: GunicornSettings = {
-    workers: procfile.workers,
-    threads: procfile.threads,
-    workerClass: procfile.workerClass === undefined ? undefined : WorkerClass.custom(procfile.workerClass),
-    timeout: procfile.timeoutSeconds === undefined ? undefined : Duration.seconds(procfile.timeoutSeconds),
-    gracefulTimeout: procfile.gracefulTimeoutSeconds === undefined ? undefined : Duration.seconds(procfile.gracefulTimeoutSeconds),
-    keepAlive: procfile.keepAliveSeconds === undefined ? undefined : Duration.seconds(procfile.keepAliveSeconds),
-    maxRequests: procfile.maxRequests,
-    maxRequestsJitter: procfile.maxRequestsJitter,
-    forwardedAllowIps: procfile.forwardedAllowIps,
-    accessLog: procfile.accessLog,
-    preload: procfile.preload,
-  };
+  const fromProcfile: GunicornSettings = Object.fromEntries(Object.entries(GUNICORN_SETTINGS).map(([key, row]) => [key, row.fromProcfile(procfile)]));
   const merged: { [key: string]: unknown } = { ...fromProcfile };
   for (const [key, value] of Object.entries(explicit)) {
     if (value === undefined) continue;
