@@ -85,8 +85,17 @@ describe("the project's own gunicorn.conf.py", () => {
       'max_requests = 9', 'max_requests_jitter = 9', 'forwarded_allow_ips = "10.0.0.9"', 'accesslog = None', 'preload_app = False'].join('\n');
     const { stack, infos } = image({ 'gunicorn.conf.py': `${file}\n` }, {
       gunicorn: {
-        workers: 2, threads: 3, workerClass: WorkerClass.GTHREAD, timeout: Duration.seconds(40), gracefulTimeout: Duration.seconds(20),
-        keepAlive: Duration.seconds(4), maxRequests: 500, maxRequestsJitter: 50, forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'], accessLog: true, preload: true,
+        workers: 2,
+        threads: 3,
+        workerClass: WorkerClass.GTHREAD,
+        timeout: Duration.seconds(40),
+        gracefulTimeout: Duration.seconds(20),
+        keepAlive: Duration.seconds(4),
+        maxRequests: 500,
+        maxRequestsJitter: 50,
+        forwardedAllowIps: ['10.0.0.0/8', '127.0.0.1'],
+        accessLog: true,
+        preload: true,
       },
     });
     expect(warnings(stack)).toEqual([
