@@ -14,13 +14,12 @@ import { requireDockerProvider, useDockerProvider } from './private/docker/docke
 import { goDuration } from './private/docker/go-duration';
 import { healthCheckBlock } from './private/docker/health-check-block';
 import { bindingsOverlap, findHostPortConflicts, HostBinding, hostPortHolders } from './private/docker/host-ports';
-import { ProviderLine, providerLineOf } from './private/docker/provider-line';
 import { rawBlock } from './private/docker/raw-block';
 import { hardeningOf, RenderedRuntime, renderRuntime, WsgiRuntime } from './private/docker/runtime';
 import { addGunicornArguments, sharedPortArguments } from './private/image/gunicorn-config';
 import { debugValueOn } from './private/python/django';
+import { applyStepSettings } from './private/runner/apply-step';
 import { newDestroyGuard, newReconcileContainer, RECONCILE_DEFAULT_SOCKET_PATH } from './private/runner/orphan-containers';
-import { RELEASE_OUTPUT } from './private/runner/release-output';
 import { checkRunnerOptions } from './private/runner/runner-options';
 import { ReleaseCommand } from './release-command';
 import { Protocol, PublishedPort, RestartPolicy, VolumeMount, WsgiContainerProps } from './wsgi-container-props';
@@ -422,26 +421,10 @@ export class WsgiContainer extends Construct {
       entrypoint: release.argv,
       env: Lazy.listValue({ produce: () => this.renderEnvironment(release.environment) }, { omitEmpty: true }),
       labels: labels.length > 0 ? labels : undefined,
-      // Runs to completion during the apply: attach waits for the exit, logs keeps the output,
-      // and must_run=false lets the exited container stay in the state so it runs again only
-      // when the image (ForceNew) changes.
-      attach: true,
-      logs: true,
-      // Provider 3.6.2 reads the log stream without demultiplexing it, so a container without a
-      // terminal gets 8 binary header bytes before every write in container_logs. With a
-      // terminal the stream is plain text; the message below drops its \r and colour codes.
-      // 4.x demultiplexes it (#899), so there the release command runs as the app does.
-      tty: Lazy.anyValue({ produce: () => providerLineOf(this) === ProviderLine.V3_6_2 }),
-      mustRun: false,
-      restart: 'no',
-      lifecycle: {
+      ...applyStepSettings(this, `The release command of ${this.node.path} (${release.argv.join(' ')})`, {
         createBeforeDestroy: settings.startFirst ? true : undefined,
         ignoreChanges: ['name'],
-        postcondition: [{
-          condition: '${self.exit_code == 0}',
-          errorMessage: `The release command of ${this.node.path} (${release.argv.join(' ')}) failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
-        }],
-      },
+      }),
     });
   }
 

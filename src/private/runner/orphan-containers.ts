@@ -1,8 +1,8 @@
 import { container } from '@cdktf/provider-docker';
 import { Lazy } from 'cdktf';
 import { Construct } from 'constructs';
+import { applyStepSettings } from './apply-step';
 import { GUARD_LABEL, GUARD_SCRIPT, RECONCILE_LABEL, RECONCILE_SCRIPT, RECONCILE_SOCKET } from './orphans';
-import { RELEASE_OUTPUT } from './release-output';
 import { logOptionsOf, RenderedLogDriver } from '../core/rendered-log-driver';
 import { ProviderLine, providerLineOf } from '../docker/provider-line';
 
@@ -22,9 +22,24 @@ const GUARD_STOP_SECONDS = 30;
  */
 const GUARD_START_WINDOW_SECONDS = 120;
 
-/** What both containers are: Python from the app's base image, no network, no capabilities, read-only, the socket mounted. */
-function orphanContainerBase(spec: { image: string; socketPath: string; logging: RenderedLogDriver }) {
+/** Which helper a container is: its name's part, its program, its label and what its program reads beyond the app's name. */
+interface HelperRole {
+  readonly role: string;
+  readonly script: string;
+  readonly label: string;
+  readonly env: string[];
+}
+
+/**
+ * What both helpers are: `<containerName>-<role><suffix>`, running their program with Python from
+ * the app's base image, no network, no capabilities, read-only, the socket mounted.
+ */
+function helperContainerBase(spec: HelperContainerSpec, helper: HelperRole) {
   return {
+    name: `${spec.containerName}-${helper.role}${spec.nameSuffix}`,
+    entrypoint: ['python3', '-c', helper.script],
+    env: [`CDKTF_WSGI_APP=${spec.containerName}`, ...helper.env],
+    labels: [{ label: helper.label, value: spec.containerName }, ...spec.labels],
     image: spec.image,
     logDriver: spec.logging.driver,
     logOpts: logOptionsOf(spec.logging),
@@ -81,30 +96,20 @@ export interface ReconcileContainerSpec extends HelperContainerSpec {
  */
 export function newReconcileContainer(scope: Construct, spec: ReconcileContainerSpec): container.Container {
   return new container.Container(scope, 'Reconcile', {
-    ...orphanContainerBase(spec),
-    name: `${spec.containerName}-reconcile${spec.nameSuffix}`,
-    entrypoint: ['python3', '-c', RECONCILE_SCRIPT],
-    env: [
-      `CDKTF_WSGI_APP=${spec.containerName}`,
-      `CDKTF_WSGI_KEEP=${spec.keep.map(c => c.id).join(',')}`,
-      `CDKTF_WSGI_STOP_SECONDS=${spec.stopTimeoutSeconds}`,
-      Lazy.stringValue({ produce: () => `CDKTF_WSGI_REMOVE_AT_ONCE=${!spec.createBeforeDestroy || providerLineOf(scope) !== ProviderLine.V3_6_2}` }),
-    ],
-    labels: [{ label: RECONCILE_LABEL, value: spec.containerName }, ...spec.labels],
-    attach: true,
-    logs: true,
-    // As the release container: 3.6.2 reads the log stream of a container without a terminal undemultiplexed.
-    tty: Lazy.anyValue({ produce: () => providerLineOf(scope) === ProviderLine.V3_6_2 }),
-    mustRun: false,
-    restart: 'no',
-    lifecycle: {
+    ...helperContainerBase(spec, {
+      role: 'reconcile',
+      script: RECONCILE_SCRIPT,
+      label: RECONCILE_LABEL,
+      env: [
+        `CDKTF_WSGI_KEEP=${spec.keep.map(c => c.id).join(',')}`,
+        `CDKTF_WSGI_STOP_SECONDS=${spec.stopTimeoutSeconds}`,
+        Lazy.stringValue({ produce: () => `CDKTF_WSGI_REMOVE_AT_ONCE=${!spec.createBeforeDestroy || providerLineOf(scope) !== ProviderLine.V3_6_2}` }),
+      ],
+    }),
+    ...applyStepSettings(scope, `The reconcile step of ${scope.node.path}`, {
       createBeforeDestroy: spec.createBeforeDestroy ? true : undefined,
       ignoreChanges: ['name'],
-      postcondition: [{
-        condition: '${self.exit_code == 0}',
-        errorMessage: `The reconcile step of ${scope.node.path} failed with exit code \${self.exit_code}. Its output:\n${RELEASE_OUTPUT}`,
-      }],
-    },
+    }),
   });
 }
 
@@ -122,15 +127,12 @@ export interface DestroyGuardSpec extends HelperContainerSpec {
  */
 export function newDestroyGuard(scope: Construct, spec: DestroyGuardSpec): container.Container {
   return new container.Container(scope, 'DestroyGuard', {
-    ...orphanContainerBase(spec),
-    name: `${spec.containerName}-guard${spec.nameSuffix}`,
-    entrypoint: ['python3', '-c', GUARD_SCRIPT],
-    env: [
-      `CDKTF_WSGI_APP=${spec.containerName}`,
-      `CDKTF_WSGI_STOP_SECONDS=${GUARD_STOP_SECONDS}`,
-      `CDKTF_WSGI_START_WINDOW_SECONDS=${GUARD_START_WINDOW_SECONDS}`,
-    ],
-    labels: [{ label: GUARD_LABEL, value: spec.containerName }, ...spec.labels],
+    ...helperContainerBase(spec, {
+      role: 'guard',
+      script: GUARD_SCRIPT,
+      label: GUARD_LABEL,
+      env: [`CDKTF_WSGI_STOP_SECONDS=${GUARD_STOP_SECONDS}`, `CDKTF_WSGI_START_WINDOW_SECONDS=${GUARD_START_WINDOW_SECONDS}`],
+    }),
     restart: spec.restart,
     stopTimeout: GUARD_STOP_SECONDS,
     destroyGraceSeconds: GUARD_STOP_SECONDS,
