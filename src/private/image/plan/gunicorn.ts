@@ -4,8 +4,7 @@ import { Duration } from '../../../duration';
 import { GunicornSettings, WorkerClass } from '../../../gunicorn';
 import { WsgiImageProps } from '../../../wsgi-image-props';
 import { DEFAULT_PORT } from '../../core/defaults';
-import { FORWARDED_IP, WORKER_CLASS } from '../../core/patterns';
-import { fail, LocatedError, requireInteger, requireSingleLine, requireWholeSeconds, Site } from '../../core/validation';
+import { fail, LocatedError, requireInteger, Site } from '../../core/validation';
 import { mapServerCommand, parseProcfile, ProcfileServerSettings } from '../../python/procfile';
 import { moduleAssignments, simpleLiteral } from '../../python/reader';
 import { GunicornConfigSpec } from '../gunicorn-config';
@@ -192,46 +191,9 @@ function mergeProcfileSettings(site: Site, procfile: ProcfileServerSettings | un
   return merged as GunicornSettings;
 }
 
+/** Every setting checked, with its default where it has one now (the table's `resolve`). */
 function resolveGunicorn(site: Site, settings: GunicornSettings, workerClassFrom: string | undefined): ResolvedGunicorn {
-  const seconds = (name: string, value: Duration | undefined, fallback: number, min: number) => (value === undefined
-    ? fallback
-    : requireWholeSeconds(site, `gunicorn.${name}`, value, min, `use Duration.seconds(n) with n >= ${min}`));
-  if (settings.workers !== undefined) {
-    requireInteger(site, 'gunicorn.workers', settings.workers, 1, 1024, 'use a positive worker count, or leave it unset to size from the CPUs');
-  }
-  const workerClass = settings.workerClass?.name;
-  if (settings.threads !== undefined) {
-    requireInteger(site, 'gunicorn.threads', settings.threads, 1, 1024, 'use a positive thread count');
-  }
-  if (workerClass !== undefined) {
-    requireSingleLine(site, 'gunicorn.workerClass', workerClass);
-    if (!WORKER_CLASS.test(workerClass)) {
-      fail(site, 'gunicorn.workerClass', workerClass, 'is not a worker class name or dotted path', 'use a WorkerClass constant, or WorkerClass.custom("package.module.ClassName")');
-    }
-  }
-  const maxRequests = settings.maxRequests ?? 0;
-  requireInteger(site, 'gunicorn.maxRequests', maxRequests, 0, 2 ** 31 - 1, 'use 0 (never restart) or a positive request count');
-  const maxRequestsJitter = settings.maxRequestsJitter ?? 0;
-  requireInteger(site, 'gunicorn.maxRequestsJitter', maxRequestsJitter, 0, 2 ** 31 - 1, 'use 0 or a positive request count');
-  const forwardedAllowIps = settings.forwardedAllowIps?.map((ip, i) => {
-    requireSingleLine(site, `gunicorn.forwardedAllowIps[${i}]`, ip);
-    if (!FORWARDED_IP.test(ip)) {
-      fail(site, `gunicorn.forwardedAllowIps[${i}]`, ip, 'is not an IP address, a CIDR or "*"', 'use addresses such as "10.0.0.0/8" or "127.0.0.1"');
-    }
-    return ip;
-  });
-  return {
-    workers: settings.workers,
-    threads: settings.threads,
-    workerClass,
-    workerClassFrom: workerClassFrom ?? 'gunicorn.workerClass',
-    timeoutSeconds: seconds('timeout', settings.timeout, 30, 0),
-    gracefulTimeoutSeconds: seconds('gracefulTimeout', settings.gracefulTimeout, 30, 0),
-    keepAliveSeconds: seconds('keepAlive', settings.keepAlive, 5, 0),
-    maxRequests,
-    maxRequestsJitter,
-    forwardedAllowIps,
-    accessLog: settings.accessLog ?? false,
-    preload: settings.preload ?? false,
-  };
+  const resolved = Object.fromEntries(Object.entries(GUNICORN_SETTINGS)
+    .map(([key, row]) => [row.resolvedName, row.resolve(site, settings[key as keyof GunicornSettings])]));
+  return { ...resolved, workerClassFrom: workerClassFrom ?? 'gunicorn.workerClass' } as ResolvedGunicorn;
 }
