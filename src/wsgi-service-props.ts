@@ -25,11 +25,14 @@ export enum PublishMode {
   HOST_NETWORK = 'host-network',
 }
 
-/** Which task goes first during a rolling update or rollback. */
+/**
+ * Which goes first when a deploy replaces the app: starting the new container (a WsgiContainer)
+ * or task (a WsgiService's rolling update or rollback), or stopping the old one.
+ */
 export enum UpdateOrder {
-  /** Start the new task, wait until it is healthy, then stop the old one: no gap. */
+  /** Start the new container or task, wait until it is healthy, then stop the old one: no gap. */
   START_FIRST = 'start-first',
-  /** Stop the old task, then start the new one. */
+  /** Stop the old container or task, then start the new one: two versions never run at once. */
   STOP_FIRST = 'stop-first',
 }
 
