@@ -37,10 +37,13 @@ export async function restartDockerd(): Promise<number> {
   } else {
     const pid = Number(fs.readFileSync(PID_FILE, 'utf-8').trim());
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').filter(Boolean);
+    // Its own environment too: PATH decides which runc and docker-proxy the engine runs.
+    const env = Object.fromEntries(fs.readFileSync(`/proc/${pid}/environ`, 'utf-8').split('\0').filter(Boolean)
+      .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
     process.kill(pid, 'SIGTERM');
     await waitFor('dockerd to exit', async () => !alive(pid), 120_000);
     const log = fs.openSync(LOG, 'a');
-    const daemon = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
+    const daemon = spawn(argv[0], argv.slice(1), { detached: true, env, stdio: ['ignore', log, log] });
     daemon.unref();
     fs.closeSync(log);
   }

@@ -16,7 +16,8 @@ NS_IF=cdktfw1
 HOST_ADDR=10.231.0.1
 NODE2_ADDR=10.231.0.2
 NODE2_SOCK=/run/cdktf-wsgi-node2.sock
-NODE2_ROOT=/var/lib/cdktf-wsgi-node2
+# One data root per engine release: a swarm or image store of one release is never opened by the other.
+NODE2_ROOT=/var/lib/cdktf-wsgi-node2-$(docker version --format "{{.Server.Version}}" | cut -d. -f1)
 NODE2_EXEC=/run/cdktf-wsgi-node2
 REGISTRY_ADDR=127.0.0.1:5000
 REGISTRY_DIR=/var/lib/cdktf-wsgi-registry
@@ -40,8 +41,16 @@ if ! ip link show "$HOST_IF" >/dev/null 2>&1; then
   echo "swarm: network namespace $NS on $HOST_IF/$NS_IF ($HOST_ADDR <-> $NODE2_ADDR)"
 fi
 
-# The second engine. nsenter, not `ip netns exec`: the latter remounts /sys, which hides the cgroup
-# mounts dockerd needs.
+# The second engine runs the same release as the first (the dockerd on PATH): one left by a run on
+# another engine is stopped first. nsenter, not `ip netns exec`: the latter remounts /sys, which
+# hides the cgroup mounts dockerd needs.
+node2_version=$(docker -H "unix://$NODE2_SOCK" version --format '{{.Server.Version}}' 2>/dev/null || true)
+if [ -n "$node2_version" ] && [ "$node2_version" != "$(docker version --format '{{.Server.Version}}')" ]; then
+  pid=$(cat "$NODE2_EXEC/dockerd.pid")
+  kill -TERM "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  echo "swarm: stopped the second engine ($node2_version), not the first's release"
+fi
 if ! docker -H "unix://$NODE2_SOCK" info >/dev/null 2>&1; then
   mkdir -p "$NODE2_ROOT" "$NODE2_EXEC"
   rm -f "$NODE2_EXEC/dockerd.pid"
