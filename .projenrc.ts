@@ -185,7 +185,7 @@ build.addJobs({
       { name: 'Checkout', uses: 'actions/checkout@v4' },
       { name: 'Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': '20.x' } },
       ...CI_TOOLCHAIN_STEPS,
-      ...['setup', 'install', 'build', 'package', 'test', 'deploy', 'consumer', 'python', 'cdktn', 'bench', 'summary'].map(stage => ({ name: `.ci/run ${stage}`, run: CI_STAGE(stage) })),
+      ...['setup', 'install', 'build', 'package', 'test', 'deploy', 'consumer', 'python', 'cdktn', 'bench', 'smoke', 'summary'].map(stage => ({ name: `.ci/run ${stage}`, run: CI_STAGE(stage) })),
       {
         name: 'Test reports',
         if: 'always()',

@@ -430,7 +430,7 @@ export class WsgiContainer extends Construct {
 
   private addAppContainer(shared: SharedSettings & ContainerNetwork, rendered: RenderedRuntime, settings: CheckedSettings): container.Container {
     const check = settings.check;
-    const healthcheck = check && healthCheckBlock(check, goDuration);
+    const healthcheck = check && healthCheckBlock(check, goDuration, true);
     // START_FIRST's app keeps the address it has always had; STOP_FIRST's was handed to the holder.
     return new container.Container(this, settings.startFirst ? APP_ID : STOP_FIRST_APP_ID, {
       ...shared,

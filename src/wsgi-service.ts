@@ -111,6 +111,10 @@ export class WsgiService extends Construct {
     const hostNetwork = publish.hostNetworkPorts.length > 0;
     const listenPort = hostNetwork ? publish.hostNetworkPorts[0] : this.targetPort;
     const check = (props.healthCheck ?? HealthCheck._default())._bind(this, listenPort, hostNetwork);
+    const startInterval = props.healthCheck?._durations().startInterval;
+    if (startInterval !== undefined) {
+      fail(this, 'healthCheck.startInterval', startInterval.toString(), 'cannot be set on a WsgiService: docker_service has no start_interval in kreuzwerker/docker 3.6.2 or 4.x', 'remove it; Swarm runs a task\'s first check one interval after the task starts');
+    }
     const shared = checkRunnerOptions(this, props);
     const rendered = renderRuntime(runtime, hardeningOf({
       ...props,
@@ -352,7 +356,7 @@ export class WsgiService extends Construct {
       stopSignal: rendered.stopSignal,
       stopGracePeriod: goShortDuration(rendered.stopTimeoutSeconds * 1000),
       env: Object.keys(plan.env).length > 0 ? plan.env : undefined,
-      healthcheck: check && healthCheckBlock(check, goShortDuration),
+      healthcheck: check && healthCheckBlock(check, goShortDuration, false),
       // Swarm's tmpfs mounts take a size and a mode only (no noexec/nosuid). Provider 3.6.2
       // panics on any tmpfs_options block (it casts size_bytes, an int, to int64), so there /tmp
       // is Docker's default tmpfs (mode 1777, no size of its own) and its pages count against

@@ -60,7 +60,7 @@ describe('GitHub workflows', () => {
     const runs: string[] = build.jobs.ci.steps.filter((s: any) => s.run !== undefined).map((s: any) => s.run);
     const stages = runs.map(r => /^sudo --preserve-env env "PATH=\$PATH" "HOME=\$HOME" bash \.ci\/run (\w+)$/.exec(r)?.[1]);
     expect(stages).toEqual(ciStages());
-    expect(ciStages()).toEqual(['setup', 'install', 'build', 'package', 'test', 'deploy', 'consumer', 'python', 'cdktn', 'bench', 'summary']);
+    expect(ciStages()).toEqual(['setup', 'install', 'build', 'package', 'test', 'deploy', 'consumer', 'python', 'cdktn', 'bench', 'smoke', 'summary']);
     const uses = build.jobs.ci.steps.map((s: any) => s.uses).filter(Boolean);
     expect(uses).toContainEqual('hashicorp/setup-terraform@v3');
     expect(build.jobs.ci.steps.find((s: any) => s.uses === 'hashicorp/setup-terraform@v3').with).toEqual({ terraform_version: '1.11.4', terraform_wrapper: false });

@@ -102,8 +102,8 @@ describe('WsgiContainer defaults', () => {
 
 describe('WsgiContainer options', () => {
   test('health check durations are written as the provider reads them back (Go\'s form), so a re-plan is empty', () => {
-    const { res } = setup({ healthCheck: HealthCheck.http('/', { interval: Duration.millis(1500), timeout: Duration.seconds(2), startPeriod: Duration.seconds(60) }) });
-    expect(res.healthcheck).toMatchObject({ interval: '1.5s', timeout: '2s', start_period: '1m0s' });
+    const { res } = setup({ healthCheck: HealthCheck.http('/', { interval: Duration.millis(1500), timeout: Duration.seconds(2), startPeriod: Duration.seconds(60), startInterval: Duration.millis(250) }) });
+    expect(res.healthcheck).toMatchObject({ interval: '1.5s', timeout: '2s', start_period: '1m0s', start_interval: '250ms' });
   });
 
   test('labels go on the containers next to the library\'s own; none by default', () => {

@@ -1,5 +1,5 @@
 import { TerraformVariable, Testing } from 'cdktf';
-import { Duration, PublishMode, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiContainer, WsgiImage, WsgiService } from '../src';
+import { Duration, HealthCheck, PublishMode, ServiceMode, ServiceRestartCondition, UpdateOrder, WsgiContainer, WsgiImage, WsgiService } from '../src';
 import { newStack, resources, writeSource } from './util';
 
 function setup(imageProps: object = {}) {
@@ -67,7 +67,7 @@ describe('WsgiService', () => {
     expect(spec.stop_grace_period).toBe('35s');
     // No tmpfs_options: provider 3.6.2 panics on the block.
     expect(spec.mounts).toEqual([{ type: 'tmpfs', target: '/tmp' }]);
-    expect(spec.healthcheck).toMatchObject({ interval: '10s', timeout: '5s', start_period: '10s', retries: 3 });
+    expect(spec.healthcheck).toEqual({ test: expect.any(Array), interval: '10s', timeout: '5s', start_period: '10s', retries: 3 });
     expect(spec.healthcheck.test.slice(-3)).toEqual(['/', '4.5', '500']);
     // 10 s start + (10 s + 5 s) × 3 + 5 s: a task failing its health check shows within the window.
     // Durations and the ratio in the form the provider reads back (Go's), or every plan shows a change.
@@ -219,6 +219,8 @@ describe('WsgiService', () => {
       'test/Web: \'networks[2]\' "backend" is already listed as networks[0]. Fix: list each network once'],
     ['a NUL in an environment value', { environment: { A: 'x\0y' } },
       'test/Web: \'environment.A\' "x\\u0000y" is not a string without NUL characters. Fix: pass the value as a plain string'],
+    ['a health check start interval', { healthCheck: HealthCheck.http('/', { startInterval: Duration.seconds(1) }) },
+      'test/Web: \'healthCheck.startInterval\' "1s" cannot be set on a WsgiService: docker_service has no start_interval in kreuzwerker/docker 3.6.2 or 4.x. Fix: remove it; Swarm runs a task\'s first check one interval after the task starts'],
     ['a bad constraint', { placementConstraints: ['node.role'] },
       'test/Web: \'placementConstraints[0]\' "node.role" is not a constraint of the form "<attribute> == <value>" or "!=". Fix: use a constraint such as "node.role == worker"'],
   ])('%s fails with the whole message', (_, props, message) => {

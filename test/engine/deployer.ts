@@ -4,6 +4,7 @@
  * version DOCKER_PROVIDER_VERSION names (4.6.0 unless told). Nothing stands in for either: where
  * they are missing the engine suites fail under CI=true, and are reported skipped otherwise.
  */
+import { execFileSync } from 'child_process';
 import Docker from 'dockerode';
 import { PROVIDER_VERSION } from './provider';
 import * as terraform from './terraform';
@@ -15,6 +16,15 @@ import type { ApplyResult } from './terraform';
 
 let announced = false;
 
+/** The version of the engine answering on the default socket, for the log. */
+function engineVersion(): string {
+  try {
+    return execFileSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '(none answering)';
+  }
+}
+
 /** Why the suites cannot deploy here, or undefined; said once per process on stderr. */
 function unavailable(): string | undefined {
   const missing = terraform.toolchainUnavailable();
@@ -22,7 +32,7 @@ function unavailable(): string | undefined {
     announced = true;
     process.stderr.write(missing
       ? `\n*** engine suites need Terraform and kreuzwerker/docker ${PROVIDER_VERSION}, which are unavailable: ${missing.split('\n').slice(-3).join(' ')} ***\n\n`
-      : `*** engine tests deploy with terraform + kreuzwerker/docker ${PROVIDER_VERSION} ***\n`);
+      : `*** engine tests deploy with terraform + kreuzwerker/docker ${PROVIDER_VERSION} on Docker Engine ${engineVersion()} ***\n`);
   }
   if (missing && process.env.CI) {
     throw new Error(`CI=true, but the real toolchain (kreuzwerker/docker ${PROVIDER_VERSION}) is unavailable: ${missing}`);

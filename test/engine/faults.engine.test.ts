@@ -19,7 +19,7 @@ import { describeEngine, ensureBaseImage, prepareEngine, TEST_LABEL, TEST_LABELS
 import { removeTestVolume, resetTestVolume } from './labels';
 import { get, getOnNewConnection, waitFor } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
+import { APPS, PROMPT_START_INTERVAL, setAppVersion, VERSION_ROUTE } from './stacks';
 import { applyPlan, applyWatched, currentState, planStack } from './terraform';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
@@ -58,7 +58,7 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
       containerName: NAME,
       publish: [{ hostPort: PORT }],
       volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(10), retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(10), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
       waitTimeout: Duration.seconds(60),
       releaseCommand: ReleaseCommand.exec(['python3', '-c', 'print("release ran")']),
     });
@@ -306,7 +306,7 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
       pushToRegistry: true,
       mode: ServiceMode.replicated(1),
       publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'faults-svc');
@@ -393,7 +393,7 @@ describeEngine('a build that fills the disk, on a Docker engine of the suite\'s 
       containerName: SMALL_NAME,
       publish: [{ hostPort: SMALL_PORT }],
       volumes: [{ volumeName: SMALL_VOLUME, containerPath: '/data' }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'faults-disk');

@@ -1,13 +1,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { appContainer, applyStack, ApplyResult, destroyStack, docker } from './deployer';
-import { describeEngine, prepareEngine } from './engine';
+import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { loadTest } from './load';
 import { execIn, get } from './probes';
-import { ON_3_6_2 } from './provider';
+import { addDockerProvider, ON_3_6_2 } from './provider';
+import { APPS } from './stacks';
 import { LeavesStack } from '../../examples/leaves/main';
+import { Duration, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
 describeEngine('the leaves example on a real Docker engine', () => {
   let outdir: string;
@@ -76,6 +78,38 @@ describeEngine('the leaves example on a real Docker engine', () => {
     expect(status).toMatch(/^CapEff:\s+0+$/m);
     expect(status).toMatch(/^NoNewPrivs:\s+1$/m);
   });
+
+  test('an explicit startInterval reaches the engine (API 1.44 on), and an older engine refuses the container with the provider\'s message', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leaves-start-interval-'));
+    let started: ApplyResult | undefined;
+    try {
+      const app = new App({ outdir: dir, stackTraces: false });
+      const stack = new TerraformStack(app, 'start-interval');
+      addDockerProvider(stack);
+      const image = new WsgiImage(stack, 'Image', { labels: TEST_LABELS, source: path.join(APPS, 'probe'), entrypoint: 'manager:app' });
+      new WsgiContainer(stack, 'Web', {
+        image,
+        labels: TEST_LABELS,
+        containerName: 'leaves-start-interval',
+        healthCheck: HealthCheck.http('/', { healthyBelowStatus: 500, startInterval: Duration.millis(500) }),
+      });
+      app.synth();
+      const apiVersion = (await docker.version()).ApiVersion.split('.').map(Number);
+      const outcome = await applyStack(path.join(dir, 'stacks', 'start-interval')).then(r => ({ applied: r }), (e: Error) => ({ error: e }));
+      if (apiVersion[0] === 1 && apiVersion[1] < 44) {
+        expect('error' in outcome && outcome.error.message).toMatch(/"specify health-check start interval" requires API version 1\.44/);
+        return;
+      }
+      if ('error' in outcome) throw outcome.error;
+      started = outcome.applied;
+      const info = await docker.getContainer(appContainer(started).attrs.id).inspect();
+      expect((info.Config.Healthcheck as { StartInterval?: number }).StartInterval).toBe(500e6);
+      expect(info.State.Health?.Status).toBe('healthy');
+    } finally {
+      if (started) await destroyStack(started);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 
   test('under 30 s of load at 64 connections from a second process: zero errors, zero non-2xx', async () => {
     const result = await loadTest(8123, '/api/leaves', 30, 64);

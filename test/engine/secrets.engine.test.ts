@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { App, TerraformStack, TerraformVariable } from 'cdktf';
 import { applyStack, ApplyResult, destroyStack, docker } from './deployer';
 import { describeEngine, OFFLINE_BASE, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
@@ -17,18 +18,47 @@ const BUILD_SECRET = `bt-s3cr3t-${crypto.randomBytes(8).toString('hex')}`;
 const CANARY = `canary-${crypto.randomBytes(8).toString('hex')}`;
 const TRICKY_VALUE = 'a "b" $HOME ${PATH} \\ c \'d\' #e `f`';
 
-/** Whether a Docker image's saved tarball (every layer, the config, the history) contains text. */
-async function imageContains(name: string, text: string): Promise<boolean> {
-  const stream = await docker.getImage(name).get();
-  const needle = Buffer.from(text);
+/** Whether a stream carries text, across chunk boundaries. */
+async function streamContains(stream: AsyncIterable<Buffer>, needle: Buffer): Promise<boolean> {
   let tail = Buffer.alloc(0);
   let found = false;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  for await (const chunk of stream) {
     const window = Buffer.concat([tail, chunk]);
     if (window.includes(needle)) found = true;
     tail = window.subarray(Math.max(0, window.length - needle.length));
   }
   return found;
+}
+
+/**
+ * Whether a Docker image's saved tarball (every layer, the config, the history) contains text. The
+ * tarball is unpacked and each file searched, a gzip-compressed one (a layer as Engine 29's
+ * containerd image store saves it) once decompressed; a compression the search cannot read fails.
+ */
+async function imageContains(name: string, text: string): Promise<boolean> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-saved-'));
+  try {
+    const saved = spawnSync(DOCKER_CLI, ['save', '-o', path.join(dir, 'image.tar'), name], { encoding: 'utf-8' });
+    if (saved.status !== 0) throw new Error(`docker save ${name}: ${saved.stderr}`);
+    fs.mkdirSync(path.join(dir, 'x'));
+    const unpacked = spawnSync('tar', ['-xf', path.join(dir, 'image.tar'), '-C', path.join(dir, 'x')], { encoding: 'utf-8' });
+    if (unpacked.status !== 0) throw new Error(`tar: ${unpacked.stderr}`);
+    const needle = Buffer.from(text);
+    for (const file of fs.readdirSync(path.join(dir, 'x'), { recursive: true }).map(f => path.join(dir, 'x', String(f)))) {
+      if (!fs.lstatSync(file).isFile()) continue;
+      const magic = Buffer.alloc(4);
+      const fd = fs.openSync(file, 'r');
+      fs.readSync(fd, magic, 0, 4, 0);
+      fs.closeSync(fd);
+      if (magic.equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))) throw new Error(`${file} is zstd-compressed, which this search cannot read`);
+      const gzipped = magic[0] === 0x1f && magic[1] === 0x8b;
+      const stream = gzipped ? fs.createReadStream(file).pipe(zlib.createGunzip()) : fs.createReadStream(file);
+      if (await streamContains(stream, needle)) return true;
+    }
+    return false;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function filesContaining(dir: string, text: string): string[] {

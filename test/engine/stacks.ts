@@ -1,4 +1,5 @@
 /** Builds and applies small stacks for the engine suites. */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -10,13 +11,29 @@ import { Duration, HealthCheck, HttpHealthCheckOptions, WsgiContainer, WsgiConta
 
 export const APPS = path.join(__dirname, 'apps');
 
+/** Whether the engine the suites run on has a health check start interval (API 1.44 on). */
+function engineHasStartInterval(): boolean {
+  try {
+    const api = execFileSync('docker', ['version', '--format', '{{.Server.APIVersion}}'], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const [major, minor] = api.trim().split('.').map(Number);
+    return major > 1 || minor >= 44;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Health check timing for suites whose subject is not the check: the first check a second after
- * start (not the default interval's ten), so each deploy waits for the app, not the clock. The
- * leaves suite deploys the example with the defaults, and the unit suites pin their rendering.
+ * Health check timing for suites whose subject is not the check: a check every second from the
+ * start (not the default interval's ten), so each deploy waits for the app, not the clock. An
+ * engine with a start interval probes a starting container at that (5 s unless set), so there it
+ * is set to the same second; an older engine refuses it. The leaves suite deploys the example with
+ * the defaults, and the unit suites pin their rendering.
  */
+export const PROMPT_START_INTERVAL: Duration | undefined = engineHasStartInterval() ? Duration.seconds(1) : undefined;
+
+/** {@link PROMPT_START_INTERVAL} with the rest of a prompt check's timing. */
 export const PROMPT_CHECK: HttpHealthCheckOptions = {
-  interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(30),
+  interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(30), startInterval: PROMPT_START_INTERVAL,
 };
 
 /** The default check (any answer below 500 on `/`) with {@link PROMPT_CHECK}'s timing. */

@@ -16,7 +16,7 @@ import { removeTestVolume, resetTestVolume } from './labels';
 import { failures, poll, Sample } from './poller';
 import { get } from './probes';
 import { addDockerProvider } from './provider';
-import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
+import { APPS, PROMPT_START_INTERVAL, setAppVersion, VERSION_ROUTE } from './stacks';
 import { Duration, HealthCheck, PublishMode, ReleaseCommand, ServiceMode, WsgiContainer, WsgiImage, WsgiService } from '../../src';
 
 const PORT = 18087;
@@ -55,7 +55,7 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
       containerName: NAME,
       publish: [{ hostPort: PORT }],
       volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
       waitTimeout: Duration.seconds(30),
       releaseCommand: ReleaseCommand.exec(['python3', '-c', RELEASE_SCRIPT]),
     });
@@ -204,7 +204,7 @@ describeEngine('zero-downtime Swarm updates in the node\'s network namespace (Pu
       serviceName: 'zero-downtime-svc',
       mode: ServiceMode.replicated(2),
       publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'zero-downtime-svc');

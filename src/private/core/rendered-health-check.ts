@@ -9,5 +9,7 @@ export interface RenderedHealthCheck {
   readonly intervalMs: number;
   readonly timeoutMs: number;
   readonly startPeriodMs: number;
+  /** Only where given: an engine before API 1.44 refuses a container that has one. */
+  readonly startIntervalMs?: number;
   readonly retries: number;
 }
