@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -232,12 +232,30 @@ describe('secrets', () => {
     const run = instructions(img.dockerfile).find(i => i.getKeyword() === 'RUN' && i.getArgumentsContent()!.includes('pip install'))!;
     const flags = (run as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags();
     expect(flags.map(f => `${f.getName()}=${f.getValue()}`)).toEqual(['mount=type=secret,id=NETRC', 'mount=type=secret,id=PIP_EXTRA_INDEX_URL']);
-    expect(img.dockerfile).toContain('    NETRC="$(cat /run/secrets/NETRC)" && PIP_EXTRA_INDEX_URL="$(cat /run/secrets/PIP_EXTRA_INDEX_URL)" '
+    expect(img.dockerfile).toContain('    { NETRC="$(cat /run/secrets/NETRC)" && test -n "$NETRC" || { echo "build secret NETRC is missing or empty" >&2; exit 1; }; } '
+      + '&& { PIP_EXTRA_INDEX_URL="$(cat /run/secrets/PIP_EXTRA_INDEX_URL)" && test -n "$PIP_EXTRA_INDEX_URL" '
+      + '|| { echo "build secret PIP_EXTRA_INDEX_URL is missing or empty" >&2; exit 1; }; } '
       + '&& export NETRC PIP_EXTRA_INDEX_URL \\\n    && python3 -m pip install --no-cache-dir -r /opt/cdktf-wsgi/requirements.txt\n');
     expect(img.dockerfile.match(/--mount/g)).toHaveLength(2);
     const [res] = resources(stack, 'docker_image');
     expect(res.build.secrets).toEqual([{ id: 'NETRC', src: '/run/netrc' }, { id: 'PIP_EXTRA_INDEX_URL', env: 'INDEX_URL' }]);
     expect(warnings(stack)).toEqual([]);
+  });
+
+  test('the install step fails on a build secret that is missing or empty, and exports the ones given (run by sh)', () => {
+    const { img } = image({ buildSecrets: { A: BuildSecret.fromEnvironment('X'), B: BuildSecret.fromEnvironment('Y') } });
+    const run = instructions(img.dockerfile).find(i => i.getKeyword() === 'RUN' && i.getArgumentsContent()!.includes('pip install'))!;
+    const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-'));
+    const script = run.getArgumentsContent()!.replace(/\\\n/g, '\n').replace(/\/run\/secrets\//g, `${secrets}/`)
+      .replace(/python3 -m pip install .*/, 'echo "A=$A B=$B"');
+    const sh = () => spawnSync('sh', ['-c', script], { encoding: 'utf-8' });
+    fs.writeFileSync(path.join(secrets, 'A'), 'a');
+    expect(sh()).toMatchObject({ status: 1, stderr: `cat: ${secrets}/B: No such file or directory\nbuild secret B is missing or empty\n`, stdout: '' });
+    fs.writeFileSync(path.join(secrets, 'B'), '');
+    expect(sh()).toMatchObject({ status: 1, stderr: 'build secret B is missing or empty\n', stdout: '' });
+    fs.writeFileSync(path.join(secrets, 'B'), 'b');
+    expect(sh()).toMatchObject({ status: 0, stderr: '', stdout: 'A=a B=b\n' });
+    fs.rmSync(secrets, { recursive: true });
   });
 
   test('the fingerprint follows secret names and sources, and is unchanged without secrets', () => {

@@ -196,7 +196,8 @@ describeEngine('deploys interrupted or faulted on a real Docker engine', () => {
   const running = async (name: string) => (await docker.getContainer(name).inspect().catch(() => undefined))?.State.Running === true;
   /** What Docker says of the app container: why its last start failed, if it did. */
   const startError = async (name: string) => (await docker.getContainer(name).inspect()).State.Error ?? '';
-  const NOT_STARTED_BEFORE_HOLDER = /cannot join network of a non running container/;
+  // Engine 20.10 says "network", Engine 29 "network namespace".
+  const NOT_STARTED_BEFORE_HOLDER = /cannot join network (namespace )?of a non running container/;
 
   const guardName = () => dockerLines(['ps', '-a', '--filter', `name=^${NAME}-guard-[0-9a-f]{8}$`, '--format', '{{.Names}}'])[0];
   /** What the guard printed since `since` (a Unix time in seconds, as `docker logs --since` takes). */
@@ -435,7 +436,8 @@ describeEngine('a build that fills the disk, on a Docker engine of the suite\'s 
     const run = await applyWatched(synth('d2'), state);
     process.stdout.write(`faults: the build on a full disk: terraform exited ${run.code}: ${(/Error: .*/.exec(run.output) ?? ['no error'])[0]}\n`);
     expect(run.code).not.toBe(0);
-    expect(run.output).toMatch(/Error: Error running (buildx|legacy) build: (failed to solve: )?executor failed running \[[^\]]*pip install/);
+    // BuildKit words a failed step as `executor failed running [...]` (Engine 20.10) or `process "..." did not complete successfully` (Engine 29).
+    expect(run.output).toMatch(/Error: Error running (buildx|legacy) build: (failed to solve: )?(executor failed running \[|process \\?")[^\]]*pip install/);
     expect(run.output).not.toMatch(/docker_container\.Web_[0-9A-F]{8}: Creating/);
     expect(getThere('/api/version')).toBe('d1');
 

@@ -204,7 +204,7 @@ describeEngine('zero-downtime Swarm updates in the node\'s network namespace (Pu
       serviceName: 'zero-downtime-svc',
       mode: ServiceMode.replicated(2),
       publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'zero-downtime-svc');

@@ -148,9 +148,11 @@ function dependencyLines(spec: DockerfileSpec): string[] {
   } else {
     // BuildKit-only, chosen explicitly with buildSecrets: each secret is a file for this step
     // alone, read into an environment variable of the pip process and never written to a layer.
-    // Each read is its own command joined with &&, so a secret that was not provided fails the build.
+    // A secret that was not provided fails the build, missing or empty alike: BuildKit mounts an
+    // empty file for a secret whose environment variable is unset where the build runs.
     const mounts = spec.secretNames.map(n => `--mount=type=secret,id=${n}`).join(' ');
-    const reads = spec.secretNames.map(n => `${n}="$(cat /run/secrets/${n})"`).join(' && ');
+    const reads = spec.secretNames.map(n => `{ ${n}="$(cat /run/secrets/${n})" && test -n "$${n}" `
+      + `|| { echo "build secret ${n} is missing or empty" >&2; exit 1; }; }`).join(' && ');
     lines.push(`RUN ${mounts} \\`);
     lines.push(`    ${reads} && export ${spec.secretNames.join(' ')} \\`);
     lines.push(`    && ${install}${gunicorn}`);
