@@ -1,7 +1,8 @@
 /**
  * Where a build-time secret comes from when the image is built. The value never enters the
  * Terraform configuration, an image layer, the image config or its history: BuildKit mounts it
- * for the dependency install step only.
+ * for the dependency install step only. A secret that is missing or empty when the image builds
+ * fails that step with `build secret <NAME> is missing or empty`.
  */
 export abstract class BuildSecret {
   /**

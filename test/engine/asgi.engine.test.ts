@@ -94,7 +94,7 @@ describeEngine('ASGI apps on a real Docker engine', () => {
     // Each worker runs the handler: the first to finish (its log line's time, as Docker stamped
     // it) may serve a probe before the one that answered /api/lifespan has finished.
     const logs = (await docker.getContainer(id).logs({ stdout: true, stderr: true, timestamps: true })).toString('utf-8');
-    const finished = [...logs.matchAll(/(\S+) lifespan startup done in worker \d+/g)].map(m => Date.parse(m[1]) / 1000);
+    const finished = [...logs.matchAll(/(\d{4}-\d\d-\d\dT[\d:.]+Z) lifespan startup done in worker \d+/g)].map(m => Date.parse(m[1]) / 1000);
     expect(finished.length).toBeGreaterThan(0);
     expect(Math.min(...finished)).toBeLessThanOrEqual(state.startup_done_at + 0.05);
     // Every passing probe ended after a handler finished (the last five probes are kept).

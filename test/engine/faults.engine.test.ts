@@ -307,7 +307,7 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
       pushToRegistry: true,
       mode: ServiceMode.replicated(1),
       publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'faults-svc');
