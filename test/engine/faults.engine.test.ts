@@ -307,7 +307,9 @@ describeEngine('a WsgiService push that meets a stopped registry, on a real Dock
       pushToRegistry: true,
       mode: ServiceMode.replicated(1),
       publish: [{ publishedPort: SERVICE_PORT, mode: PublishMode.HOST_NETWORK }],
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(2), retries: 3 }),
+      // Prompt, but with room for a probe slowed by the build on this 2-core machine: a task
+      // that failed three 2 s probes then was replaced mid-test (a hang-up on Engine 29).
+      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(5), startPeriod: Duration.seconds(2), retries: 5 }),
     });
     app.synth();
     return path.join(outdir, 'stacks', 'faults-svc');
