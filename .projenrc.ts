@@ -202,6 +202,7 @@ project.addPackageIgnore('/build-tools/');
 // For the clone's cdktn build and CI; cdktn-wsgi's package carries opentofu.sh (build-tools/flavour-cdktn.ts).
 project.addPackageIgnore('/scripts/cdktn-provider-docker.sh');
 project.addPackageIgnore('/scripts/opentofu.sh');
+project.addPackageIgnore('/scripts/docker-engine.sh');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/docs/');
 project.addPackageIgnore('/cdktf.json');
