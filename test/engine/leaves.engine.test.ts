@@ -7,7 +7,7 @@ import { describeEngine, prepareEngine, TEST_LABELS } from './engine';
 import { loadTest } from './load';
 import { execIn, get } from './probes';
 import { addDockerProvider, ON_3_6_2 } from './provider';
-import { APPS } from './stacks';
+import { APPS, ENGINE_HAS_START_INTERVAL } from './stacks';
 import { LeavesStack } from '../../examples/leaves/main';
 import { Duration, HealthCheck, WsgiContainer, WsgiImage } from '../../src';
 
@@ -94,9 +94,8 @@ describeEngine('the leaves example on a real Docker engine', () => {
         healthCheck: HealthCheck.http('/', { healthyBelowStatus: 500, startInterval: Duration.millis(500) }),
       });
       app.synth();
-      const apiVersion = (await docker.version()).ApiVersion.split('.').map(Number);
       const outcome = await applyStack(path.join(dir, 'stacks', 'start-interval')).then(r => ({ applied: r }), (e: Error) => ({ error: e }));
-      if (apiVersion[0] === 1 && apiVersion[1] < 44) {
+      if (!ENGINE_HAS_START_INTERVAL) {
         expect('error' in outcome && outcome.error.message).toMatch(/"specify health-check start interval" requires API version 1\.44/);
         return;
       }

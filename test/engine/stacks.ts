@@ -22,6 +22,9 @@ function engineHasStartInterval(): boolean {
   }
 }
 
+/** Whether the engine on the default socket takes a health check start interval. */
+export const ENGINE_HAS_START_INTERVAL = engineHasStartInterval();
+
 /**
  * Health check timing for suites whose subject is not the check: a check every second from the
  * start (not the default interval's ten), so each deploy waits for the app, not the clock. An
@@ -29,7 +32,7 @@ function engineHasStartInterval(): boolean {
  * is set to the same second; an older engine refuses it. The leaves suite deploys the example with
  * the defaults, and the unit suites pin their rendering.
  */
-export const PROMPT_START_INTERVAL: Duration | undefined = engineHasStartInterval() ? Duration.seconds(1) : undefined;
+export const PROMPT_START_INTERVAL: Duration | undefined = ENGINE_HAS_START_INTERVAL ? Duration.seconds(1) : undefined;
 
 /** {@link PROMPT_START_INTERVAL} with the rest of a prompt check's timing. */
 export const PROMPT_CHECK: HttpHealthCheckOptions = {
