@@ -6,7 +6,8 @@
  * leaves nothing of ours.
  *
  * The cases of each order run in order, each from the state the one before left: an interrupted
- * apply to a new version, the user's next deploy of that version, then a deploy of one more version.
+ * apply to a new version, the user's next deploy of that version, then (on 3.6.2, which removes
+ * what it stopped one deploy later) a deploy of one more version.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -18,8 +19,8 @@ import { Construct } from 'constructs';
 import { applyStack, ApplyResult, destroyStack } from './deployer';
 import { describeEngine, prepareEngine, TEST_LABEL, TEST_LABELS } from './engine';
 import { getOnNewConnection, waitFor } from './probes';
-import { addDockerProvider, PROVIDER_VERSION } from './provider';
-import { APPS, setAppVersion, VERSION_ROUTE } from './stacks';
+import { addDockerProvider, ON_3_6_2, PROVIDER_VERSION } from './provider';
+import { APPS, ENGINE_HAS_START_INTERVAL, setAppVersion, VERSION_ROUTE } from './stacks';
 import { applyWatched, currentState, signalGroup, terraformEnv, WatchedApply } from './terraform';
 import { Duration, HealthCheck, ReleaseCommand, UpdateOrder, WsgiContainer, WsgiImage } from '../../src';
 
@@ -39,6 +40,8 @@ type Ending = 'SIGKILL' | 'SIGINT' | 'SIGTERM' | 'provider SIGKILL';
 class InterruptedDeploys {
   public state: ApplyResult | undefined;
   public version = 1;
+  /** Whether the stack synthesized now is for an interrupted apply, which needs the windows (see addContainer). */
+  private interrupting = false;
   private readonly source = fs.mkdtempSync(path.join(os.tmpdir(), 'orphans-src-'));
   private readonly init = path.join(this.source, 'app', '__init__.py');
 
@@ -124,8 +127,11 @@ class InterruptedDeploys {
   public async interruptedDeploy(at: RegExp, ending: Ending, ready: () => Promise<boolean>, edit?: () => void): Promise<WatchedApply> {
     this.nextVersion();
     edit?.();
+    this.interrupting = true;
+    const stackDir = this.synth();
+    this.interrupting = false;
     let ended: Promise<void> | undefined;
-    const run = await applyWatched(this.synth(), this.state, (line, group) => {
+    const run = await applyWatched(stackDir, this.state, (line, group) => {
       if (ended === undefined && at.test(line)) {
         ended = waitFor('the moment to interrupt', ready, 60_000).then(() => end(group, ending));
       }
@@ -150,10 +156,11 @@ class InterruptedDeploys {
   }
 
   /**
-   * The user's next deploy after an interrupted one, and the deploy of one more version after it,
-   * each checked: every fresh connection answers the deployed version, and nothing outside the state
-   * runs. After the first, provider 4.x leaves exactly the state's containers; 3.6.2 leaves what it
-   * stopped until the next deploy removes it. After the second, exactly the state's containers exist.
+   * The user's next deploy after an interrupted one, checked: every fresh connection answers the
+   * deployed version, and nothing outside the state runs. Provider 4.x leaves exactly the state's
+   * containers there, and the next case deploys again from that state. 3.6.2 leaves what it stopped
+   * until the deploy after removes it, so on 3.6.2 one more version is deployed, and after it
+   * exactly the state's containers exist.
    */
   public async expectNextDeploysConverge(after: ApplyResult): Promise<void> {
     const next = await applyStack(this.synth(), after);
@@ -161,7 +168,11 @@ class InterruptedDeploys {
     process.stdout.write(`orphans (${PROVIDER_VERSION}, ${this.order}): the next deploy's reconcile step said: ${JSON.stringify(String(step?.attrs.container_logs ?? '').replace(/\r/g, '').trim())}\n`);
     expect([...new Set(await this.versionsAnswering())]).toEqual([`v${this.version}`]);
     expect(this.ourContainers('running')).toEqual(inState(next).filter(n => !/-(release|reconcile)-/.test(n)));
-    if (PROVIDER_VERSION !== '3.6.2') expect(this.ourContainers()).toEqual(inState(next));
+    this.state = next;
+    if (PROVIDER_VERSION !== '3.6.2') {
+      expect(this.ourContainers()).toEqual(inState(next));
+      return;
+    }
     this.nextVersion();
     this.state = await applyStack(this.synth(), next);
     expect([...new Set(await this.versionsAnswering())]).toEqual([`v${this.version}`]);
@@ -188,17 +199,32 @@ class InterruptedDeploys {
     this.state = undefined;
   }
 
+  /**
+   * The app, with the windows an interrupted apply is ended in: its first check 3 s after start, so
+   * the new version answers (through the shared port) for about two seconds before the provider's
+   * health wait ends (the health-wait cases), and a release command that takes 3 s (the release
+   * case). With 4.x the deploys that follow check every second and release at once, as a prompt app
+   * does. With 3.6.2 every deploy keeps the windows: with prompt deploys after it, the deploy after
+   * a kill during the old container's removal failed on 3.6.2 (a deposed container already gone),
+   * an open defect this suite does not yet cover.
+   */
   private addContainer(stack: TerraformStack, image: WsgiImage): void {
+    const windows = this.interrupting || ON_3_6_2;
+    const firstCheck = Duration.seconds(windows ? 3 : 1);
     new WsgiContainer(stack, 'Web', {
       labels: TEST_LABELS,
       image,
       containerName: this.name,
       updateOrder: this.order,
       publish: [{ hostPort: this.port }],
-      // The first check 3 s after start: the new version answers (through the shared port) for
-      // about two seconds before the provider's health wait ends, the window of the health-wait case.
-      healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(3), timeout: Duration.seconds(2), startPeriod: Duration.seconds(30) }),
-      releaseCommand: ReleaseCommand.exec(['python3', '-c', 'import time; time.sleep(3); print("release ran")']),
+      // An engine with a start interval probes a starting container at it (5 s unless set).
+      healthCheck: HealthCheck.http('/api/ok', {
+        interval: firstCheck,
+        timeout: Duration.seconds(2),
+        startPeriod: Duration.seconds(30),
+        startInterval: ENGINE_HAS_START_INTERVAL ? firstCheck : undefined,
+      }),
+      releaseCommand: ReleaseCommand.exec(['python3', '-c', `import time; time.sleep(${windows ? 3 : 0}); print("release ran")`]),
     });
   }
 }
