@@ -167,6 +167,18 @@ async function rollout(variant: Variant, edit: Edit, source: string, work: strin
   };
 }
 
+const EDITS: Record<Edit, string> = { code: 'one `.py` line', deps: '`requirements.txt` (dependency layer rebuilt)' };
+/** Every variant with a code edit, and the three without a release command with a dependency edit. */
+const CASES: Array<[Variant, Edit]> = [
+  ['hand', 'code'], ['stop-first', 'code'], ['start-first', 'code'],
+  ['stop-first-release', 'code'], ['start-first-release', 'code'],
+  ['hand', 'deps'], ['stop-first', 'deps'], ['start-first', 'deps'],
+];
+/** Quick mode keeps the script working: every variant once, and each kind of edit. */
+const QUICK_CASES: Array<[Variant, Edit]> = [
+  ['hand', 'code'], ['stop-first', 'deps'], ['start-first', 'code'], ['stop-first-release', 'code'], ['start-first-release', 'deps'],
+];
+
 export async function downtimeScenario(opts: { quick: boolean; work: string; runs: number }): Promise<string[]> {
   const title = `## 8. Downtime while a code change deploys (kreuzwerker/docker ${PROVIDER_VERSION})`;
   const missing = toolchainUnavailable();
@@ -176,11 +188,7 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
   const work = path.join(opts.work, 'downtime');
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
-  const cases: Array<[Variant, Edit]> = [
-    ['hand', 'code'], ['stop-first', 'code'], ['start-first', 'code'],
-    ['stop-first-release', 'code'], ['start-first-release', 'code'],
-    ['hand', 'deps'], ['stop-first', 'deps'], ['start-first', 'deps'],
-  ];
+  const cases = opts.quick ? QUICK_CASES : CASES;
   const results = new Map<string, Rollout[]>(cases.map(([v, e]) => [`${v}/${e}`, []]));
   for (const variant of VARIANTS) {
     const source = path.join(work, `src-${variant}`);
@@ -202,7 +210,6 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
     }
   }
 
-  const EDITS: Record<Edit, string> = { code: 'one `.py` line', deps: '`requirements.txt` (dependency layer rebuilt)' };
   const med = (key: string, f: (r: Rollout) => number) => median(results.get(key)!.map(f));
   const row = ([v, e]: [Variant, Edit]) => {
     const key = `${v}/${e}`;
@@ -210,8 +217,6 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
       `${fmt(med(key, r => r.failed))} of ${fmt(med(key, r => r.requests))} | ${fmt(med(key, r => r.longestGapMs) / 1000, 2)} s |`;
   };
   const order = (key: string) => results.get(key)![0].events.map(e => `${fmt(e.ms / 1000, 1)} s ${e.line.replace(/ \[id=[^\]]*\]/, '')}`);
-  const gap = (key: string) => med(key, r => r.longestGapMs);
-  const build = (key: string) => med(key, r => r.imageBuildMs);
   const lines = [
     title,
     '',
@@ -225,7 +230,18 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
     ...cases.map(row),
     '',
   ];
-  // Conclusions only as far as this run's figures carry them.
+  // Conclusions only as far as this run's figures carry them; quick mode's carry none.
+  if (!opts.quick) lines.push(...conclusions(cases, results), '');
+  lines.push('Order of operations in the first run of each row (time from the start of the apply):', '');
+  for (const [v, e] of cases) lines.push(`${LABELS[v]}, ${EDITS[e]}:`, '', '```', ...order(`${v}/${e}`), '```', '');
+  return lines;
+}
+
+function conclusions(cases: Array<[Variant, Edit]>, results: Map<string, Rollout[]>): string[] {
+  const med = (key: string, f: (r: Rollout) => number) => median(results.get(key)!.map(f));
+  const gap = (key: string) => med(key, r => r.longestGapMs);
+  const build = (key: string) => med(key, r => r.imageBuildMs);
+  const lines: string[] = [];
   const failed = (key: string) => med(key, r => r.failed);
   const startFirst = cases.filter(([v]) => v.startsWith('start-first')).map(([v, e]) => `${v}/${e}`);
   const worstStartFirst = Math.max(...startFirst.map(key => Math.max(...results.get(key)!.map(r => r.failed))));
@@ -235,7 +251,5 @@ export async function downtimeScenario(opts: { quick: boolean; work: string; run
   lines.push(`\`UpdateOrder.STOP_FIRST\` (today's replace in place), measured in the same run: ${fmt(failed('stop-first/code'))} failed with a gap of ${fmt(gap('stop-first/code') / 1000, 2)} s for a code edit, `
     + `${fmt(failed('stop-first/deps'))} with ${fmt(gap('stop-first/deps') / 1000, 2)} s for a dependency edit (image build ${fmt(build('stop-first/deps') / 1000, 1)} s), `
     + `${fmt(failed('stop-first-release/code'))} with ${fmt(gap('stop-first-release/code') / 1000, 2)} s with the release command; the hand-written stack: ${fmt(failed('hand/code'))} and ${fmt(gap('hand/code') / 1000, 2)} s.`);
-  lines.push('', 'Order of operations in the first run of each row (time from the start of the apply):', '');
-  for (const [v, e] of cases) lines.push(`${LABELS[v]}, ${EDITS[e]}:`, '', '```', ...order(`${v}/${e}`), '```', '');
   return lines;
 }

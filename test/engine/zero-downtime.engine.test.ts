@@ -56,7 +56,8 @@ describeEngine('zero-downtime deploys (UpdateOrder.START_FIRST, the default) on 
       publish: [{ hostPort: PORT }],
       volumes: [{ volumeName: VOLUME, containerPath: '/data' }],
       healthCheck: HealthCheck.http('/api/ok', { interval: Duration.seconds(1), timeout: Duration.seconds(2), startPeriod: Duration.seconds(5), startInterval: PROMPT_START_INTERVAL, retries: 3 }),
-      waitTimeout: Duration.seconds(30),
+      // A healthy version answers within seconds; the broken one's apply fails when this runs out.
+      waitTimeout: Duration.seconds(15),
       releaseCommand: ReleaseCommand.exec(['python3', '-c', RELEASE_SCRIPT]),
     });
     app.synth();
