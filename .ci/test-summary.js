@@ -6,8 +6,7 @@
 // the main pass's first: then the summary also checks that every test file ran (test/**/*.test.ts
 // in jest.json, test/engine/second-line.json's suites in each jest-engine-<line>.json), that each
 // engine suite deployed with its pass's line (test-reports/provider-lines.jsonl, written from
-// Terraform's lock files), that the cases second-line.json keeps to the first line passed there
-// and were left out of the others (not counted as skipped), and lists the cases that cannot run on this machine
+// Terraform's lock files), and lists the cases that cannot run on this machine
 // (test-reports/cannot-run-here.jsonl), failing on any it does not know to be impossible here.
 // Usage: node .ci/test-summary.js [--providers "4.6.0 3.6.2"] [--root DIR] <exit status> <jest.json | pytest.xml>...
 'use strict';
@@ -31,34 +30,13 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const notes = [];
-const lines = (providers || '').split(/\s+/).filter(Boolean);
-const secondLineFile = path.join(root, 'test/engine/second-line.json');
-/** suite file name -> full names of its cases that the second line's pass leaves out. */
-const firstLineOnly = new Map(Object.entries((fs.existsSync(secondLineFile)
-  ? JSON.parse(fs.readFileSync(secondLineFile, 'utf-8')).firstLineOnly?.cases : undefined) ?? {}).map(([suite, cases]) => [suite, Object.keys(cases)]));
-/** "<line> <suite> <full name>" of each case a second line's pass left out, as second-line.json says. */
-const leftOut = new Set();
-
-/** The provider line of a second line's engine report (jest-engine-<line>.json), or undefined. */
-function secondLineOf(file) {
-  const line = /^jest-engine-(.+)\.json$/.exec(path.basename(file))?.[1];
-  return lines.indexOf(line) > 0 ? line : undefined;
-}
 
 function readJest(file) {
   const result = JSON.parse(fs.readFileSync(file, 'utf-8'));
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + result.numTodoTests;
-  const line = secondLineOf(file);
   for (const suite of result.testResults) {
-    const listed = firstLineOnly.get(path.basename(suite.name)) ?? [];
-    for (const a of suite.assertionResults) {
-      if (line && a.status === 'pending' && listed.includes(a.fullName)) {
-        skipped -= 1;
-        leftOut.add(`${line} ${path.basename(suite.name)} ${a.fullName}`);
-      }
-    }
     const failedTests = suite.assertionResults.filter(a => a.status === 'failed').length;
     if (suite.status === 'failed' && failedTests === 0) {
       failed += 1;
@@ -119,41 +97,10 @@ function checkSuitesAndLines(lines) {
       notes.push(`these engine suites of the ${line} pass deployed nothing with kreuzwerker/docker ${line}: ${notOnLine.join(', ')}`);
     }
   }
-  checkFirstLineOnly(passes);
   const strange = [...new Set(deployed.map(d => d.version))].filter(v => !lines.includes(v));
   if (strange.length > 0) {
     failed += 1;
     notes.push(`engine suites deployed with kreuzwerker/docker ${strange.join(', ')}, which is not a line under test (${lines.join(', ')})`);
-  }
-}
-
-/**
- * Each case second-line.json keeps to the first line passed there and was left out of every other
- * line's pass; a case renamed or moved fails here rather than running nowhere.
- */
-function checkFirstLineOnly(passes) {
-  const [first, ...others] = passes.filter(p => fs.existsSync(p.report));
-  if (!first || firstLineOnly.size === 0) return;
-  const statusOf = report => new Map(JSON.parse(fs.readFileSync(report, 'utf-8')).testResults
-    .flatMap(s => s.assertionResults.map(a => [`${path.basename(s.name)} ${a.fullName}`, a.status])));
-  const firstStatus = statusOf(first.report);
-  for (const [suite, names] of firstLineOnly) {
-    for (const name of names) {
-      if (firstStatus.get(`${suite} ${name}`) !== 'passed') {
-        failed += 1;
-        notes.push(`second-line.json keeps a case to the ${first.line} pass that did not pass there: ${suite}: ${name}`);
-      }
-      for (const other of others) {
-        if (!leftOut.has(`${other.line} ${suite} ${name}`)) {
-          failed += 1;
-          notes.push(`second-line.json leaves a case out of the ${other.line} pass, but that pass did not leave it out: ${suite}: ${name}`);
-        }
-      }
-    }
-  }
-  for (const other of others) {
-    const count = [...leftOut].filter(c => c.startsWith(`${other.line} `)).length;
-    console.log(`  ${count} case(s) of the ${other.line} pass's suites ran on ${first.line} only, owing nothing to the line (test/engine/second-line.json)`);
   }
 }
 
@@ -192,7 +139,7 @@ if (process.env.CI && skipped > 0) {
 }
 let cannotRun = 0;
 if (providers) {
-  checkSuitesAndLines(lines);
+  checkSuitesAndLines(providers.split(/\s+/).filter(Boolean));
   cannotRun = reportCannotRun();
 }
 for (const note of notes) console.log(`  ${note}`);

@@ -12,10 +12,8 @@ const SUMMARY = path.join(__dirname, '..', '.ci', 'test-summary.js');
 const NO_IPVS = 'the swarm ingress mesh needs IPVS, which this kernel lacks';
 
 interface Run {
-  /** The tests each jest report holds, by test file, relative to the repository: `status` or `status|full name`. */
+  /** The tests each jest report holds, by test file, relative to the repository. */
   readonly jest: Record<string, Record<string, string[]>>;
-  /** second-line.json's cases kept to the first line, by suite file name. */
-  readonly firstLineOnly?: Record<string, string[]>;
   readonly deployed: Array<{ pass: string; suite: string; version: string }>;
   readonly cannotRun?: Array<{ pass: string; what: string; why: string }>;
 }
@@ -27,20 +25,13 @@ function repository(run: Run): string {
     fs.mkdirSync(path.dirname(path.join(root, f)), { recursive: true });
     fs.writeFileSync(path.join(root, f), '');
   }
-  const firstLineOnly = Object.fromEntries(Object.entries(run.firstLineOnly ?? {}).map(([suite, names]) => [suite, Object.fromEntries(names.map(n => [n, 'why']))]));
-  fs.writeFileSync(path.join(root, 'test/engine/second-line.json'), JSON.stringify({ suites: { 'x.engine.test.ts': 'why' }, firstLineOnly: { cases: firstLineOnly } }));
+  fs.writeFileSync(path.join(root, 'test/engine/second-line.json'), JSON.stringify({ suites: { 'x.engine.test.ts': 'why' } }));
   fs.mkdirSync(path.join(root, 'test-reports'));
   for (const [report, files] of Object.entries(run.jest)) {
     const testResults = Object.entries(files).map(([file, statuses]) => ({
-      name: path.join(root, file),
-      status: 'passed',
-      message: '',
-      assertionResults: statuses.map(t => {
-        const [status, fullName = 'a case'] = t.split('|');
-        return { status, fullName };
-      }),
+      name: path.join(root, file), status: 'passed', message: '', assertionResults: statuses.map(status => ({ status })),
     }));
-    const count = (s: string) => Object.values(files).flat().filter(t => t.split('|')[0] === s).length;
+    const count = (s: string) => Object.values(files).flat().filter(t => t === s).length;
     fs.writeFileSync(path.join(root, 'test-reports', report), JSON.stringify({
       numPassedTests: count('passed'), numFailedTests: count('failed'), numPendingTests: count('pending'), numTodoTests: 0, testResults,
     }));
@@ -131,39 +122,6 @@ describe('.ci/test-summary.js', () => {
         '  a case reported that it cannot run here for a reason not known for this machine: a GPU answers (no GPU)',
         'engine suites and deploys ran against kreuzwerker/docker 4.6.0 3.6.2; 2 case(s) cannot run on this machine (listed above)',
         'total: 8 passed, 1 failed, 0 skipped',
-      ],
-    });
-  });
-
-  test('a case second-line.json keeps to the first line: passed there and left out of the second, it is named and not counted as skipped', () => {
-    const jest = {
-      'jest.json': { ...GOOD.jest['jest.json'], 'test/engine/x.engine.test.ts': ['passed', 'passed|x load'] },
-      'jest-engine-3.6.2.json': { 'test/engine/x.engine.test.ts': ['passed', 'pending|x load'] },
-    };
-    expect(summarize(repository({ ...GOOD, jest, firstLineOnly: { 'x.engine.test.ts': ['x load'] } }))).toEqual({
-      status: 0,
-      lines: [
-        '  1 case(s) of the 3.6.2 pass\'s suites ran on 4.6.0 only, owing nothing to the line (test/engine/second-line.json)',
-        'engine suites and deploys ran against kreuzwerker/docker 4.6.0 3.6.2',
-        'total: 9 passed, 0 failed, 0 skipped',
-      ],
-    });
-  });
-
-  test('a case kept to the first line that did not pass there, or ran on the second, fails the run; an unlisted case left out is a skip', () => {
-    const jest = {
-      'jest.json': { ...GOOD.jest['jest.json'], 'test/engine/x.engine.test.ts': ['passed', 'pending|x load', 'passed|x lock'] },
-      'jest-engine-3.6.2.json': { 'test/engine/x.engine.test.ts': ['passed', 'pending|x load', 'passed|x lock', 'pending|x other'] },
-    };
-    expect(summarize(repository({ ...GOOD, jest, firstLineOnly: { 'x.engine.test.ts': ['x load', 'x lock'] } }))).toEqual({
-      status: 1,
-      lines: [
-        '  1 case(s) of the 3.6.2 pass\'s suites ran on 4.6.0 only, owing nothing to the line (test/engine/second-line.json)',
-        '  2 skipped under CI=true, where no test may skip: counted as failures',
-        '  second-line.json keeps a case to the 4.6.0 pass that did not pass there: x.engine.test.ts: x load',
-        '  second-line.json leaves a case out of the 3.6.2 pass, but that pass did not leave it out: x.engine.test.ts: x lock',
-        'engine suites and deploys ran against kreuzwerker/docker 4.6.0 3.6.2',
-        'total: 10 passed, 4 failed, 2 skipped',
       ],
     });
   });
