@@ -212,7 +212,7 @@ export async function applyStack(stackDir: string, previous?: ApplyResult, optio
 /**
  * Engine 29's containerd image store fails an image list that meets the blob of an image another
  * removal is deleting at that moment, and the provider lists images to remove one: a destroy of
- * several images at once can fail so, and the next destroy finishes it (README, "Troubleshooting").
+ * several images at once can fail so, and the next destroy finishes it (README, "What the provider does").
  */
 export const IMAGE_LIST_RACE = /unable to list Docker images: .*content digest sha256:[0-9a-f]{64}: not found/;
 
